@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Copies the pinned front-end packages from the npm registry into static/vendor/.
+# Run after changing a version in package.json; commit the result.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+version() { python3 -c "import json,sys; print(json.load(open('package.json'))['devDependencies'][sys.argv[1]])" "$1"; }
+
+nhs_version=$(version nhsuk-frontend)
+axe_version=$(version axe-core)
+(cd "$work" && npm pack --silent "nhsuk-frontend@$nhs_version" "axe-core@$axe_version" >/dev/null)
+mkdir -p "$work/nhs" "$work/axe"
+tar xzf "$work"/nhsuk-frontend-*.tgz -C "$work/nhs"
+tar xzf "$work"/axe-core-*.tgz -C "$work/axe"
+
+rm -rf static/vendor/nhsuk-frontend static/vendor/axe-core
+mkdir -p static/vendor/nhsuk-frontend static/vendor/axe-core
+dist="$work/nhs/package/dist/nhsuk"
+cp "$dist"/nhsuk-frontend.min.css "$dist"/nhsuk-frontend.min.css.map \
+   "$dist"/nhsuk-frontend.min.js "$dist"/nhsuk-frontend.min.js.map static/vendor/nhsuk-frontend/
+cp -r "$dist/assets" static/vendor/nhsuk-frontend/assets
+cp "$work/nhs/package/LICENSE"* static/vendor/nhsuk-frontend/ 2>/dev/null || true
+cp "$work/axe/package/axe.min.js" "$work/axe/package/LICENSE" static/vendor/axe-core/
+echo "Vendored nhsuk-frontend $nhs_version and axe-core $axe_version."

@@ -1,0 +1,82 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+
+from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    fields = ("organisation", "role", "profession", "target_caseload", "is_active")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "is_active", "is_staff", "last_login")
+    list_filter = ("is_active", "is_staff", "memberships__role")
+    search_fields = ("email", "full_name")
+    inlines = (MembershipInline,)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name",)}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    filter_horizontal = ("groups",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "org_type", "ods_code", "parent", "is_active")
+    list_filter = ("org_type", "is_active")
+    search_fields = ("name", "ods_code")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "target_caseload", "is_active")
+    list_filter = ("role", "is_active", "organisation__org_type")
+    search_fields = ("user__email", "user__full_name", "organisation__name")
+    autocomplete_fields = ("user", "organisation")
+    list_select_related = ("user", "organisation")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The record stays as written: no adding, changing or deleting here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "object_type", ("occurred_at", admin.DateFieldListFilter))
+    search_fields = ("actor__email", "object_type", "object_id", "request_id", "ip_address", "path")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("actor",)
+    show_full_result_count = False  # counting millions of rows on every page is slow
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "recipient", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("recipient__email", "kind")
+    exclude = ("body_text", "body_html")
+    list_select_related = ("recipient",)

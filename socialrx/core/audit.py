@@ -1,0 +1,59 @@
+"""The one audit service: every view or change of a record is written through here.
+
+Called explicitly from views and services (not from signals, which miss bulk updates
+and cannot tell a read from a write). Entries hold identifiers and metadata only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from socialrx.core.logging import current_request_id
+from socialrx.core.models import AuditAction, AuditEvent, User
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address, trusting only the first proxy hop's X-Forwarded-For."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
+    return candidate or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit entry. Pass ``obj``, or ``object_type`` and ``object_id``."""
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}")
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = obj.pk
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id="" if object_id in (None, "") else str(object_id),
+        request_id=current_request_id() or "",
+        detail=detail or {},
+    )
+    if request is not None:
+        event.ip_address = client_ip(request)
+        event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+        event.path = request.path[:300]
+    event.save()
+    return event
+
+
+def audit_view(*, request: HttpRequest, obj: models.Model) -> AuditEvent:
+    """Record that the signed-in user looked at a record."""
+    return audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, request=request)  # type: ignore[arg-type]

@@ -1,0 +1,369 @@
+"""People, organisations, roles, the audit log and outbound notifications."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Email is the login; roles come from memberships."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        ordering = ("full_name", "email")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @cached_property
+    def active_memberships(self) -> list[Membership]:
+        """The user's current roles, loaded once per request."""
+        return list(
+            self.memberships.filter(is_active=True, organisation__is_active=True)
+            .select_related("organisation")
+            .order_by("role", "organisation__name")
+        )
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.active_memberships}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def organisations_with_role(self, *roles: str) -> list[Organisation]:
+        return [m.organisation for m in self.active_memberships if m.role in roles]
+
+
+class OrganisationType(models.TextChoices):
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PCN = "pcn", "Primary care network"
+    LINK_WORKER_SERVICE = "link_worker_service", "Link worker service"
+    LINK_WORKER_TEAM = "link_worker_team", "Link worker team"
+    VCSE = "vcse", "VCSE organisation"
+    COUNCIL = "council", "Council"
+    ICB = "icb", "Integrated care board"
+
+
+# Which type of organisation may sit under which: practices in a PCN, link worker
+# teams in a link worker service or a PCN (a PCN employs its own link workers).
+ALLOWED_PARENT_TYPES: dict[str, set[str]] = {
+    OrganisationType.GP_PRACTICE: {OrganisationType.PCN},
+    OrganisationType.LINK_WORKER_TEAM: {
+        OrganisationType.LINK_WORKER_SERVICE,
+        OrganisationType.PCN,
+    },
+    OrganisationType.PCN: {OrganisationType.ICB},
+    OrganisationType.LINK_WORKER_SERVICE: {
+        OrganisationType.COUNCIL,
+        OrganisationType.ICB,
+        OrganisationType.VCSE,
+    },
+}
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(is_active=True)
+
+    def of_type(self, *types: str) -> OrganisationQuerySet:
+        return self.filter(org_type__in=types)
+
+
+class Organisation(TimeStampedModel):
+    """Any body that takes part: practices, PCNs, link worker services and teams,
+    VCSE organisations, councils and ICBs."""
+
+    name = models.CharField(max_length=200)
+    org_type = models.CharField("type", max_length=32, choices=OrganisationType.choices)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=12,
+        blank=True,
+        help_text="Organisation Data Service code, where the organisation has one.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="A practice's PCN, or the service a link worker team belongs to.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+        indexes = [models.Index(fields=["org_type", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"], condition=~Q(ods_code=""), name="organisation_ods_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["org_type", "name"], name="organisation_type_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent is None:
+            return
+        allowed = ALLOWED_PARENT_TYPES.get(self.org_type, set())
+        if self.parent.org_type not in allowed:
+            raise ValidationError(
+                {
+                    "parent": (
+                        f"A {self.get_org_type_display().lower()} cannot belong to a "
+                        f"{self.parent.get_org_type_display().lower()}."
+                    )
+                }
+            )
+
+
+class Role(models.TextChoices):
+    REFERRER = "referrer", "Referrer"
+    LINK_WORKER = "link_worker", "Link worker"
+    TRIAGE_LEAD = "triage_lead", "Triage lead"
+    VCSE_EDITOR = "vcse_editor", "VCSE editor"
+    DIRECTORY_ADMIN = "directory_admin", "Directory administrator"
+    COMMISSIONER = "commissioner", "Commissioner"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+
+
+class Profession(models.TextChoices):
+    GP = "gp", "GP"
+    NURSE = "nurse", "Nurse"
+    OTHER_PROFESSIONAL = "other_professional", "Other professional"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True, organisation__is_active=True, user__is_active=True)
+
+    def with_role(self, *roles: str) -> MembershipQuerySet:
+        return self.filter(role__in=roles)
+
+
+class Membership(TimeStampedModel):
+    """A role a user holds in one organisation. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    profession = models.CharField(
+        max_length=32,
+        choices=Profession.choices,
+        blank=True,
+        help_text="For referrers: GP, nurse or other professional.",
+    )
+    target_caseload = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "For link workers: people supported a year. Full time is about 200-250; "
+            "set pro rata for part-time workers."
+        ),
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("organisation__name", "role")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_caseload__isnull=True) | Q(role="link_worker"),
+                name="membership_caseload_only_for_link_workers",
+            ),
+            models.CheckConstraint(
+                condition=Q(profession="") | Q(role="referrer"),
+                name="membership_profession_only_for_referrers",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+    @property
+    def effective_target_caseload(self) -> int | None:
+        if self.role != Role.LINK_WORKER:
+            return None
+        if self.target_caseload is not None:
+            return self.target_caseload
+        return settings.LINK_WORKER_DEFAULT_TARGET_CASELOAD
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    EXPORT = "export", "Exported"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_object(self, object_type: str, object_id: object) -> AuditEventQuerySet:
+        return self.filter(object_type=object_type, object_id=str(object_id))
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed which record, when and from where.
+
+    Written only by ``socialrx.core.audit``; never updated or deleted by the app. It
+    holds identifiers, not personal data: the record is looked up through its id.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(
+        default=dict, blank=True, help_text="Metadata only, such as the fields changed."
+    )
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-occurred_at", "-id")
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-occurred_at"]),
+            models.Index(fields=["actor", "-occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def pending(self) -> NotificationQuerySet:
+        return self.filter(
+            status__in=[NotificationStatus.QUEUED, NotificationStatus.FAILED],
+            attempts__lt=Notification.MAX_ATTEMPTS,
+        )
+
+
+class Notification(TimeStampedModel):
+    """An email to a user. Its body is cleared once sent, so links and details do not
+    linger in the database."""
+
+    MAX_ATTEMPTS: ClassVar[int] = 5
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    to_email = models.EmailField()
+    kind = models.CharField(max_length=64, help_text="Which message this is, e.g. password_reset.")
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status="sent"),
+                name="notification_sent_at_only_when_sent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to user {self.recipient_id or '-'} ({self.status})"

@@ -1,0 +1,66 @@
+"""Who may do what. Views and APIs ask here; later apps build their scoped querysets
+(``referrals_visible_to(user)``) on these helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import BasePermission
+
+from socialrx.core.models import Organisation, OrganisationQuerySet, Role, User
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def organisations_for(user: User, *roles: str) -> OrganisationQuerySet:
+    """Active organisations in which the user holds any of ``roles``."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.active()
+        .filter(
+            memberships__user=user,
+            memberships__is_active=True,
+            memberships__role__in=roles,
+        )
+        .distinct()
+    )
+
+
+def is_system_admin(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_role(Role.SYSTEM_ADMIN))
+
+
+def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Sign-in required (redirect), then one of ``roles`` required (403)."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_role(*roles):  # type: ignore[union-attr]
+                raise PermissionDenied("Your role does not include this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def has_role(*roles: str) -> type[BasePermission]:
+    """A DRF permission class admitting signed-in users with any of ``roles``."""
+
+    class HasRole(BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request: Any, view: Any) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_role(*roles))
+
+    HasRole.__name__ = "HasRole_" + "_".join(roles)
+    return HasRole

@@ -1,0 +1,124 @@
+"""Role fixtures used across the suite: one user per role, plus an outsider.
+
+Everyone but ``other_org_user`` works in the same small world: a PCN with a practice,
+a link worker service with a team, a VCSE organisation, a council and an ICB.
+"""
+
+import pytest
+from django.conf import settings
+
+from socialrx.celery import app as celery_app
+from socialrx.core.models import Organisation, OrganisationType, Profession, Role, User
+from tests.factories import MembershipFactory, OrganisationFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # noqa: PT004
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):  # noqa: PT004
+    """Tasks run in-process, except in integration tests, which use a real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def pcn(db) -> Organisation:
+    return OrganisationFactory(name="Test Central PCN", org_type=OrganisationType.PCN)
+
+
+@pytest.fixture
+def practice(pcn) -> Organisation:
+    return OrganisationFactory(
+        name="Test Surgery", org_type=OrganisationType.GP_PRACTICE, parent=pcn, ods_code="Y99001"
+    )
+
+
+@pytest.fixture
+def link_worker_service(db) -> Organisation:
+    return OrganisationFactory(name="Test Connect", org_type=OrganisationType.LINK_WORKER_SERVICE)
+
+
+@pytest.fixture
+def link_worker_team(link_worker_service) -> Organisation:
+    return OrganisationFactory(
+        name="Test Connect team",
+        org_type=OrganisationType.LINK_WORKER_TEAM,
+        parent=link_worker_service,
+    )
+
+
+@pytest.fixture
+def vcse_org(db) -> Organisation:
+    return OrganisationFactory(name="Test Befrienders", org_type=OrganisationType.VCSE)
+
+
+@pytest.fixture
+def council(db) -> Organisation:
+    return OrganisationFactory(name="Test County Council", org_type=OrganisationType.COUNCIL)
+
+
+@pytest.fixture
+def icb(db) -> Organisation:
+    return OrganisationFactory(name="Test ICB", org_type=OrganisationType.ICB)
+
+
+@pytest.fixture
+def referrer(practice) -> User:
+    return user_with_role(Role.REFERRER, practice, profession=Profession.GP)
+
+
+@pytest.fixture
+def link_worker(link_worker_team) -> User:
+    return user_with_role(Role.LINK_WORKER, link_worker_team, target_caseload=200)
+
+
+@pytest.fixture
+def triage_lead(link_worker_service) -> User:
+    return user_with_role(Role.TRIAGE_LEAD, link_worker_service)
+
+
+@pytest.fixture
+def vcse_editor(vcse_org) -> User:
+    return user_with_role(Role.VCSE_EDITOR, vcse_org)
+
+
+@pytest.fixture
+def directory_admin(council) -> User:
+    return user_with_role(Role.DIRECTORY_ADMIN, council)
+
+
+@pytest.fixture
+def commissioner(icb) -> User:
+    return user_with_role(Role.COMMISSIONER, icb)
+
+
+@pytest.fixture
+def service_manager(link_worker_service) -> User:
+    return user_with_role(Role.SERVICE_MANAGER, link_worker_service)
+
+
+@pytest.fixture
+def system_admin(council) -> User:
+    return user_with_role(Role.SYSTEM_ADMIN, council)
+
+
+@pytest.fixture
+def other_org_user(db) -> User:
+    """Holds every role, but in organisations of its own: sees nothing of the others."""
+    other_practice = OrganisationFactory(name="Elsewhere Surgery")
+    user = user_with_role(Role.REFERRER, other_practice)
+    for role in (Role.LINK_WORKER, Role.TRIAGE_LEAD, Role.VCSE_EDITOR, Role.SERVICE_MANAGER):
+        MembershipFactory(user=user, role=role, organisation=OrganisationFactory())
+    return user
+
+
+@pytest.fixture
+def user_without_roles(db) -> User:
+    return User.objects.create_user("nobody@test.example", "x", full_name="No Roles")

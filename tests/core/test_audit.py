@@ -1,0 +1,67 @@
+import pytest
+from django.test import RequestFactory
+
+from socialrx.core.audit import audit_record, audit_view
+from socialrx.core.models import AuditAction, AuditEvent
+
+
+@pytest.mark.django_db
+def test_viewing_a_record_writes_who_what_when_and_where(referrer, practice):
+    request = RequestFactory().get(
+        "/somewhere/", REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Test browser"
+    )
+    request.user = referrer
+
+    event = audit_view(request=request, obj=practice)
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.actor == referrer
+    assert stored.action == AuditAction.VIEW
+    assert (stored.object_type, stored.object_id) == ("core.organisation", str(practice.pk))
+    assert stored.ip_address == "10.1.2.3"
+    assert stored.user_agent == "Test browser"
+    assert stored.path == "/somewhere/"
+    assert stored.occurred_at is not None
+
+
+@pytest.mark.django_db
+def test_first_forwarded_address_is_recorded_behind_a_proxy(referrer):
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+    request.user = referrer
+    event = audit_record(actor=referrer, action=AuditAction.EXPORT, request=request)
+    assert event.ip_address == "203.0.113.9"
+
+
+@pytest.mark.django_db
+def test_unknown_actions_are_refused(referrer):
+    with pytest.raises(ValueError, match="Unknown audit action"):
+        audit_record(actor=referrer, action="peek")
+
+
+@pytest.mark.django_db
+def test_history_of_one_record_is_found_by_type_and_id(referrer, practice, pcn):
+    audit_record(actor=referrer, action=AuditAction.VIEW, obj=practice)
+    audit_record(
+        actor=referrer, action=AuditAction.UPDATE, obj=practice, detail={"fields": ["name"]}
+    )
+    audit_record(actor=referrer, action=AuditAction.VIEW, obj=pcn)
+    history = AuditEvent.objects.for_object("core.organisation", practice.pk)
+    assert [e.action for e in history] == [AuditAction.UPDATE, AuditAction.VIEW]
+
+
+@pytest.mark.django_db
+def test_audit_log_admin_is_searchable_and_read_only(client, referrer, practice):
+    admin_user = referrer.__class__.objects.create_superuser(
+        "root@test.example", "pw", full_name="Root"
+    )
+    audit_record(actor=referrer, action=AuditAction.VIEW, obj=practice)
+    client.force_login(admin_user)
+
+    found = client.get("/admin/core/auditevent/", {"q": referrer.email})
+    missing = client.get("/admin/core/auditevent/", {"q": "nobody@nowhere.example"})
+    add = client.get("/admin/core/auditevent/add/")
+
+    assert found.status_code == 200
+    assert [e.object_id for e in found.context["cl"].result_list] == [str(practice.pk)]
+    assert list(missing.context["cl"].result_list) == []
+    assert add.status_code == 403
