@@ -5,9 +5,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -31,3 +34,25 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = {"message": str(detail) or "The request failed.", "extra": {}}
     return response
+
+
+class MembershipOutput(serializers.Serializer):
+    organisation_id = serializers.IntegerField()
+    organisation = serializers.CharField(source="organisation.name")
+    organisation_type = serializers.CharField(source="organisation.org_type")
+    role = serializers.CharField()
+    target_caseload = serializers.IntegerField(source="effective_target_caseload", allow_null=True)
+
+
+class MeOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    memberships = MembershipOutput(many=True, source="active_memberships")
+
+
+class MeApi(APIView):
+    """Who the caller is and which roles they hold: how a connected system checks its token."""
+
+    @extend_schema(responses=MeOutput)
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(request.user).data)

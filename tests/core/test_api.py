@@ -1,0 +1,50 @@
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from socialrx.core.models import Role
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.mark.django_db
+def test_token_caller_sees_their_roles(api_client, link_worker, link_worker_team):
+    token = Token.objects.create(user=link_worker)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = api_client.get("/api/v1/me/")
+
+    assert response.status_code == 200
+    assert response.json()["email"] == link_worker.email
+    assert response.json()["memberships"] == [
+        {
+            "organisation_id": link_worker_team.pk,
+            "organisation": link_worker_team.name,
+            "organisation_type": "link_worker_team",
+            "role": Role.LINK_WORKER,
+            "target_caseload": 200,
+        }
+    ]
+
+
+@pytest.mark.django_db
+def test_missing_or_revoked_token_gets_401_in_the_one_error_shape(api_client, referrer):
+    token = Token.objects.create(user=referrer)
+    token_key = token.key
+    token.delete()  # revoked in the admin
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
+
+    response = api_client.get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response.json() == {"message": "Invalid token.", "extra": {}}
+
+
+@pytest.mark.django_db
+def test_openapi_schema_is_published(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/me/" in response.content
