@@ -18,4 +18,7 @@ urlpatterns = [
         RedirectView.as_view(url=f"{settings.STATIC_URL}vendor/nhsuk-frontend/assets/%(asset)s"),
     ),
     path("", include("socialrx.core.urls")),
+    # Each app's urls.py owns its prefixes (directory also serves /oruk/).
+    path("", include("directory.urls")),
+    path("", include("referrals.urls")),
 ]

@@ -6,6 +6,7 @@ only what is missing, so running the command twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -48,11 +49,24 @@ VCSE_ORGANISATIONS = [
 ]
 
 
+# Later apps add their demo data by registering a seeder from their AppConfig.ready(),
+# so core never imports them. Seeders run in registration order (INSTALLED_APPS order)
+# after the core records exist, inside one transaction, and must be idempotent.
+_seeders: list[tuple[str, Callable[[], str]]] = []
+
+
+def register_demo_seeder(name: str, seeder: Callable[[], str]) -> None:
+    """Register ``seeder`` (returning a one-line summary) to run after the core seed."""
+    if name not in {existing for existing, _ in _seeders}:
+        _seeders.append((name, seeder))
+
+
 @dataclass
 class SeedSummary:
     organisations: int = 0
     users: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.organisations} organisations, {self.users} users"
@@ -157,4 +171,12 @@ def seed_core() -> SeedSummary:
         summary.logins.append((user.email, description))
     summary.organisations = Organisation.objects.count()
     summary.users = User.objects.count()
+    return summary
+
+
+@transaction.atomic
+def seed_all() -> SeedSummary:
+    summary = seed_core()
+    for name, seeder in _seeders:
+        summary.extra.append(f"{name}: {seeder()}")
     return summary

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socialrx.core.demo import DEMO_PASSWORD, seed_core
+from socialrx.core.demo import DEMO_PASSWORD, seed_all
 
 
 class Command(BaseCommand):
@@ -24,8 +24,10 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password, so it runs only with "
                 "DJANGO_DEBUG=true. Use --force if this really is a demonstration site."
             )
-        summary = seed_core()
+        summary = seed_all()
         self.stdout.write(self.style.SUCCESS(f"Northshire demo data ready ({summary})."))
+        for line in summary.extra:
+            self.stdout.write(f"  {line}")
         self.stdout.write(f"Demo logins, all with the password {DEMO_PASSWORD!r}:")
         for email, description in summary.logins:
             self.stdout.write(f"  {email:<32} {description}")
