@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -81,7 +82,7 @@ def notification_send(*, notification_id: int) -> bool:
 
 def notifications_send_pending(*, older_than_seconds: int = 60) -> int:
     """Send notifications the worker missed or that failed; returns how many were sent."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     pending_ids = list(
         Notification.objects.pending()
         .filter(updated_at__lte=cutoff)

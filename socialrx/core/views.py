@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -44,12 +45,12 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         audit_record(actor=form.get_user(), action=AuditAction.LOGIN, request=self.request)
         return response
 
-    def form_invalid(self, form: SignInForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # The attempted address is personal data: record the attempt, not the address.
         audit_record(actor=None, action=AuditAction.LOGIN_FAILED, request=self.request)
         return super().form_invalid(form)
@@ -105,7 +106,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
-    body = {"status": "ok" if healthy else "error", "checks": results}
+    body: dict[str, object] = {"status": "ok" if healthy else "error", "checks": results}
     if settings.DEBUG:
         body["debug"] = True
     return JsonResponse(body, status=200 if healthy else 503)

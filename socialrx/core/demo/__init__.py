@@ -113,7 +113,8 @@ def seed_core() -> SeedSummary:
     _org(PCN_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=pcns[0])
     vcse = [_org(name, OrganisationType.VCSE) for name in VCSE_ORGANISATIONS]
 
-    people = [
+    RoleGrant = tuple[Organisation, str, dict[str, object]]
+    people: list[tuple[str, str, list[RoleGrant], str]] = [
         (
             "gp",
             "Dr Asha Patel",
