@@ -6,3 +6,20 @@ class CoreConfig(AppConfig):
     name = "socialrx.core"
     label = "core"
     verbose_name = "People, organisations and audit"
+
+    def ready(self) -> None:
+        from socialrx.core.models import Role
+        from socialrx.core.workspaces import register_workspace
+
+        register_workspace(
+            role=Role.SYSTEM_ADMIN,
+            title="Users, organisations and roles",
+            url_name="admin:index",
+            description="Add people, give them roles and manage organisations.",
+        )
+        register_workspace(
+            role=Role.SYSTEM_ADMIN,
+            title="Audit log",
+            url_name="admin:core_auditevent_changelist",
+            description="Search who viewed or changed which record, and when.",
+        )

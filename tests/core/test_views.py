@@ -106,3 +106,14 @@ def test_unsafe_request_ids_are_replaced(client):
     response = client.get(reverse("login"), HTTP_X_REQUEST_ID="<script>")
     assert response["X-Request-ID"] != "<script>"
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_system_admin_home_links_to_administration_and_audit_log(client, system_admin, referrer):
+    client.force_login(system_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert 'href="/admin/"' in page
+    assert 'href="/admin/core/auditevent/"' in page
+
+    client.force_login(referrer)
+    assert 'href="/admin/core/auditevent/"' not in client.get(reverse("home")).content.decode()
