@@ -1,1 +1,472 @@
-"""Models for the referrals app."""
+"""People referred, their referrals, where referrals are triaged, and each referral's history."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from typing import Any
+
+import nhs_number
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from referrals import codes
+from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
+
+_NHS_NUMBER_INPUT = re.compile(r"^[0-9 \-]+$")
+
+
+def normalise_nhs_number(value: str) -> str:
+    """Digits only; spaces and hyphens are how people write it, so they are accepted."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _NHS_NUMBER_INPUT.match(value):
+        raise ValidationError("NHS number must contain only numbers", code="invalid")
+    digits = value.replace(" ", "").replace("-", "")
+    if len(digits) != 10:
+        raise ValidationError("NHS number must be 10 digits", code="length")
+    if not nhs_number.is_valid(digits):
+        raise ValidationError(
+            "NHS number is not valid: check it has been typed correctly", code="checksum"
+        )
+    return digits
+
+
+def format_nhs_number(value: str) -> str:
+    """``9434765919`` is shown as ``943 476 5919``."""
+    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
+
+
+def validate_not_future(value: datetime.date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("Date of birth must be today or in the past", code="future")
+
+
+def normalise_postcode(value: str) -> str:
+    compact = "".join((value or "").split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def live(self) -> PersonQuerySet:
+        """People not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
+    def possible_duplicates_of(self, person: Person) -> PersonQuerySet:
+        """Same NHS number, or same name, date of birth and postcode; never merged silently."""
+        match = Q(
+            family_name__iexact=person.family_name,
+            given_name__iexact=person.given_name,
+            date_of_birth=person.date_of_birth,
+            postcode=person.postcode,
+        )
+        if person.nhs_number:
+            match |= Q(nhs_number=person.nhs_number)
+        kept_apart = PersonKeptApart.objects.filter(Q(first=person) | Q(second=person)).values_list(
+            "first_id", "second_id"
+        )
+        exclude_ids = {pk for pair in kept_apart for pk in pair}
+        return self.live().filter(match).exclude(pk=person.pk).exclude(pk__in=exclude_ids)
+
+
+class Person(TimeStampedModel):
+    """Someone referred to social prescribing (PRSB standard demographics)."""
+
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="Stored as 10 digits; checked with the Modulus 11 check digit.",
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[validate_not_future])
+    sex = models.CharField(max_length=1, choices=codes.Sex.choices, blank=True)
+    gender_identity = models.CharField(
+        max_length=100, blank=True, help_text="In the person's own words, if they gave it."
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact_method = models.CharField(
+        max_length=16, choices=codes.ContactMethod.choices, blank=True
+    )
+    preferred_contact_times = models.CharField(max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    language = models.CharField(max_length=100, blank=True)
+    accessibility_needs = models.TextField(blank=True)
+    ethnicity = models.CharField(max_length=1, choices=codes.EthnicCategory.choices, blank=True)
+    registered_practice = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_people",
+        limit_choices_to={"org_type": OrganisationType.GP_PRACTICE},
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="Set when a triage lead merged this record into another.",
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("family_name", "given_name", "id")
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["family_name", "given_name", "date_of_birth"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nhs_number="") | Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="person_nhs_number_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="person_not_merged_into_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number)
+
+    def clean(self) -> None:
+        self.nhs_number = normalise_nhs_number(self.nhs_number)
+        self.postcode = normalise_postcode(self.postcode)
+
+
+class PersonKeptApart(TimeStampedModel):
+    """A triage lead's decision that two possible duplicates are different people."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="person_kept_apart_unique"),
+            # One row per pair: the lower id always comes first.
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="person_kept_apart_ordered"
+            ),
+        ]
+
+
+class TriageRoute(TimeStampedModel):
+    """Which link worker service triages referrals for people registered at a practice.
+
+    The route with no practice is the county default (self-referrals without a practice,
+    and practices not yet mapped).
+    """
+
+    practice = models.OneToOneField(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="triage_route",
+        limit_choices_to={"org_type": OrganisationType.GP_PRACTICE},
+    )
+    service = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="triage_routes",
+        limit_choices_to={"org_type": OrganisationType.LINK_WORKER_SERVICE},
+    )
+    default_team = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"org_type": OrganisationType.LINK_WORKER_TEAM},
+        help_text="The PCN or service team that usually takes this practice's referrals.",
+    )
+    is_default = models.BooleanField(
+        default=False, help_text="The county default; has no practice."
+    )
+
+    class Meta:
+        ordering = ("practice__name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="triage_route_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=True, practice__isnull=True)
+                | Q(is_default=False, practice__isnull=False),
+                name="triage_route_default_has_no_practice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice or 'Default'} -> {self.service}"
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def awaiting_triage(self) -> ReferralQuerySet:
+        return self.filter(status__in=codes.AWAITING_TRIAGE_STATUSES)
+
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=codes.OPEN_STATUSES)
+
+    def oldest_first(self) -> ReferralQuerySet:
+        return self.order_by("created_at", "id")
+
+    def with_list_details(self) -> ReferralQuerySet:
+        return self.select_related(
+            "person", "referring_organisation", "triage_service", "assigned_team"
+        ).prefetch_related("reasons")
+
+
+class Referral(TimeStampedModel):
+    """One referral of one person to social prescribing, from intake to closure."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=20, choices=codes.ReferralSource.choices)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+        help_text="Empty for self-referrals.",
+    )
+    referring_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+    )
+    reason_other = models.CharField("other reason", max_length=200, blank=True)
+    what_matters = models.TextField("what matters to the person", blank=True)
+    safeguarding_concerns = models.TextField(blank=True)
+    lone_working_risks = models.TextField(blank=True)
+    urgency = models.CharField(
+        max_length=10, choices=codes.Urgency.choices, default=codes.Urgency.ROUTINE
+    )
+    consent_to_referral = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(default=False)
+    consent_recorded_on = models.DateField()
+    consent_recorded_by = models.CharField(
+        max_length=150, help_text="Who recorded the consent (the person, for self-referrals)."
+    )
+    contact_consent = models.BooleanField(
+        default=False, help_text="The person agreed to be told about their referral by email."
+    )
+    triage_service = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_to_triage",
+        limit_choices_to={"org_type": OrganisationType.LINK_WORKER_SERVICE},
+    )
+    assigned_team = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_assigned",
+        limit_choices_to={"org_type": OrganisationType.LINK_WORKER_TEAM},
+    )
+    assigned_link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_assigned",
+    )
+    status = models.CharField(
+        max_length=20, choices=codes.Status.choices, default=codes.Status.RECEIVED
+    )
+    closure_outcome = models.CharField(
+        max_length=20, choices=codes.ClosureOutcome.choices, blank=True
+    )
+    decline_reason = models.CharField(
+        max_length=24, choices=codes.DeclineReason.choices, blank=True
+    )
+    suggested_alternative = models.CharField(max_length=300, blank=True)
+    idempotency_key = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="From the form's one-time token or the API's Idempotency-Key header.",
+    )
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["triage_service", "status", "created_at"]),
+            models.Index(fields=["referring_organisation", "-created_at"]),
+            models.Index(fields=["assigned_team", "status"]),
+            models.Index(fields=["assigned_link_worker", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_to_referral=True, consent_to_share=True),
+                name="referral_requires_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="self") | Q(referrer__isnull=False),
+                name="referral_professional_has_referrer",
+            ),
+            models.CheckConstraint(
+                condition=Q(closure_outcome="") | Q(status="closed"),
+                name="referral_outcome_only_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(closure_outcome=""),
+                name="referral_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(decline_reason="") | Q(status="declined"),
+                name="referral_decline_reason_only_when_declined",
+            ),
+            models.UniqueConstraint(
+                fields=["referrer", "idempotency_key"],
+                condition=~Q(idempotency_key="") & Q(referrer__isnull=False),
+                name="referral_idempotency_key_per_referrer",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key="") & Q(referrer__isnull=True),
+                name="referral_idempotency_key_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """What people read out on the phone."""
+        return f"SRX-{self.pk:06d}" if self.pk else ""
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [r.reason for r in self.reasons.all()]
+
+    @property
+    def waiting_days(self) -> int:
+        return (timezone.now() - self.created_at).days
+
+    @property
+    def fhir_task_status(self) -> str:
+        return codes.FHIR_TASK_STATUS[self.status]
+
+    def clean(self) -> None:
+        if self.consent_recorded_on and self.consent_recorded_on > timezone.localdate():
+            raise ValidationError({"consent_recorded_on": "Consent date must not be in future"})
+
+
+class ReferralReason(models.Model):
+    """One reason for a referral: a row each, so reports count them in the database."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="reasons")
+    reason = models.CharField(max_length=24, choices=codes.Reason.choices)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "reason"], name="referral_reason_unique")
+        ]
+        indexes = [models.Index(fields=["reason"])]
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
+
+    @property
+    def snomed(self) -> str | None:
+        return codes.REASON_SNOMED.get(self.reason)
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Status events are immutable")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Status events are immutable")
+
+
+class ReferralStatusEvent(models.Model):
+    """One change in a referral's life, with who made it. Never changed once written.
+
+    Written only by the service function that makes the change (``referrals.services``).
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=codes.EventKind.choices)
+    from_status = models.CharField(max_length=20, choices=codes.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=codes.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the person referred themselves or the system acted.",
+    )
+    note = models.TextField(blank=True, help_text="Shown to the referrer.")
+    snomed_code = models.CharField(max_length=20, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("occurred_at", "id")
+        indexes = [models.Index(fields=["referral", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.referral_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Status events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Status events are immutable")
+
+
+class AlertReason(models.TextChoices):
+    NOT_TRIAGED = "not_triaged", "Not triaged within 2 working days"
+    NO_FIRST_CONTACT = "no_first_contact", "No first contact within 5 working days"
+
+
+class ReferralAlert(models.Model):
+    """A reminder sent about a referral: at most one per referral per reason."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="alerts")
+    reason = models.CharField(max_length=20, choices=AlertReason.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "reason"], name="referral_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.referral_id})"

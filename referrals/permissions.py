@@ -1,0 +1,70 @@
+"""Who may see which referrals and people. Views and APIs reach personal data only here."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
+from socialrx.core.models import Role, User
+from socialrx.core.permissions import organisations_for
+
+# Roles that may see individual referrals. Commissioners see only aggregates.
+REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
+TRIAGE_ROLES = (Role.TRIAGE_LEAD,)
+
+
+def referrals_visible_to(user: User) -> ReferralQuerySet:
+    """Referrals the user may see.
+
+    A referrer (and colleagues) sees their organisation's referrals; a triage lead or
+    service manager their service's; a link worker those assigned to their team.
+    The organisation lists stay subqueries, so this costs no extra query.
+    """
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    scope = (
+        Q(referring_organisation__in=organisations_for(user, Role.REFERRER))
+        | Q(triage_service__in=organisations_for(user, Role.TRIAGE_LEAD, Role.SERVICE_MANAGER))
+        | Q(assigned_team__in=organisations_for(user, Role.LINK_WORKER))
+    )
+    return Referral.objects.filter(scope)
+
+
+def referrals_made_by_organisations_of(user: User) -> ReferralQuerySet:
+    """The referrer's view: referrals their organisations made."""
+    return Referral.objects.filter(
+        referring_organisation__in=organisations_for(user, Role.REFERRER)
+    )
+
+
+def triage_queue_for(user: User) -> ReferralQuerySet:
+    """Referrals in the triage queues of the services where the user is triage lead."""
+    return Referral.objects.filter(
+        triage_service__in=organisations_for(user, Role.TRIAGE_LEAD)
+    ).awaiting_triage()
+
+
+def people_visible_to(user: User) -> PersonQuerySet:
+    return Person.objects.filter(referrals__in=referrals_visible_to(user)).distinct()
+
+
+def referral_for(user: User, pk: int) -> Referral:
+    """One referral the user may see, or 404 (never 403: do not reveal that it exists)."""
+    referral = referrals_visible_to(user).select_related("person").filter(pk=pk).first()
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+def triage_referral_for(user: User, pk: int) -> Referral:
+    """A referral in one of the user's triage queues (any status), or 404."""
+    referral = (
+        Referral.objects.filter(triage_service__in=organisations_for(user, Role.TRIAGE_LEAD))
+        .select_related("person", "triage_service")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
