@@ -4,3 +4,39 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
+    verbose_name = "Community asset directory"
+
+    def ready(self) -> None:
+        from directory.demo import seed_directory
+        from socialrx.core.demo import register_demo_seeder
+        from socialrx.core.models import Role
+        from socialrx.core.workspaces import register_workspace
+
+        register_demo_seeder("directory", seed_directory)
+        register_workspace(
+            role=Role.VCSE_EDITOR,
+            title="Your listings",
+            url_name="directory:my_listings",
+            description="Confirm your services are accurate and update their capacity.",
+        )
+        register_workspace(
+            role=Role.DIRECTORY_ADMIN,
+            title="Directory review queue",
+            url_name="directory:review_queue",
+            description="Stale and recently changed listings, and organisations to approve.",
+        )
+        # Everyone who works with people searches the directory.
+        for role in (
+            Role.REFERRER,
+            Role.LINK_WORKER,
+            Role.TRIAGE_LEAD,
+            Role.VCSE_EDITOR,
+            Role.DIRECTORY_ADMIN,
+            Role.SERVICE_MANAGER,
+        ):
+            register_workspace(
+                role=role,
+                title="Search the directory",
+                url_name="directory:search",
+                description="Find community services by need, place and capacity.",
+            )

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from directory import models
+
+
+class ServiceAttributeInline(admin.TabularInline):
+    model = models.ServiceAttribute
+    extra = 0
+    autocomplete_fields = ["taxonomy_term"]
+
+
+class ServiceCapacityInline(admin.StackedInline):
+    model = models.ServiceCapacity
+    extra = 0
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = models.ServiceAtLocation
+    extra = 0
+
+
+@admin.register(models.Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "status", "assured_date", "last_modified")
+    list_filter = ("status", "cost", "referral_routes")
+    search_fields = ("name", "description", "organization__name")
+    list_select_related = ("organization",)
+    inlines = [ServiceCapacityInline, ServiceAttributeInline, ServiceAtLocationInline]
+
+
+@admin.register(models.DirectoryOrganisation)
+class DirectoryOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "approval_status", "organisation")
+    list_filter = ("approval_status",)
+    search_fields = ("name",)
+
+
+@admin.register(models.Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "location_type", "latitude", "longitude")
+    search_fields = ("name",)
+
+
+@admin.register(models.TaxonomyTerm)
+class TaxonomyTermAdmin(admin.ModelAdmin):
+    list_display = ("name", "taxonomy", "term")
+    list_filter = ("taxonomy",)
+    search_fields = ("name", "term")
+
+
+@admin.register(models.ServiceChange)
+class ServiceChangeAdmin(admin.ModelAdmin):
+    list_display = ("service", "kind", "actor", "occurred_at")
+    list_filter = ("kind",)
+    # The history is immutable.
+    readonly_fields = ("service", "kind", "actor", "occurred_at", "changes")
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+admin.site.register(models.Taxonomy)
+admin.site.register(models.PostcodeCentroid, search_fields=("postcode",))

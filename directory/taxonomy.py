@@ -1,0 +1,116 @@
+"""The social prescribing vocabularies every deployment starts with.
+
+Ids are derived from the codes (uuid5), so every environment publishes the same term
+ids and ORUK consumers can filter by them across deployments.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+# A fixed namespace for our own directory ids; never change it.
+SOCIALRX_NAMESPACE = uuid.UUID("5b0f6a36-3a55-4b9e-9f39-6f1d4d6c2a10")
+
+CATEGORY = "social-prescribing-category"
+AUDIENCE = "who-it-is-for"
+
+TAXONOMIES: dict[str, tuple[str, str]] = {
+    CATEGORY: (
+        "Social prescribing categories",
+        "What a service offers, in the terms link workers use to match people to support.",
+    ),
+    AUDIENCE: (
+        "Who it is for",
+        "Groups a service is designed for. Services may still welcome anyone.",
+    ),
+}
+
+TERMS: dict[str, list[tuple[str, str, str]]] = {
+    CATEGORY: [
+        ("befriending", "Social connection and befriending", "Company, friendship and groups."),
+        ("arts", "Arts and culture", "Creative activities, music, museums and heritage."),
+        ("physical-activity", "Physical activity", "Walking, sport, dance and movement."),
+        ("green", "Green and nature", "Gardening, conservation and time outdoors."),
+        ("mental-wellbeing", "Mental wellbeing", "Peer support, talking and coping skills."),
+        ("money", "Money and benefits advice", "Benefits, debt, budgeting and grants."),
+        ("housing", "Housing", "Housing advice, tenancy support and homelessness."),
+        ("employment", "Employment and volunteering", "Work, training and volunteering."),
+        ("carers", "Carers' support", "Support for unpaid carers."),
+        ("dementia", "Dementia support", "For people living with dementia and families."),
+        (
+            "self-management",
+            "Long-term condition self-management",
+            "Living well with long-term conditions.",
+        ),
+        ("weight", "Weight management", "Support to reach a healthier weight."),
+        ("healthy-eating", "Healthy eating", "Cooking, food and nutrition."),
+        ("food", "Food support", "Food banks, pantries and community meals."),
+        ("bereavement", "Bereavement", "Support after someone has died."),
+        ("domestic-abuse", "Domestic abuse support", "Safety, advice and recovery."),
+        ("learning", "Learning and skills", "Courses, literacy and lifelong learning."),
+        ("digital", "Digital inclusion", "Devices, data and help getting online."),
+    ],
+    AUDIENCE: [
+        ("carers", "Carers", "Unpaid carers of any age."),
+        ("dementia", "People with dementia", "People living with dementia."),
+        ("older-people", "Older people", "People aged 65 and over."),
+        ("young-people", "Young people", "People aged 11 to 25."),
+        ("lgbtq", "LGBTQ+ people", "Lesbian, gay, bisexual, trans and queer people."),
+        (
+            "ethnic-minority-faith",
+            "Ethnic minority and faith communities",
+            "Communities of a shared heritage or faith.",
+        ),
+        (
+            "learning-disabilities",
+            "People with learning disabilities",
+            "People with a learning disability and their families.",
+        ),
+        ("men", "Men", "Services designed for men."),
+        ("women", "Women", "Services designed for women."),
+        ("veterans", "Veterans", "People who served in the armed forces."),
+        ("long-term-conditions", "People with long-term conditions", "Any long-term condition."),
+        ("new-parents", "New parents", "Parents of babies and young children."),
+        ("refugees", "Refugees and people seeking asylum", "People new to the UK."),
+    ],
+}
+
+
+def taxonomy_id(code: str) -> uuid.UUID:
+    return uuid.uuid5(SOCIALRX_NAMESPACE, f"taxonomy:{code}")
+
+
+def term_id(taxonomy_code: str, term: str) -> uuid.UUID:
+    return uuid.uuid5(SOCIALRX_NAMESPACE, f"term:{taxonomy_code}:{term}")
+
+
+@transaction.atomic
+def taxonomy_ensure(taxonomy_model: type | None = None, term_model: type | None = None) -> int:
+    """Create the vocabularies and any missing terms; returns how many terms exist.
+
+    Leaves existing rows alone, so administrators' wording changes survive. The model
+    arguments let the data migration pass its historical models.
+    """
+    if taxonomy_model is None or term_model is None:
+        from directory.models import Taxonomy, TaxonomyTerm
+
+        taxonomy_model, term_model = Taxonomy, TaxonomyTerm
+    count = 0
+    for code, (name, description) in TAXONOMIES.items():
+        taxonomy, _ = taxonomy_model.objects.get_or_create(
+            id=taxonomy_id(code), defaults={"code": code, "name": name, "description": description}
+        )
+        for term, term_name, term_description in TERMS[code]:
+            term_model.objects.get_or_create(
+                id=term_id(code, term),
+                defaults={
+                    "taxonomy": taxonomy,
+                    "term": term,
+                    "name": term_name,
+                    "description": term_description,
+                },
+            )
+            count += 1
+    return count
