@@ -1,0 +1,113 @@
+"""Production refuses unsafe settings at start; safe ones pass Django's deploy checks.
+
+Settings are read once per process, so each case starts a fresh ``manage.py`` with its
+own environment.
+"""
+
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+SECRET_PROBLEM = "DJANGO_SECRET_KEY must be set to a random value of 50+ characters"
+HOSTS_PROBLEM = "DJANGO_ALLOWED_HOSTS must name the hosts this site is served on"
+DATABASE_PROBLEM = "DATABASE_URL must point at PostgreSQL, not SQLite"
+SAFE = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "socialrx.example",
+    # Never connected to: `check --deploy` does not touch the database.
+    "DATABASE_URL": "postgres://socialrx@127.0.0.1:5432/socialrx",
+}
+
+
+def _defined_in_dotenv(name: str) -> bool:
+    # settings.py reads .env for variables the environment lacks, so a developer's .env
+    # could fill in a variable a case means to leave unset.
+    dotenv = BASE_DIR / ".env"
+    return dotenv.is_file() and bool(
+        re.search(rf"^\s*(export\s+)?{name}\s*=", dotenv.read_text(), re.MULTILINE)
+    )
+
+
+def run_manage_py(
+    tmp_path: Path, *args: str, unset: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess[str]:
+    for name in unset:
+        if _defined_in_dotenv(name):
+            pytest.skip(f"{name} is set in .env, so it cannot be left unset here")
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "socialrx.settings",
+        "DJANGO_DEBUG": "false",
+        "SOCIALRX_VAR_DIR": str(tmp_path),
+        **{name: value for name, value in SAFE.items() if name not in unset},
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("unset", "env", "problem"),
+    [
+        pytest.param(("DJANGO_SECRET_KEY",), {}, SECRET_PROBLEM, id="secret-key-missing"),
+        pytest.param((), {"DJANGO_SECRET_KEY": "x" * 49}, SECRET_PROBLEM, id="secret-key-short"),
+        pytest.param(("DJANGO_ALLOWED_HOSTS",), {}, HOSTS_PROBLEM, id="allowed-hosts-missing"),
+        pytest.param(("DATABASE_URL",), {}, DATABASE_PROBLEM, id="database-url-missing"),
+        pytest.param(
+            (), {"DATABASE_URL": "sqlite:////tmp/db.sqlite3"}, DATABASE_PROBLEM, id="sqlite"
+        ),
+    ],
+)
+def test_production_refuses_each_unsafe_setting(tmp_path, unset, env, problem):
+    result = run_manage_py(tmp_path, "check", unset=unset, **env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Unsafe production settings" in result.stderr
+    assert problem in result.stderr
+    others = {SECRET_PROBLEM, HOSTS_PROBLEM, DATABASE_PROBLEM} - {problem}
+    assert not [other for other in others if other in result.stderr], "only the unsafe one"
+
+
+def test_production_names_every_problem_at_once(tmp_path):
+    result = run_manage_py(
+        tmp_path,
+        "check",
+        DJANGO_SECRET_KEY="too-short",
+        DJANGO_ALLOWED_HOSTS="",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode != 0
+    for problem in (SECRET_PROBLEM, HOSTS_PROBLEM, DATABASE_PROBLEM):
+        assert problem in result.stderr
+
+
+def test_safe_production_settings_pass_the_deploy_checks(tmp_path):
+    result = run_manage_py(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_env_example_lists_every_variable_settings_reads():
+    source = (BASE_DIR / "socialrx" / "settings.py").read_text()
+    read = set(re.findall(r"""\benv\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
+    read |= set(re.findall(r"""Env\(\)\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
+    example = (BASE_DIR / ".env.example").read_text()
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
+
+    assert read, "the pattern should find the variables settings.py reads"
+    assert sorted(read - listed) == [], "add these to .env.example, each with a comment"

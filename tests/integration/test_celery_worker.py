@@ -1,0 +1,81 @@
+"""Work enqueued by the web side is done by a real Celery worker, and beat catches up
+on work nobody enqueued. Needs PostgreSQL and Redis; ``.ci/run`` provides both."""
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from socialrx.core.models import Notification, NotificationStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.integration
+
+# Long enough for a cold worker on a busy CI machine; a healthy run takes a second or two.
+SENT_TIMEOUT_SECONDS = 60
+
+
+def wait_until_sent(notification: Notification, *, timeout: float = SENT_TIMEOUT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        notification.refresh_from_db()
+        if notification.status == NotificationStatus.SENT:
+            return
+        time.sleep(0.2)
+    pytest.fail(
+        f"notification {notification.pk} still {notification.status!r} after {timeout}s "
+        f"(attempts={notification.attempts}, last_error={notification.last_error!r})"
+    )
+
+
+def sent_mail(tmp_path: Path) -> str:
+    # The file-based backend writes one file per connection into EMAIL_FILE_PATH.
+    return "".join(path.read_text() for path in sorted((tmp_path / "mail").glob("*")))
+
+
+def test_password_reset_email_is_sent_by_the_worker(
+    client, celery_processes: Callable[..., object], tmp_path: Path
+):
+    # Given a running worker and a user who has forgotten their password
+    celery_processes("worker")
+    user = UserFactory(email="forgetful@test.example")
+
+    # When they ask for a reset link
+    response = client.post(reverse("password_reset"), {"email": user.email})
+
+    # Then a notification is queued, and the worker (not this process) sends it
+    assert response.status_code == 302
+    notification = Notification.objects.get(recipient=user, kind="password_reset")
+    wait_until_sent(notification)
+    assert notification.attempts == 1
+    assert notification.body_text == "", "the sent body, with its reset link, is cleared"
+    mail = sent_mail(tmp_path)
+    assert "To: forgetful@test.example" in mail
+    assert "Subject: Reset your social prescribing password" in mail
+    assert "/accounts/reset/" in mail, "the message carries the reset link"
+
+
+def test_beat_sends_a_notification_that_no_worker_picked_up(
+    celery_processes: Callable[..., object],
+):
+    # Given a queued notification that was never enqueued (as if the worker had been
+    # down), last touched well before the retry period
+    notification = Notification.objects.create(
+        to_email="missed@test.example", kind="test", subject="Missed", body_text="Hello"
+    )
+    Notification.objects.filter(pk=notification.pk).update(
+        updated_at=timezone.now() - timedelta(minutes=10)
+    )
+
+    # When a worker and beat run with a two-second retry period
+    retry = {"NOTIFICATION_RETRY_SECONDS": "2"}
+    celery_processes("worker", **retry)
+    celery_processes("beat", **retry)
+
+    # Then beat's notifications_send_pending_task has the worker send it
+    wait_until_sent(notification)
+    assert notification.sent_at is not None
