@@ -1,0 +1,127 @@
+"""The Open Referral UK 3.0 API at /oruk/: public, read-only, no key.
+
+The profile's own OpenAPI file documents these endpoints, so they are left out of our
+drf-spectacular schema.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db.models import F
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from directory import oruk
+from directory import permissions as scope
+from directory.search import services_filter, services_order
+
+
+def oruk_endpoint(view: Callable[..., Response]) -> Callable[..., Response]:
+    """GET only, anonymous, JSON, and open to any origin, errors included."""
+
+    @extend_schema(exclude=True)
+    @api_view(["GET"])
+    @authentication_classes([])
+    @permission_classes([AllowAny])
+    @renderer_classes([JSONRenderer])
+    @wraps(view)
+    def wrapped(request: Request, *args: Any, **kwargs: Any) -> Response:
+        return view(request, *args, **kwargs)
+
+    def with_cors(request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = wrapped(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wraps(view)(with_cors)
+
+
+@oruk_endpoint
+def root(request: Request) -> Response:
+    return Response(
+        {"version": oruk.ORUK_VERSION, "profile": oruk.PROFILE_URL, "openapi_url": oruk.OPENAPI_URL}
+    )
+
+
+@oruk_endpoint
+def service_list(request: Request) -> Response:
+    filters = oruk.service_filters(request.query_params)
+    page = oruk.page_request(request.query_params)
+    services = services_filter(scope.services_published(), filters)
+    services = services_order(services, by_distance=False).select_related(
+        "organization", "capacity"
+    )
+    return Response(oruk.page_json(services, page, oruk.service_summary_json))
+
+
+@oruk_endpoint
+def service_detail(request: Request, service_id: uuid.UUID) -> Response:
+    return Response(oruk.service_full_json(scope.service_published_full(service_id)))
+
+
+@oruk_endpoint
+def service_at_location_list(request: Request) -> Response:
+    filters = oruk.service_filters(request.query_params, with_place=True)
+    page = oruk.page_request(request.query_params)
+    services = services_filter(scope.services_published(), filters)
+    sals = scope.service_at_locations_published().filter(service__in=services.values("pk"))
+    if filters.origin is not None:
+        from directory.geo import distance_metres
+
+        sals = sals.filter(location__latitude__isnull=False).annotate(
+            distance=distance_metres(filters.origin, prefix="location__")
+        )
+        if filters.proximity is not None:
+            sals = sals.filter(distance__lte=filters.proximity)
+        sals = sals.order_by("distance", "service__name")
+    else:
+        sals = sals.order_by("service__name", F("location__name").asc())
+    sals = sals.prefetch_related("location__addresses")
+    return Response(oruk.page_json(sals, page, _sal_list_item))
+
+
+def _sal_list_item(sal: Any) -> oruk.Json:
+    return oruk.service_at_location_json(sal) | {"service": oruk.service_summary_json(sal.service)}
+
+
+@oruk_endpoint
+def service_at_location_detail(request: Request, sal_id: uuid.UUID) -> Response:
+    return Response(
+        oruk.service_at_location_detail_json(scope.service_at_location_published(sal_id))
+    )
+
+
+@oruk_endpoint
+def taxonomy_list(request: Request) -> Response:
+    page = oruk.page_request(request.query_params)
+    return Response(oruk.page_json(scope.taxonomies(), page, oruk.taxonomy_json))
+
+
+@oruk_endpoint
+def taxonomy_detail(request: Request, taxonomy_id: uuid.UUID) -> Response:
+    taxonomy = scope.taxonomy_with_terms(taxonomy_id)
+    return Response(oruk.taxonomy_json(taxonomy, with_terms=True))
+
+
+@oruk_endpoint
+def taxonomy_term_list(request: Request) -> Response:
+    page = oruk.page_request(request.query_params)
+    return Response(oruk.page_json(scope.taxonomy_terms(), page, oruk.taxonomy_term_json))
+
+
+@oruk_endpoint
+def taxonomy_term_detail(request: Request, term_id: uuid.UUID) -> Response:
+    return Response(oruk.taxonomy_term_json(scope.taxonomy_term(term_id)))
