@@ -245,10 +245,10 @@ class PageRequest:
     per_page: int
 
 
-def _int(params: QueryDict, name: str, default: int | None = None) -> int | None:
+def _int(params: QueryDict, name: str) -> int | None:
     raw = params.get(name, "")
     if raw == "":
-        return default
+        return None
     try:
         return int(raw)
     except ValueError:
@@ -299,9 +299,10 @@ def _day(params: QueryDict) -> str:
 
 
 def page_request(params: QueryDict) -> PageRequest:
-    number = _int(params, "page", 1)
-    per_page = _int(params, "per_page", DEFAULT_PER_PAGE)
-    assert number is not None and per_page is not None  # both have defaults
+    number = _int(params, "page")
+    number = 1 if number is None else number
+    per_page = _int(params, "per_page")
+    per_page = DEFAULT_PER_PAGE if per_page is None else per_page
     if number < 1:
         raise ValidationError({"page": ["Pages start at 1."]})
     if not 1 <= per_page <= MAX_PER_PAGE:
