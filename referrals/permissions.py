@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
-from socialrx.core.models import Role, User
+from socialrx.core.models import Organisation, Role, User
 from socialrx.core.permissions import organisations_for
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
@@ -68,3 +68,21 @@ def triage_referral_for(user: User, pk: int) -> Referral:
     if referral is None:
         raise Http404("No such referral")
     return referral
+
+
+def referral_submitted_with_key(user: User, key: str) -> Referral | None:
+    """The user's own referral stored under an idempotency key, if any."""
+    if not key:
+        return None
+    return referrals_visible_to(user).filter(referrer=user, idempotency_key=key).first()
+
+
+def possible_duplicates_for(user: User, person: Person) -> PersonQuerySet:
+    """Possible duplicates of ``person`` among the people this user may already see."""
+    return Person.objects.possible_duplicates_of(person).filter(
+        pk__in=people_visible_to(user).values("pk")
+    )
+
+
+def triage_services_for(user: User) -> list[Organisation]:
+    return list(organisations_for(user, Role.TRIAGE_LEAD))

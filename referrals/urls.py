@@ -1,3 +1,27 @@
+from django.urls import path
+
+from referrals import views
+
 app_name = "referrals"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("referrals/", views.referral_list, name="list"),
+    path("referrals/new/", views.referral_create, name="create"),
+    path("referrals/new/<str:token>/check/", views.referral_check, name="check"),
+    path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path("referrals/triage/", views.triage_queue, name="triage"),
+    path("referrals/triage/<int:pk>/", views.triage_detail, name="triage-detail"),
+    path("referrals/triage/<int:pk>/assign/", views.triage_assign, name="triage-assign"),
+    path("referrals/triage/<int:pk>/decline/", views.triage_decline, name="triage-decline"),
+    path("referrals/triage/<int:pk>/redirect/", views.triage_redirect, name="triage-redirect"),
+    path(
+        "referrals/triage/<int:pk>/request-info/",
+        views.triage_request_info,
+        name="triage-request-info",
+    ),
+    path(
+        "referrals/triage/<int:pk>/duplicates/<int:other_pk>/",
+        views.triage_duplicate,
+        name="triage-duplicate",
+    ),
+]

@@ -1,0 +1,76 @@
+"""Referral messages: one function per message type, all through core's notification queue.
+
+Emails to professionals carry a link and the reference only, never personal data: email
+leaves our control. The person referred is written to only if they gave an address and
+agreed to be contacted. The queue is the one seam where an SMS backend (GOV.UK Notify)
+will plug in later.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template import loader
+from django.urls import reverse
+
+from referrals import codes
+from referrals.models import Referral
+from socialrx.core.services import notification_queue
+
+# The events a referrer is told about, and how the subject line puts it.
+REFERRER_EVENTS = {
+    codes.EventKind.ASSIGNED: "accepted",
+    codes.EventKind.DECLINED: "declined",
+    codes.EventKind.CLOSED: "closed",
+    codes.EventKind.INFO_REQUESTED: "needs more information",
+}
+
+
+def _render(template: str, context: dict[str, object]) -> tuple[str, str]:
+    subject = loader.render_to_string(f"referrals/email/{template}_subject.txt", context)
+    body = loader.render_to_string(f"referrals/email/{template}_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def referral_url(referral: Referral) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+
+
+def referrer_status_changed(*, referral: Referral, kind: str) -> None:
+    """Tell the referrer what happened, by link only."""
+    referrer = referral.referrer
+    if referrer is None or not referrer.is_active or kind not in REFERRER_EVENTS:
+        return
+    subject, body = _render(
+        "referrer_status",
+        {
+            "reference": referral.reference,
+            "what": REFERRER_EVENTS[kind],
+            "url": referral_url(referral),
+        },
+    )
+    notification_queue(
+        to_email=referrer.email,
+        kind=f"referral_{kind}",
+        subject=subject,
+        body_text=body,
+        recipient=referrer,
+    )
+
+
+def person_referral_received(*, referral: Referral) -> None:
+    """Tell the person their referral arrived and who will contact them."""
+    person = referral.person
+    if not (person.email and referral.contact_consent):
+        return
+    subject, body = _render(
+        "person_received",
+        {
+            "reference": referral.reference,
+            "given_name": person.given_name,
+            "service": referral.triage_service.name,
+            "service_name": settings.SERVICE_NAME,
+        },
+    )
+    notification_queue(
+        to_email=person.email, kind="referral_received_person", subject=subject, body_text=body
+    )

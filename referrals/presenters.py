@@ -1,0 +1,126 @@
+"""Display logic for referrals, kept out of templates and models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from referrals import codes
+from referrals.models import Person, Referral, ReferralStatusEvent
+
+# NHS.UK tag colour for each status (includes/tag.html).
+STATUS_TAG = {
+    codes.Status.RECEIVED: "blue",
+    codes.Status.INFO_REQUESTED: "yellow",
+    codes.Status.TRIAGED: "aqua-green",
+    codes.Status.ASSIGNED: "aqua-green",
+    codes.Status.FIRST_CONTACT: "green",
+    codes.Status.IN_PROGRESS: "green",
+    codes.Status.CLOSED: "grey",
+    codes.Status.DECLINED: "red",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    value: str
+
+
+class EventPresenter:
+    def __init__(self, event: ReferralStatusEvent) -> None:
+        self.event = event
+
+    @property
+    def title(self) -> str:
+        return self.event.get_kind_display()
+
+    @property
+    def snomed(self) -> str:
+        """The code to record in the GP record, with its display name."""
+        code = self.event.snomed_code
+        return f"{code} {codes.SNOMED_DISPLAY.get(code, '')}".strip() if code else ""
+
+    @property
+    def tag_colour(self) -> str:
+        return STATUS_TAG.get(self.event.to_status, "")
+
+
+class ReferralPresenter:
+    def __init__(self, referral: Referral) -> None:
+        self.referral = referral
+
+    @property
+    def status_label(self) -> str:
+        if self.referral.status == codes.Status.CLOSED:
+            return f"Closed: {self.referral.get_closure_outcome_display().lower()}"
+        return self.referral.get_status_display()
+
+    @property
+    def tag_colour(self) -> str:
+        return STATUS_TAG.get(self.referral.status, "")
+
+    @property
+    def reasons(self) -> str:
+        labels = [r.get_reason_display() for r in self.referral.reasons.all()]
+        if self.referral.reason_other:
+            labels.append(f"({self.referral.reason_other})")
+        return ", ".join(labels)
+
+    @property
+    def urgent(self) -> bool:
+        return self.referral.urgency == codes.Urgency.URGENT
+
+    def events(self) -> list[EventPresenter]:
+        return [EventPresenter(e) for e in self.referral.events.all()]
+
+
+def person_rows(person: Person) -> list[Row]:
+    rows = [
+        Row("Name", person.full_name),
+        Row("Date of birth", person.date_of_birth.strftime("%-d %B %Y")),
+        Row("NHS number", person.nhs_number_display or "Not given"),
+        Row("Registered GP practice", str(person.registered_practice or "Not known")),
+        Row("Postcode", person.postcode or "Not given"),
+        Row("Phone", person.phone or "Not given"),
+        Row("Email", person.email or "Not given"),
+    ]
+    if person.preferred_contact_method:
+        rows.append(Row("Preferred contact", person.get_preferred_contact_method_display()))
+    if person.interpreter_needed:
+        rows.append(Row("Interpreter", f"Needed ({person.language or 'language not given'})"))
+    if person.accessibility_needs:
+        rows.append(Row("Accessibility needs", person.accessibility_needs))
+    return rows
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    value: str
+    action_url: str
+
+
+def _display(value: object, choices: dict[str, str]) -> str:
+    if value in (None, "", [], ()):
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        return ", ".join(choices.get(str(v), str(v)) for v in value)
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")  # type: ignore[union-attr]
+    return choices.get(str(value), str(value))
+
+
+def answer_rows(form: object, change_url: str) -> list[Answer]:
+    """Check-your-answers rows from a valid form, in the form's order."""
+    rows = []
+    for name, field in form.fields.items():  # type: ignore[attr-defined]
+        if field.widget.is_hidden:
+            continue
+        choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
+        value = _display(form.cleaned_data.get(name), choices)  # type: ignore[attr-defined]
+        if name == "nhs_number" and value != "Not given":
+            value = f"{value[:3]} {value[3:6]} {value[6:]}"
+        rows.append(Answer(str(field.label), value, f"{change_url}#id_{name}"))
+    return rows

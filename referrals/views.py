@@ -1,0 +1,304 @@
+"""Thin views: check the role, reach data through ``referrals.permissions``, call a service."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.http import require_POST
+
+from referrals import codes
+from referrals.forms import (
+    AssignForm,
+    DeclineForm,
+    QueueFilterForm,
+    RedirectForm,
+    ReferralForm,
+    RequestInfoForm,
+)
+from referrals.models import Referral
+from referrals.permissions import (
+    REFERRAL_ROLES,
+    possible_duplicates_for,
+    referral_for,
+    referral_submitted_with_key,
+    referrals_made_by_organisations_of,
+    triage_queue_for,
+    triage_referral_for,
+)
+from referrals.presenters import ReferralPresenter, answer_rows, person_rows
+from referrals.services import (
+    IdempotencyConflict,
+    link_worker_loads,
+    person_keep_apart,
+    person_merge,
+    referral_assign,
+    referral_decline,
+    referral_redirect,
+    referral_request_info,
+    referral_submit,
+    teams_for_service,
+)
+from socialrx.core.audit import audit_view
+from socialrx.core.models import Role, User
+from socialrx.core.permissions import role_required
+
+PAGE_SIZE = 25
+DRAFT_SESSION_KEY = "referral-draft-{}"
+
+
+def _draft(request: HttpRequest, token: str) -> MultiValueDict[str, str] | None:
+    stored = request.session.get(DRAFT_SESSION_KEY.format(token))
+    return MultiValueDict(stored) if stored is not None else None
+
+
+@role_required(Role.REFERRER)
+def referral_create(request: HttpRequest) -> HttpResponse:
+    """The referral on one page; answers are kept in the session until checked."""
+    user: User = request.user  # type: ignore[assignment]
+    token = request.GET.get("draft", "")
+    data = request.POST if request.method == "POST" else _draft(request, token)
+    form = ReferralForm(data, referrer=user)
+    if request.method == "POST" and form.is_valid():
+        token = token or uuid.uuid4().hex
+        request.session[DRAFT_SESSION_KEY.format(token)] = {
+            key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+        }
+        return redirect("referrals:check", token=token)
+    return render(request, "referrals/create.html", {"form": form, "token": token})
+
+
+@role_required(Role.REFERRER)
+def referral_check(request: HttpRequest, token: str) -> HttpResponse:
+    """Check your answers, then submit. The token makes a double click store one referral."""
+    user: User = request.user  # type: ignore[assignment]
+    data = _draft(request, token)
+    if data is None:
+        # Already submitted (a second click after the draft was cleared): show that one.
+        submitted = referral_submitted_with_key(user, token)
+        if submitted is not None:
+            return redirect("referrals:detail", pk=submitted.pk)
+        messages.info(request, "Your answers have expired. Please start again.")
+        return redirect("referrals:create")
+    form = ReferralForm(data, referrer=user)
+    if not form.is_valid():
+        return redirect(reverse("referrals:create") + f"?draft={token}")
+    if request.method == "POST":
+        try:
+            result = referral_submit(
+                data=form.referral_input(),
+                referrer=user,
+                organisation=form.cleaned_data["organisation"],
+                idempotency_key=token,
+            )
+        except (ValidationError, IdempotencyConflict) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return redirect(reverse("referrals:create") + f"?draft={token}")
+        request.session.pop(DRAFT_SESSION_KEY.format(token), None)
+        messages.success(request, f"Referral {result.referral.reference} sent")
+        return redirect("referrals:detail", pk=result.referral.pk)
+    change_url = reverse("referrals:create") + f"?draft={token}"
+    return render(
+        request, "referrals/check.html", {"answers": answer_rows(form, change_url), "token": token}
+    )
+
+
+@role_required(Role.REFERRER)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Referrals made by the user's organisations, newest first, with current status."""
+    user: User = request.user  # type: ignore[assignment]
+    referrals = referrals_made_by_organisations_of(user).with_list_details()
+    status = request.GET.get("status", "")
+    if status in codes.Status.values:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": page,
+            "rows": [ReferralPresenter(r) for r in page],
+            "statuses": codes.Status.choices,
+            "status": status,
+        },
+    )
+
+
+@role_required(*REFERRAL_ROLES)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One referral, its person and its history: the referrer's closed loop."""
+    referral = referral_for(request.user, pk)  # type: ignore[arg-type]
+    audit_view(request=request, obj=referral)
+    audit_view(request=request, obj=referral.person)
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "presenter": ReferralPresenter(referral),
+            "person_rows": person_rows(referral.person),
+        },
+    )
+
+
+@role_required(Role.TRIAGE_LEAD)
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    """The service's queue, oldest first, with urgency and waiting time."""
+    referrals = triage_queue_for(request.user).with_list_details().oldest_first()  # type: ignore[arg-type]
+    filters = QueueFilterForm(request.GET)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["urgency"]:
+            referrals = referrals.filter(urgency=data["urgency"])
+        if data["source"]:
+            referrals = referrals.filter(source=data["source"])
+        if data["reason"]:
+            referrals = referrals.filter(reasons__reason=data["reason"])
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/triage/queue.html",
+        {"page": page, "rows": [ReferralPresenter(r) for r in page], "filters": filters},
+    )
+
+
+def _triage_forms(referral: Referral, bound: dict[str, Form]) -> dict[str, Form]:
+    service = referral.triage_service
+    forms: dict[str, Form] = {
+        "assign_form": AssignForm(
+            teams=teams_for_service(service), loads=link_worker_loads(service=service)
+        ),
+        "decline_form": DeclineForm(),
+        "redirect_form": RedirectForm(current=service),
+        "info_form": RequestInfoForm(),
+    }
+    forms.update(bound)
+    return forms
+
+
+def _triage_page(request: HttpRequest, referral: Referral, **bound: Form) -> HttpResponse:
+    audit_view(request=request, obj=referral)
+    audit_view(request=request, obj=referral.person)
+    context = {
+        "referral": referral,
+        "presenter": ReferralPresenter(referral),
+        "person_rows": person_rows(referral.person),
+        "duplicates": list(possible_duplicates_for(request.user, referral.person)),  # type: ignore[arg-type]
+        **_triage_forms(referral, bound),
+    }
+    return render(request, "referrals/triage/detail.html", context)
+
+
+@role_required(Role.TRIAGE_LEAD)
+def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
+    return _triage_page(request, referral)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _triage_action(request: HttpRequest, pk: int, name: str, form: Form, act) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Validate the form, run the service, and show the page again with any errors."""
+    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
+    form = form(referral) if callable(form) else form  # type: ignore[operator]
+    if form.is_valid():
+        try:
+            act(referral, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Referral {referral.reference} updated")
+            return redirect("referrals:triage")
+    return _triage_page(request, referral, **{name: form})
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD)
+def triage_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    def form(referral: Referral) -> AssignForm:
+        service = referral.triage_service
+        return AssignForm(
+            request.POST,
+            teams=teams_for_service(service),
+            loads=link_worker_loads(service=service),
+        )
+
+    return _triage_action(
+        request,
+        pk,
+        "assign_form",
+        form,
+        lambda referral, data: referral_assign(
+            referral=referral,
+            team=data["team"],
+            link_worker=data["link_worker"],
+            actor=request.user,
+            note=data["note"],
+        ),
+    )
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD)
+def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _triage_action(
+        request,
+        pk,
+        "decline_form",
+        DeclineForm(request.POST),
+        lambda referral, data: referral_decline(referral=referral, actor=request.user, **data),
+    )
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD)
+def triage_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    return _triage_action(
+        request,
+        pk,
+        "redirect_form",
+        lambda referral: RedirectForm(request.POST, current=referral.triage_service),
+        lambda referral, data: referral_redirect(referral=referral, actor=request.user, **data),
+    )
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD)
+def triage_request_info(request: HttpRequest, pk: int) -> HttpResponse:
+    return _triage_action(
+        request,
+        pk,
+        "info_form",
+        RequestInfoForm(request.POST),
+        lambda referral, data: referral_request_info(referral=referral, actor=request.user, **data),
+    )
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD)
+def triage_duplicate(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Merge the referral's person with a possible duplicate, or record them as different."""
+    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
+    other = possible_duplicates_for(request.user, referral.person).filter(pk=other_pk).first()  # type: ignore[arg-type]
+    if other is None:
+        raise Http404("No such person")
+    if request.POST.get("decision") == "merge":
+        person_merge(keep=other, merge=referral.person, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Records merged")
+    else:
+        person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Recorded as different people")
+    return redirect("referrals:triage-detail", pk=referral.pk)

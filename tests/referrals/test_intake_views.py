@@ -1,0 +1,158 @@
+"""The professional's intake journey, the referrer's list and the detail page."""
+
+import pytest
+from django.urls import reverse
+
+from referrals import codes
+from referrals.models import Referral
+from socialrx.core.models import AuditEvent, Role
+from tests.factories import user_with_role
+from tests.referrals.factories import ReferralFactory
+
+VALID = {
+    "given_name": "Ada",
+    "family_name": "Lane",
+    "date_of_birth_day": "2",
+    "date_of_birth_month": "3",
+    "date_of_birth_year": "1948",
+    "nhs_number": "999 000 0018",
+    "postcode": "NN1 1AA",
+    "source": "gp",
+    "reasons": ["loneliness", "bereavement"],
+    "what_matters": "Seeing people again.",
+    "urgency": "routine",
+    "consent_to_referral": "on",
+    "consent_to_share": "on",
+}
+
+
+@pytest.fixture
+def form_data(practice):
+    return {**VALID, "organisation": str(practice.pk), "registered_practice": str(practice.pk)}
+
+
+@pytest.mark.django_db
+def test_form_is_prefilled_with_the_referrers_organisation(client, referrer, practice):
+    client.force_login(referrer)
+    response = client.get(reverse("referrals:create"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.fields["organisation"].initial == practice.pk
+    assert form.fields["registered_practice"].initial == practice.pk
+    assert form.fields["source"].initial == codes.ReferralSource.GP
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"nhs_number": "943 476 5918"}, "nhs_number", "not valid"),
+        ({"date_of_birth_year": "2999"}, "date_of_birth", "past"),
+        ({"consent_to_share": ""}, "consent_to_share", "information being shared"),
+        ({"reasons": []}, "reasons", "at least one reason"),
+        ({"date_of_birth_day": ""}, "date_of_birth", "must include a day"),
+    ],
+)
+def test_bad_answers_get_field_errors(client, referrer, form_data, change, field, message):
+    client.force_login(referrer)
+    response = client.post(reverse("referrals:create"), {**form_data, **change})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert b"There is a problem" in response.content
+
+
+@pytest.mark.django_db
+def test_check_answers_then_send_stores_one_referral_even_when_clicked_twice(
+    client, referrer, form_data, route
+):
+    client.force_login(referrer)
+    # Given a valid form, the referrer is shown their answers to check
+    response = client.post(reverse("referrals:create"), form_data)
+    check_url = response["Location"]
+    page = client.get(check_url)
+    assert b"Check your answers" in page.content
+    assert b"999 000 0018" in page.content
+    # When they click send twice
+    first = client.post(check_url)
+    second = client.post(check_url)
+    # Then one referral is stored and both clicks land on it
+    referral = Referral.objects.get()
+    assert (
+        first["Location"] == second["Location"] == reverse("referrals:detail", args=[referral.pk])
+    )
+    assert referral.referrer == referrer
+    assert referral.consent_recorded_by == referrer.full_name
+
+
+@pytest.mark.django_db
+def test_change_link_brings_back_the_answers(client, referrer, form_data, route):
+    client.force_login(referrer)
+    check_url = client.post(reverse("referrals:create"), form_data)["Location"]
+    token = check_url.split("/")[-3]
+    response = client.get(reverse("referrals:create") + f"?draft={token}")
+    assert response.context["form"]["given_name"].value() == "Ada"
+
+
+@pytest.mark.django_db
+def test_vcse_referrers_refer_as_vcse(client, vcse_org, route, form_data):
+    vcse_referrer = user_with_role(Role.REFERRER, vcse_org)
+    client.force_login(vcse_referrer)
+    response = client.get(reverse("referrals:create"))
+    assert response.context["form"].fields["source"].initial == codes.ReferralSource.VCSE
+
+
+@pytest.fixture
+def referral(referrer, link_worker_service):
+    return ReferralFactory(referrer=referrer, triage_service=link_worker_service)
+
+
+@pytest.mark.django_db
+def test_detail_shows_history_and_is_audited(client, referrer, referral):
+    client.force_login(referrer)
+    response = client.get(reverse("referrals:detail", args=[referral.pk]))
+    assert response.status_code == 200
+    audited = set(AuditEvent.objects.filter(action="view").values_list("object_type", flat=True))
+    assert audited == {"referrals.referral", "referrals.person"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["referrals:detail"])
+def test_other_organisations_get_404(client, other_org_user, referral, name):
+    client.force_login(other_org_user)
+    assert client.get(reverse(name, args=[referral.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["referrals:list", "referrals:create", "referrals:detail"])
+def test_users_without_the_role_get_403(client, commissioner, vcse_editor, referral, name):
+    args = [referral.pk] if name == "referrals:detail" else []
+    for user in (commissioner, vcse_editor):
+        client.force_login(user)
+        assert client.get(reverse(name, args=args)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_check_page_of_another_user_shows_nothing(client, referrer, practice, form_data, route):
+    client.force_login(referrer)
+    check_url = client.post(reverse("referrals:create"), form_data)["Location"]
+    colleague = user_with_role(Role.REFERRER, practice)
+    client.force_login(colleague)
+    response = client.get(check_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:create")
+
+
+@pytest.mark.django_db
+def test_list_shows_the_organisations_referrals_with_constant_queries(
+    client, referrer, link_worker_service, django_assert_max_num_queries
+):
+    ReferralFactory.create_batch(30, referrer=referrer, triage_service=link_worker_service)
+    ReferralFactory(
+        source=codes.ReferralSource.SELF, triage_service=link_worker_service
+    )  # not theirs
+    client.force_login(referrer)
+    # session, user, memberships (role check), count, page of referrals, reasons prefetch
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("referrals:list"))
+    assert len(response.context["rows"]) == 25
+    assert response.context["page"].paginator.count == 30

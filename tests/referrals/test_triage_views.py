@@ -1,0 +1,207 @@
+"""The triage lead's queue and actions."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals import codes
+from referrals.models import Referral
+from socialrx.core.models import AuditEvent, OrganisationType, Role
+from tests.factories import OrganisationFactory, user_with_role
+from tests.referrals.factories import PersonFactory, ReferralFactory
+
+
+@pytest.fixture
+def referral(referrer, link_worker_service, route):
+    return ReferralFactory(referrer=referrer, triage_service=link_worker_service)
+
+
+def _post(client, name, referral, data):
+    return client.post(reverse(name, args=[referral.pk]), data)
+
+
+@pytest.mark.django_db
+def test_queue_is_oldest_first_with_constant_queries(
+    client, triage_lead, link_worker_service, referrer, django_assert_max_num_queries
+):
+    referrals = ReferralFactory.create_batch(
+        30, referrer=referrer, triage_service=link_worker_service
+    )
+    oldest = referrals[5]
+    Referral.objects.filter(pk=oldest.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    ReferralFactory(referrer=referrer)  # another service's queue
+    client.force_login(triage_lead)
+    # session, user, memberships (role check), count, page of referrals, reasons prefetch
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("referrals:triage"))
+    rows = response.context["rows"]
+    assert response.context["page"].paginator.count == 30
+    assert rows[0].referral == oldest
+    assert b"9 days" in response.content
+
+
+@pytest.mark.django_db
+def test_queue_filters_by_urgency_and_reason(client, triage_lead, referral, referrer):
+    urgent = ReferralFactory(
+        referrer=referrer,
+        triage_service=referral.triage_service,
+        urgency=codes.Urgency.URGENT,
+        reason_list=[codes.Reason.HOUSING],
+    )
+    client.force_login(triage_lead)
+    by_urgency = client.get(reverse("referrals:triage"), {"urgency": "urgent"})
+    by_reason = client.get(reverse("referrals:triage"), {"reason": "housing"})
+    assert [r.referral for r in by_urgency.context["rows"]] == [urgent]
+    assert [r.referral for r in by_reason.context["rows"]] == [urgent]
+
+
+@pytest.mark.django_db
+def test_detail_shows_link_worker_loads_and_is_audited(client, triage_lead, referral, link_worker):
+    client.force_login(triage_lead)
+    response = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    assert b"0 open of 200 a year" in response.content
+    assert AuditEvent.objects.filter(action="view", object_id=str(referral.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_assign_to_a_link_worker(client, triage_lead, referral, link_worker, link_worker_team):
+    client.force_login(triage_lead)
+    response = _post(
+        client,
+        "referrals:triage-assign",
+        referral,
+        {"team": link_worker_team.pk, "link_worker": link_worker.pk},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == codes.Status.ASSIGNED
+    assert referral.assigned_link_worker == link_worker
+
+
+@pytest.mark.django_db
+def test_assign_to_a_team_the_service_does_not_use_is_a_field_error(client, triage_lead, referral):
+    stranger = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_TEAM)
+    client.force_login(triage_lead)
+    response = _post(client, "referrals:triage-assign", referral, {"team": stranger.pk})
+    assert response.status_code == 200
+    assert "team" in response.context["assign_form"].errors
+
+
+@pytest.mark.django_db
+def test_decline_needs_a_reason_and_records_the_alternative(client, triage_lead, referral):
+    client.force_login(triage_lead)
+    missing = _post(client, "referrals:triage-decline", referral, {})
+    assert "reason" in missing.context["decline_form"].errors
+    _post(
+        client,
+        "referrals:triage-decline",
+        referral,
+        {"reason": "needs_crisis_service", "suggested_alternative": "NHS 111 option 2"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == codes.Status.DECLINED
+    # A second decision on a declined referral is refused with a message, not a 500.
+    again = _post(client, "referrals:triage-decline", referral, {"reason": "other"})
+    assert again.status_code == 200
+    assert again.context["decline_form"].non_field_errors()
+
+
+@pytest.mark.django_db
+def test_redirect_and_request_info(client, triage_lead, referral):
+    other_service = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_SERVICE)
+    client.force_login(triage_lead)
+    _post(client, "referrals:triage-request-info", referral, {"question": "Any carer?"})
+    referral.refresh_from_db()
+    assert referral.status == codes.Status.INFO_REQUESTED
+    _post(client, "referrals:triage-redirect", referral, {"service": other_service.pk})
+    referral.refresh_from_db()
+    assert referral.triage_service == other_service
+    # Now out of this lead's queue entirely.
+    response = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_duplicates_are_shown_and_decided_by_the_lead(client, triage_lead, referral, referrer):
+    referral.person.nhs_number = "9990000018"
+    referral.person.save()
+    earlier = ReferralFactory(
+        referrer=referrer,
+        triage_service=referral.triage_service,
+        person=PersonFactory(nhs_number="9990000018"),
+    )
+    client.force_login(triage_lead)
+    page = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    assert page.context["duplicates"] == [earlier.person]
+    url = reverse("referrals:triage-duplicate", args=[referral.pk, earlier.person.pk])
+    client.post(url, {"decision": "merge"})
+    referral.refresh_from_db()
+    assert referral.person == earlier.person
+
+
+@pytest.mark.django_db
+def test_duplicates_outside_the_leads_view_are_not_shown(client, triage_lead, referral):
+    referral.person.nhs_number = "9990000018"
+    referral.person.save()
+    ReferralFactory(person=PersonFactory(nhs_number="9990000018"), source="self")
+    client.force_login(triage_lead)
+    page = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    assert page.context["duplicates"] == []
+
+
+TRIAGE_URLS = [
+    ("get", "referrals:triage-detail"),
+    ("post", "referrals:triage-assign"),
+    ("post", "referrals:triage-decline"),
+    ("post", "referrals:triage-redirect"),
+    ("post", "referrals:triage-request-info"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name"), TRIAGE_URLS)
+def test_triage_leads_of_other_services_get_404(client, other_org_user, referral, method, name):
+    client.force_login(other_org_user)
+    response = getattr(client, method)(reverse(name, args=[referral.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name"), [("get", "referrals:triage"), *TRIAGE_URLS])
+def test_other_roles_get_403(client, referrer, link_worker, referral, method, name):
+    args = [] if name == "referrals:triage" else [referral.pk]
+    for user in (referrer, link_worker):
+        client.force_login(user)
+        assert getattr(client, method)(reverse(name, args=args)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_duplicate_decision_of_other_service_is_404(client, other_org_user, referral):
+    client.force_login(other_org_user)
+    url = reverse("referrals:triage-duplicate", args=[referral.pk, referral.person.pk])
+    assert client.post(url, {"decision": "merge"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_home_page_offers_the_triage_queue(client, triage_lead):
+    client.force_login(triage_lead)
+    assert reverse("referrals:triage").encode() in client.get(reverse("home")).content
+
+
+@pytest.mark.django_db
+def test_colleague_link_worker_in_another_team_is_not_offered(
+    client, triage_lead, referral, link_worker_team
+):
+    outsider = user_with_role(Role.LINK_WORKER, OrganisationFactory(org_type="link_worker_team"))
+    client.force_login(triage_lead)
+    response = _post(
+        client,
+        "referrals:triage-assign",
+        referral,
+        {"team": link_worker_team.pk, "link_worker": outsider.pk},
+    )
+    assert "link_worker" in response.context["assign_form"].errors
