@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
-from socialrx.core.models import Organisation, Role, User
+from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import organisations_for
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
@@ -86,3 +86,26 @@ def possible_duplicates_for(user: User, person: Person) -> PersonQuerySet:
 
 def triage_services_for(user: User) -> list[Organisation]:
     return list(organisations_for(user, Role.TRIAGE_LEAD))
+
+
+def referral_by_uuid_for(user: User, referral_uuid: object) -> Referral:
+    """One referral by its public id, if the user may see it, or 404."""
+    referral = (
+        referrals_visible_to(user)
+        .select_related("triage_service")
+        .filter(uuid=referral_uuid)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+def practice_by_ods_code(ods_code: str) -> Organisation | None:
+    """A GP practice by ODS code (public reference data, not personal data)."""
+    return (
+        Organisation.objects.active()
+        .of_type(OrganisationType.GP_PRACTICE)
+        .filter(ods_code__iexact=ods_code.strip())
+        .first()
+    )

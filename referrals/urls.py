@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import views
+from referrals import api, views
 
 app_name = "referrals"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("referrals/new/", views.referral_create, name="create"),
     path("referrals/new/<str:token>/check/", views.referral_check, name="check"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path("api/v1/referrals/", api.ReferralCollectionApi.as_view(), name="api-list"),
+    path(
+        "api/v1/referrals/<uuid:referral_id>/",
+        api.ReferralDetailApi.as_view(),
+        name="api-detail",
+    ),
     path("referrals/triage/", views.triage_queue, name="triage"),
     path("referrals/triage/<int:pk>/", views.triage_detail, name="triage-detail"),
     path("referrals/triage/<int:pk>/assign/", views.triage_assign, name="triage-assign"),
