@@ -127,6 +127,11 @@ def services_editable_by(user: User) -> ServiceQuerySet:
     return Service.objects.of_organisations(organisations_for(user, Role.VCSE_EDITOR))
 
 
+def services_of_own_organisations(user: User) -> ServiceQuerySet:
+    """The listings of the organisations in which the user is a VCSE editor."""
+    return Service.objects.of_organisations(organisations_for(user, Role.VCSE_EDITOR))
+
+
 def service_for_editor(user: User, service_id: uuid.UUID) -> Service:
     """The listing if the user may change it; 404 otherwise, so another organisation's
     listings are not even confirmed to exist."""

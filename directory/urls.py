@@ -1,10 +1,32 @@
 from django.urls import path
 
-from directory import api
+from directory import api, views
 
 app_name = "directory"
 
 urlpatterns = [
+    path("directory/listings/", views.my_listings, name="my_listings"),
+    path("directory/listings/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+    path(
+        "directory/listings/<uuid:service_id>/confirm/",
+        views.service_confirm,
+        name="service_confirm",
+    ),
+    path(
+        "directory/listings/<uuid:service_id>/capacity/",
+        views.service_capacity,
+        name="service_capacity",
+    ),
+    path(
+        "directory/listings/<uuid:service_id>/capacity/quick/",
+        views.service_capacity_quick,
+        name="service_capacity_quick",
+    ),
+    path(
+        "directory/listings/<uuid:service_id>/history/",
+        views.service_history,
+        name="service_history",
+    ),
     # Open Referral UK 3.0: the profile fixes these paths (no trailing slashes).
     path("oruk/", api.root, name="oruk_root"),
     path("oruk/services", api.service_list, name="oruk_services"),

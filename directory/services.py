@@ -1,0 +1,175 @@
+"""Directory workflows. Each runs in one transaction, writes the listing's change
+history (what editors and administrators read) and the core audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from directory.models import (
+    CapacityStatus,
+    ChangeKind,
+    Language,
+    Service,
+    ServiceAttribute,
+    ServiceCapacity,
+    ServiceChange,
+    TaxonomyTerm,
+)
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, User
+
+# The service fields an editor may change through the listing form.
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "alert",
+    "url",
+    "email",
+    "minimum_age",
+    "maximum_age",
+    "referral_routes",
+    "referral_instructions",
+    "cost",
+    "accreditations",
+)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple | set):
+        return ", ".join(sorted(str(v) for v in value))
+    return "" if value is None else str(value)
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        name: [_text(before[name]), _text(after[name])]
+        for name in after
+        if _text(before.get(name)) != _text(after[name])
+    }
+
+
+def _record(
+    *,
+    service: Service,
+    actor: User | None,
+    kind: str,
+    changes: dict[str, list[str]],
+    request: HttpRequest | None,
+) -> ServiceChange:
+    change = ServiceChange.objects.create(service=service, actor=actor, kind=kind, changes=changes)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=service,
+        request=request,
+        detail={"change": kind, "fields": sorted(changes)},
+    )
+    return change
+
+
+def _capacity(service: Service) -> ServiceCapacity:
+    capacity, _ = ServiceCapacity.objects.get_or_create(service=service)
+    return capacity
+
+
+@transaction.atomic
+def service_confirm(
+    *, service: Service, actor: User, request: HttpRequest | None = None
+) -> ServiceChange:
+    """ "Still accurate": re-assures the listing and its capacity as of today."""
+    before = {"assured_date": service.assured_date}
+    service.assured_date = timezone.localdate()
+    service.assurer_email = actor.email
+    service.save(update_fields=["assured_date", "assurer_email", "updated_at"])
+    capacity = _capacity(service)
+    capacity.updated = timezone.now()
+    capacity.save(update_fields=["updated", "updated_at"])
+    return _record(
+        service=service,
+        actor=actor,
+        kind=ChangeKind.CONFIRMED,
+        changes=_diff(before, {"assured_date": service.assured_date}),
+        request=request,
+    )
+
+
+@transaction.atomic
+def service_capacity_set(
+    *,
+    service: Service,
+    actor: User,
+    status: str,
+    expected_wait_weeks: int | None = None,
+    maximum: int | None = None,
+    available: int | None = None,
+    request: HttpRequest | None = None,
+) -> ServiceChange:
+    """Set capacity; setting it to what it already is confirms it."""
+    if status not in CapacityStatus.values:
+        raise ValueError(f"Unknown capacity status {status!r}")
+    capacity = _capacity(service)
+    if status != CapacityStatus.WAITING_LIST:
+        expected_wait_weeks = None
+    if status != CapacityStatus.ACCEPTING:
+        available = None
+    names = ("status", "expected_wait_weeks", "maximum", "available")
+    before = {name: getattr(capacity, name) for name in names}
+    after = dict(zip(names, (status, expected_wait_weeks, maximum, available), strict=True))
+    for name, value in after.items():
+        setattr(capacity, name, value)
+    capacity.updated = timezone.now()
+    capacity.save()
+    changes = _diff(before, after)
+    kind = ChangeKind.CAPACITY if changes else ChangeKind.CAPACITY_CONFIRMED
+    return _record(service=service, actor=actor, kind=kind, changes=changes, request=request)
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service: Service,
+    actor: User,
+    fields: dict[str, Any],
+    terms: Iterable[TaxonomyTerm],
+    language_codes: Iterable[str],
+    language_names: dict[str, str],
+    request: HttpRequest | None = None,
+) -> ServiceChange | None:
+    """Publish an editor's changes at once; they join the administrators' review queue
+    through ``last_modified``. Returns None when nothing changed."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    terms = list(terms)
+    codes = sorted(set(language_codes))
+    before: dict[str, Any] = {name: getattr(service, name) for name in fields}
+    before["taxonomy_terms"] = [t.name for t in service.taxonomy_terms.all()]
+    before["languages"] = list(service.languages.values_list("code", flat=True))
+    changes = _diff(
+        before, fields | {"taxonomy_terms": [t.name for t in terms], "languages": codes}
+    )
+    if not changes:
+        return None
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.last_modified = timezone.now()
+    service.save()
+    ServiceAttribute.objects.filter(service=service).exclude(taxonomy_term__in=terms).delete()
+    for term in terms:
+        ServiceAttribute.objects.get_or_create(service=service, taxonomy_term=term)
+    service.languages.exclude(code__in=codes).delete()
+    existing = set(service.languages.values_list("code", flat=True))
+    Language.objects.bulk_create(
+        Language(service=service, code=code, name=language_names.get(code, code))
+        for code in codes
+        if code not in existing
+    )
+    return _record(
+        service=service, actor=actor, kind=ChangeKind.EDITED, changes=changes, request=request
+    )
