@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -321,3 +321,87 @@ class RequestInfoForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class SelfReferralForm(PersonFieldsMixin):
+    """The public form: the person refers themselves, in plain words."""
+
+    reasons = forms.MultipleChoiceField(
+        label="What would you like help with?",
+        help_text="Select all that apply.",
+        choices=codes.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one thing you would like help with"},
+    )
+    reason_other = forms.CharField(label="Something else", max_length=200, required=False)
+    what_matters = forms.CharField(
+        label="Tell us a little about what matters to you",
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+    )
+    consent_to_referral = forms.BooleanField(
+        label="I would like to be referred to social prescribing",
+        error_messages={"required": "Confirm you would like to be referred"},
+    )
+    consent_to_share = forms.BooleanField(
+        label="I agree to my information being shared with the social prescribing service",
+        error_messages={"required": "Confirm you agree to your information being shared"},
+    )
+    contact_consent = forms.BooleanField(
+        label="Email me to confirm my referral has been received", required=False
+    )
+    # A field people never see: bots that fill every box fill this one too.
+    website = forms.CharField(
+        label="Leave this box empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_name"].label = "Your first name"
+        self.fields["family_name"].label = "Your last name"
+        self.fields["date_of_birth"].label = "Your date of birth"
+        self.fields["registered_practice"].label = "Your GP practice"
+        self.fields["preferred_contact_method"].label = "How should we contact you?"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("About you", *PERSON_FIELDS),
+            Fieldset("What you would like help with", "reasons", "reason_other", "what_matters"),
+            Fieldset(
+                "Your agreement", "consent_to_referral", "consent_to_share", "contact_consent"
+            ),
+            Field("website", wrapper_class="nhsuk-u-visually-hidden"),
+            "token",
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if codes.Reason.OTHER in cleaned.get("reasons", []) and not cleaned.get("reason_other"):
+            self.add_error("reason_other", "Tell us what else you would like help with")
+        if not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("address")):
+            self.add_error(
+                "phone", "Enter a phone number, email address or address so we can contact you"
+            )
+        return cleaned
+
+    def referral_input(self) -> ReferralInput:
+        data = self.cleaned_data
+        return ReferralInput(
+            person=self.person_input(),
+            reasons=tuple(data["reasons"]),
+            reason_other=data["reason_other"],
+            what_matters=data["what_matters"],
+            consent_to_referral=data["consent_to_referral"],
+            consent_to_share=data["consent_to_share"],
+            consent_recorded_on=timezone.localdate(),
+            consent_recorded_by="The person (self-referral)",
+            contact_consent=data["contact_consent"],
+            source=codes.ReferralSource.SELF,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, views
+from referrals import api, views, views_public
 
 app_name = "referrals"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         api.ReferralDetailApi.as_view(),
         name="api-detail",
     ),
+    path("self-referral/", views_public.self_referral, name="self-referral"),
+    path("self-referral/sent/", views_public.self_referral_sent, name="self-referral-sent"),
     path("referrals/triage/", views.triage_queue, name="triage"),
     path("referrals/triage/<int:pk>/", views.triage_detail, name="triage-detail"),
     path("referrals/triage/<int:pk>/assign/", views.triage_assign, name="triage-assign"),

@@ -1,0 +1,108 @@
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from referrals import codes
+from referrals.models import Referral
+
+URL = "/self-referral/"
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def answers(practice):
+    return {
+        "given_name": "Sam",
+        "family_name": "Brook",
+        "date_of_birth_day": "9",
+        "date_of_birth_month": "11",
+        "date_of_birth_year": "1990",
+        "registered_practice": str(practice.pk),
+        "email": "sam.brook@person.example",
+        "reasons": ["loneliness"],
+        "consent_to_referral": "on",
+        "consent_to_share": "on",
+        "contact_consent": "on",
+        "token": "a" * 32,
+    }
+
+
+@pytest.mark.django_db
+def test_anyone_can_open_the_form_without_signing_in(client, route):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b'name="website"' in response.content
+
+
+@pytest.mark.django_db
+def test_self_referral_is_stored_marked_self_and_confirmed_by_email(
+    client, answers, route, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, answers)
+    assert response["Location"] == reverse("referrals:self-referral-sent")
+    referral = Referral.objects.get()
+    assert (referral.source, referral.referrer, referral.referring_organisation) == (
+        codes.ReferralSource.SELF,
+        None,
+        None,
+    )
+    assert referral.triage_service == route.service
+    assert referral.reference.encode() in client.get(response["Location"]).content
+    assert [m.to for m in mail.outbox] == [["sam.brook@person.example"]]
+
+
+@pytest.mark.django_db
+def test_double_submit_stores_one(client, answers, route):
+    client.post(URL, answers)
+    client.post(URL, answers)
+    assert Referral.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_honeypot_filled_looks_like_success_but_stores_nothing(client, answers, route):
+    response = client.post(URL, {**answers, "website": "http://spam.example"})
+    assert response.status_code == 302
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rate_limited_per_address(client, answers, route):
+    from referrals import views_public
+
+    for _ in range(views_public.SELF_REFERRAL_LIMIT):
+        client.post(URL, {**answers, "consent_to_share": ""})
+    response = client.post(URL, answers)
+    assert response.status_code == 429
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"consent_to_share": ""}, "consent_to_share"),
+        ({"date_of_birth_year": "2999"}, "date_of_birth"),
+        ({"email": ""}, "phone"),
+        ({"nhs_number": "1234567890"}, "nhs_number"),
+    ],
+)
+def test_bad_answers_get_field_errors(client, answers, route, change, field):
+    response = client.post(URL, {**answers, **change})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_without_any_triage_route_the_person_gets_a_message_not_a_500(client, answers):
+    response = client.post(URL, answers)
+    assert response.status_code == 200
+    assert "No link worker service" in str(response.context["form"].non_field_errors())
