@@ -155,3 +155,21 @@ class CapacityForm(NhsukWidgetsMixin, forms.Form):
         if maximum is not None and available is not None and available > maximum:
             self.add_error("available", "Places free cannot be more than the weekly limit.")
         return data
+
+
+class OrganisationRegisterForm(NhsukWidgetsMixin, forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        label="Organisation",
+        empty_label=None,  # type: ignore[arg-type]
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What your organisation does"
+    )
+    email = forms.EmailField(required=False, label="Public email address")
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.nhsuk_widgets()

@@ -22,7 +22,7 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from socialrx.core.models import Role, User
+from socialrx.core.models import Organisation, Role, User
 from socialrx.core.permissions import organisations_for
 
 
@@ -150,3 +150,45 @@ def locations_editable_by(user: User) -> QuerySet[Location]:
     if is_directory_admin(user):
         return Location.objects.all()
     return Location.objects.filter(organization__in=organisations_editable_by(user))
+
+
+# --- administration -------------------------------------------------------------------
+
+
+def services_awaiting_review() -> ServiceQuerySet:
+    """Changed since last reviewed, or stale: oldest change first, stale after."""
+    return (
+        Service.objects.awaiting_review()
+        .select_related("organization", "capacity")
+        .with_stale_rank()
+        .order_by("stale_rank", "last_modified")
+    )
+
+
+def service_any(service_id: uuid.UUID) -> Service:
+    service = Service.objects.select_related("organization").filter(id=service_id).first()
+    if service is None:
+        raise Http404("No such listing")
+    return service
+
+
+def organisations_pending() -> DirectoryOrganisationQuerySet:
+    return DirectoryOrganisation.objects.pending().select_related("organisation")
+
+
+def organisation_pending(organization_id: uuid.UUID) -> DirectoryOrganisation:
+    organization = organisations_pending().filter(id=organization_id).first()
+    if organization is None:
+        raise Http404("No such organisation waiting for approval")
+    return organization
+
+
+def unlisted_organisations_of(user: User) -> QuerySet[Organisation]:
+    """The user's VCSE organisations that have no directory listing yet."""
+    return organisations_for(user, Role.VCSE_EDITOR).filter(directory_listing__isnull=True)
+
+
+def directory_organisations_of(user: User) -> DirectoryOrganisationQuerySet:
+    return DirectoryOrganisation.objects.filter(
+        organisation__in=organisations_for(user, Role.VCSE_EDITOR)
+    )

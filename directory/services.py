@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from directory.models import (
+    ApprovalStatus,
     CapacityStatus,
     ChangeKind,
+    DirectoryOrganisation,
     Language,
     Service,
     ServiceAttribute,
@@ -21,7 +23,7 @@ from directory.models import (
     TaxonomyTerm,
 )
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, User
+from socialrx.core.models import AuditAction, Organisation, User
 
 # The service fields an editor may change through the listing form.
 EDITABLE_FIELDS = (
@@ -173,3 +175,63 @@ def service_update(
     return _record(
         service=service, actor=actor, kind=ChangeKind.EDITED, changes=changes, request=request
     )
+
+
+@transaction.atomic
+def service_mark_reviewed(
+    *, service: Service, actor: User, request: HttpRequest | None = None
+) -> ServiceChange:
+    """An administrator has looked at the listing: it leaves the queue until it changes
+    again or goes stale."""
+    service.reviewed_at = timezone.now()
+    service.save(update_fields=["reviewed_at", "updated_at"])
+    return _record(
+        service=service, actor=actor, kind=ChangeKind.REVIEWED, changes={}, request=request
+    )
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    organisation: Organisation,
+    actor: User,
+    description: str,
+    email: str = "",
+    website: str = "",
+    request: HttpRequest | None = None,
+) -> DirectoryOrganisation:
+    """A VCSE organisation asks to be listed; administrators approve it first."""
+    listing = DirectoryOrganisation.objects.create(
+        organisation=organisation,
+        name=organisation.name,
+        description=description,
+        email=email,
+        website=website,
+        approval_status=ApprovalStatus.PENDING,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=listing, request=request)
+    return listing
+
+
+@transaction.atomic
+def organisation_decide(
+    *,
+    organization: DirectoryOrganisation,
+    actor: User,
+    approve: bool,
+    request: HttpRequest | None = None,
+) -> DirectoryOrganisation:
+    """Approve (its services are published) or reject a listed organisation."""
+    before = organization.approval_status
+    organization.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    organization.decided_by = actor
+    organization.decided_at = timezone.now()
+    organization.save(update_fields=["approval_status", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=organization,
+        request=request,
+        detail={"approval_status": [before, organization.approval_status]},
+    )
+    return organization

@@ -6,6 +6,22 @@ app_name = "directory"
 
 urlpatterns = [
     path("directory/listings/", views.my_listings, name="my_listings"),
+    path(
+        "directory/organisations/register/",
+        views.organisation_register,
+        name="organisation_register",
+    ),
+    path("directory/review/", views.review_queue, name="review_queue"),
+    path(
+        "directory/review/listings/<uuid:service_id>/reviewed/",
+        views.service_mark_reviewed,
+        name="service_mark_reviewed",
+    ),
+    path(
+        "directory/review/organisations/<uuid:organization_id>/",
+        views.organisation_decide,
+        name="organisation_decide",
+    ),
     path("directory/listings/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path(
         "directory/listings/<uuid:service_id>/confirm/",

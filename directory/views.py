@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from directory import permissions as scope
 from directory import services
-from directory.forms import LANGUAGE_NAMES, CapacityForm, ServiceForm
+from directory.forms import LANGUAGE_NAMES, CapacityForm, OrganisationRegisterForm, ServiceForm
 from directory.models import CapacityStatus, Service
 from directory.presenters import ListingPresenter
 from socialrx.core.models import Role, User
@@ -54,7 +55,32 @@ def my_listings(request: HttpRequest) -> HttpResponse:
         .order_by("-stale_rank", "organization__name", "name")
     )
     listings = [ListingPresenter(s) for s in services_]
-    return render(request, "directory/my_listings.html", {"listings": listings})
+    user = _user(request)
+    context = {
+        "listings": listings,
+        "pending": scope.directory_organisations_of(user).pending(),
+        "can_register": scope.unlisted_organisations_of(user).exists(),
+    }
+    return render(request, "directory/my_listings.html", context)
+
+
+@role_required(Role.VCSE_EDITOR)
+def organisation_register(request: HttpRequest) -> HttpResponse:
+    organisations = scope.unlisted_organisations_of(_user(request))
+    form = OrganisationRegisterForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.organisation_register(
+            organisation=data["organisation"],
+            actor=_user(request),
+            description=data["description"],
+            email=data["email"],
+            website=data["website"],
+            request=request,
+        )
+        messages.success(request, "Thank you: the directory team will approve your listing.")
+        return redirect("directory:my_listings")
+    return render(request, "directory/organisation_register.html", {"form": form})
 
 
 @role_required(*EDITOR_ROLES)
@@ -135,3 +161,41 @@ def service_history(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     service = scope.service_for_editor(_user(request), service_id)
     changes = service.changes.select_related("actor")
     return render(request, "directory/history.html", {"service": service, "changes": changes})
+
+
+REVIEW_PAGE_SIZE = 50
+
+
+@role_required(Role.DIRECTORY_ADMIN)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(scope.services_awaiting_review(), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "organisations": scope.organisations_pending(),
+        "page": page,
+        "listings": [ListingPresenter(s) for s in page.object_list],
+    }
+    return render(request, "directory/review_queue.html", context)
+
+
+@role_required(Role.DIRECTORY_ADMIN)
+@require_POST
+def service_mark_reviewed(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_any(service_id)
+    services.service_mark_reviewed(service=service, actor=_user(request), request=request)
+    messages.success(request, f"{service.name}: reviewed.")
+    return _back(request, "directory:review_queue")
+
+
+@role_required(Role.DIRECTORY_ADMIN)
+@require_POST
+def organisation_decide(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = scope.organisation_pending(organization_id)
+    approve = request.POST.get("decision") == "approve"
+    services.organisation_decide(
+        organization=organization, actor=_user(request), approve=approve, request=request
+    )
+    verb = "approved: its services are now published" if approve else "not approved"
+    messages.success(request, f"{organization.name} {verb}.")
+    return redirect("directory:review_queue")
