@@ -8,12 +8,12 @@ template pack wraps it in a fieldset with its legend, hint and error message.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template import loader
-from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeString, mark_safe
 
 # Each box of a date input: its name suffix, label and NHS.UK width class.
@@ -72,7 +72,9 @@ class NHSDateInput(forms.MultiWidget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         # Numeric keyboards on phones, but type="text": type="number" drops leading zeros
         # and lets a mouse wheel change a date of birth.
-        widgets = {name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, *_ in DATE_PARTS}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            name: forms.TextInput(attrs={"inputmode": "numeric"}) for name, *_ in DATE_PARTS
+        }
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[str]:
@@ -87,9 +89,8 @@ class NHSDateInput(forms.MultiWidget):
             return [str(value.day), str(value.month), str(value.year)]
         return ["", "", ""]
 
-    def value_from_datadict(
-        self, data: MultiValueDict[str, Any] | dict[str, Any], files: Any, name: str
-    ) -> DateParts | None:
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
+        """The typed parts as a ``DateParts`` (None if the boxes were not in the form)."""
         day, month, year = super().value_from_datadict(data, files, name)
         if day is None and month is None and year is None:
             return None
@@ -121,7 +122,7 @@ class NHSDateInput(forms.MultiWidget):
     ) -> SafeString:
         # Django's default form renderer searches only apps' template folders; the pack's
         # templates live in the project's templates/ folder, so use the project's engine.
-        return mark_safe(loader.render_to_string(template_name, context))  # noqa: S308
+        return mark_safe(loader.render_to_string(template_name, context))
 
 
 class NHSDateField(forms.DateField):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from crispy_forms.bootstrap import InlineRadios, PrependedText
@@ -25,7 +26,7 @@ _VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "so
 
 
 class Node:
-    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Node | None) -> None:
         self.tag, self.attrs, self.parent = tag, attrs, parent
         self.children: list[Node | str] = []
 
@@ -85,7 +86,8 @@ class _TreeBuilder(HTMLParser):
         self.current = self.root
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs), self.current)
+        # A bare attribute (novalidate, checked) reads as present with an empty value.
+        node = Node(tag, {name: value or "" for name, value in attrs}, self.current)
         self.current.children.append(node)
         if tag not in _VOID:
             self.current = node
@@ -164,9 +166,9 @@ class SampleForm(forms.Form):
         self.helper.add_input(Submit("submit", "Continue"))
         self.helper.add_input(Button("cancel", "Cancel"))
 
-    def clean(self) -> dict[str, object]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        if cleaned.get("contact") == "email" and not cleaned.get("email"):
+        if cleaned and cleaned.get("contact") == "email" and not cleaned.get("email"):
             raise forms.ValidationError("Give an email address to contact them by email")
         return cleaned
 
@@ -561,6 +563,25 @@ def test_a_plain_date_field_works_with_the_date_input():
     assert render(invalid).by_id("id_plain_0").attrs["value"] == "7"
 
 
+def test_a_model_style_blank_choice_is_not_offered_as_a_radio():
+    class BlankChoiceForm(forms.Form):
+        # What a ModelForm makes of a required CharField with choices and no default.
+        contact = forms.ChoiceField(
+            label="Contact by",
+            choices=[("", "---------"), *CONTACT_CHOICES],
+            widget=forms.RadioSelect,
+        )
+
+    form = BlankChoiceForm({})
+    assert not form.is_valid()
+    page = render(form)
+
+    radios = page.find_all("input", type="radio")
+    assert [r.attrs["value"] for r in radios] == ["phone", "email", "letter"]
+    link = page.one(cls="nhsuk-error-summary").one("a")
+    assert link.attrs["href"] == f"#{radios[0].attrs['id']}"
+
+
 # Layout objects and other ways in.
 
 
@@ -595,7 +616,9 @@ def test_layout_objects_render_as_nhs_components():
     assert "nhsuk-fieldset__legend--m" in fieldset.one("legend").classes
     assert fieldset.find_all(id="id_postcode")
     assert page.one(cls="nhsuk-input-wrapper__prefix").text == "£"
-    assert page.by_id("id_cost").parent.classes == {"nhsuk-input-wrapper"}
+    wrapper = page.by_id("id_cost").parent
+    assert wrapper is not None
+    assert wrapper.classes == {"nhsuk-input-wrapper"}
     assert "nhsuk-radios--inline" in page.by_id("id_contact_0").ancestor(cls="nhsuk-radios").classes
     assert page.one("button", name="save").classes == {"nhsuk-button", "nhsuk-button--secondary"}
 

@@ -44,27 +44,29 @@ _CONTROL_CLASSES = {
 _GROUP_MODIFIERS = ("nhsuk-radios--", "nhsuk-checkboxes--")
 
 
+# Widget classes and the component (template in nhsuk/fields/) each becomes; subclasses
+# before their parents (CheckboxSelectMultiple is a RadioSelect). Anything else is "input".
+_KINDS: list[tuple[type[forms.Widget], str]] = [
+    (NHSDateInput, "date"),
+    (forms.CheckboxSelectMultiple, "checkboxes"),
+    (forms.RadioSelect, "radios"),
+    (forms.CheckboxInput, "checkbox"),
+    (forms.Select, "select"),
+    (forms.Textarea, "textarea"),
+    (forms.FileInput, "file"),
+    (forms.PasswordInput, "password"),
+    (forms.MultiWidget, "group"),
+    (forms.SelectDateWidget, "group"),
+]
+
+
 @register.filter
 def nhsuk_kind(field: BoundField) -> str:
     """Which NHS.UK component a form field is shown as, naming its template."""
     widget = field.field.widget
     if widget.is_hidden:
         return "hidden"
-    kinds: list[tuple[type[forms.Widget], str]] = [
-        (NHSDateInput, "date"),
-        (forms.CheckboxSelectMultiple, "checkboxes"),
-        (forms.RadioSelect, "radios"),
-        (forms.CheckboxInput, "checkbox"),
-        (forms.Select, "select"),
-        (forms.Textarea, "textarea"),
-        (forms.FileInput, "file"),
-        (forms.PasswordInput, "password"),
-        (forms.MultiWidget, "group"),
-    ]
-    for widget_class, kind in kinds:
-        if isinstance(widget, widget_class):
-            return kind
-    return "input"
+    return next((kind for cls, kind in _KINDS if isinstance(widget, cls)), "input")
 
 
 @register.filter
@@ -88,7 +90,10 @@ def nhsuk_anchor(field: BoundField) -> str:
         missing = value.missing if isinstance(value, DateParts) else []
         names = [name for name, *_ in DATE_PARTS]
         return f"{field.auto_id}_{names.index(missing[0]) if missing else 0}"
-    if isinstance(widget, forms.RadioSelect | forms.MultiWidget):
+    if isinstance(widget, forms.RadioSelect):
+        choices = nhsuk_choices(field)
+        return choices[0].id if choices else field.auto_id
+    if isinstance(widget, forms.MultiWidget):
         return f"{field.auto_id}_0"
     return field.id_for_label or field.auto_id
 
