@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import time, timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -847,11 +848,15 @@ def _demo_id(kind: str, name: str) -> uuid.UUID:
     return uuid.uuid5(SOCIALRX_NAMESPACE, f"demo:{kind}:{name}")
 
 
+DISTRICTS_CSV = Path(__file__).parent / "data" / "northshire_postcode_districts.csv"
+
+
 def _seed_postcodes() -> None:
-    for district, (lat, lon) in DISTRICTS.items():
-        PostcodeCentroid.objects.get_or_create(
-            postcode=district, defaults={"latitude": lat, "longitude": lon}
-        )
+    # The same path a real county takes: the import command's reader and service.
+    from directory.management.commands.import_postcodes import read_centroids
+    from directory.services import postcodes_import
+
+    postcodes_import(rows=read_centroids(DISTRICTS_CSV))
     for _, _, _, postcode, dlat, dlon in VENUES.values():
         lat, lon = DISTRICTS[postcode.split()[0]]
         PostcodeCentroid.objects.get_or_create(

@@ -7,6 +7,8 @@ from datetime import date
 
 from directory.models import CapacityStatus, Service, ServiceCapacity
 
+METRES_PER_MILE = 1609.344
+
 # NHS.UK tag colours for each capacity status.
 CAPACITY_TAG = {
     CapacityStatus.ACCEPTING: "nhsuk-tag--green",
@@ -62,3 +64,15 @@ class ListingPresenter:
     @property
     def capacity_choices(self) -> list[tuple[str, str]]:
         return list(CapacityStatus.choices)
+
+    @property
+    def distance_text(self) -> str:
+        metres = getattr(self.service, "distance", None)
+        if metres is None:
+            return ""
+        miles = metres / METRES_PER_MILE
+        return "less than 0.1 miles away" if miles < 0.1 else f"{miles:.1f} miles away"
+
+    @property
+    def categories(self) -> list[str]:
+        return [t.name for t in self.service.taxonomy_terms.all()]

@@ -5,6 +5,8 @@ from directory import api, views
 app_name = "directory"
 
 urlpatterns = [
+    path("directory/", views.search, name="search"),
+    path("directory/services/<uuid:service_id>/", views.service_detail, name="service_detail"),
     path("directory/listings/", views.my_listings, name="my_listings"),
     path(
         "directory/organisations/register/",

@@ -14,9 +14,16 @@ from django.views.decorators.http import require_POST
 
 from directory import permissions as scope
 from directory import services
-from directory.forms import LANGUAGE_NAMES, CapacityForm, OrganisationRegisterForm, ServiceForm
+from directory.forms import (
+    LANGUAGE_NAMES,
+    CapacityForm,
+    OrganisationRegisterForm,
+    SearchForm,
+    ServiceForm,
+)
 from directory.models import CapacityStatus, Service
 from directory.presenters import ListingPresenter
+from directory.search import services_filter, services_order
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
 
@@ -199,3 +206,34 @@ def organisation_decide(request: HttpRequest, organization_id: uuid.UUID) -> Htt
     verb = "approved: its services are now published" if approve else "not approved"
     messages.success(request, f"{organization.name} {verb}.")
     return redirect("directory:review_queue")
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Public: the directory holds no personal data. A constant number of queries
+    whatever the number of results."""
+    form = SearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form, "searched": bool(request.GET)}
+    if form.is_bound and form.is_valid():
+        filters = form.filters()
+        results = services_order(
+            services_filter(scope.services_published(), filters),
+            by_distance=filters.origin is not None,
+        ).for_display()
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context |= {
+            "page": page,
+            "listings": [ListingPresenter(s) for s in page.object_list],
+            "query": query.urlencode(),
+        }
+    return render(request, "directory/search.html", context)
+
+
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Public: one published listing in full."""
+    service = scope.service_published_full(service_id)
+    return render(request, "directory/service_detail.html", {"listing": ListingPresenter(service)})

@@ -1,0 +1,138 @@
+"""The search page: public, filters combine, nearest first, constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from directory.models import Language, PostcodeCentroid, TaxonomyTerm
+from directory.taxonomy import AUDIENCE, CATEGORY
+from tests.directory.factories import LocationFactory, ServiceAtLocationFactory, service_with
+
+pytestmark = pytest.mark.django_db
+
+
+def term(taxonomy, code):
+    return TaxonomyTerm.objects.get(taxonomy__code=taxonomy, term=code)
+
+
+def at(service, latitude, longitude):
+    ServiceAtLocationFactory(
+        service=service, location=LocationFactory(latitude=latitude, longitude=longitude)
+    )
+    return service
+
+
+def names(client, **params):
+    response = client.get("/directory/", params)
+    assert response.status_code == 200
+    return [listing.service.name for listing in response.context["listings"]]
+
+
+def test_postcode_and_category_return_nearest_first(client):
+    # Given a postcode district at a known point and walking groups 1, 3 and 6 km away
+    PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
+    walking = term(CATEGORY, "physical-activity")
+    at(service_with(name="Far walk", terms=[walking]), 52.054, -1.0)
+    at(service_with(name="Near walk", terms=[walking]), 52.009, -1.0)
+    at(service_with(name="Middle walk", terms=[walking]), 52.027, -1.0)
+    at(service_with(name="Nearby choir", terms=[term(CATEGORY, "arts")]), 52.001, -1.0)
+
+    # When someone searches for physical activity near a full postcode in that district
+    response = client.get("/directory/", {"postcode": "ns9 4zz", "category": walking.id})
+
+    # Then only walks come back, nearest first, with their distance
+    listings = response.context["listings"]
+    assert [x.service.name for x in listings] == ["Near walk", "Middle walk", "Far walk"]
+    assert listings[0].distance_text == "0.6 miles away"
+
+
+def test_an_unknown_postcode_gets_a_clear_message_not_an_empty_list(client):
+    response = client.get("/directory/", {"postcode": "ZZ1 1ZZ"})
+    content = response.content.decode()
+    assert "We do not know where ZZ1 1ZZ is" in content
+    assert "services found" not in content
+    response = client.get("/directory/", {"postcode": "banana"})
+    assert "Enter a real postcode" in response.content.decode()
+
+
+def test_free_text_matches_name_description_and_taxonomy(client):
+    service_with(name="Tuesday knit and natter", description="Bring wool.")
+    service_with(name="Green gym", description="Conservation work with tea and natter.")
+    service_with(name="Allotment club", terms=[term(CATEGORY, "green")])
+    service_with(name="Debt clinic")
+    assert sorted(names(client, q="natter")) == ["Green gym", "Tuesday knit and natter"]
+    assert names(client, q="nature") == ["Allotment club"]
+
+
+def test_filters_combine(client):
+    carers = term(AUDIENCE, "carers")
+    wanted = service_with(name="Carers' café", terms=[carers], cost="free")
+    Language.objects.create(service=wanted, code="pl")
+    service_with(name="Carers' paid course", terms=[carers], cost="paid")
+    full = service_with(name="Carers' full group", terms=[carers],
+                        capacity={"status": "not_accepting"})  # fmt: skip
+    Language.objects.create(service=full, code="pl")
+
+    assert names(client, audience=carers.id, cost="free", language="pl", accepting="on") == [
+        "Carers' café"
+    ]
+    assert sorted(names(client, audience=carers.id, language="pl")) == [
+        "Carers' café",
+        "Carers' full group",
+    ]
+
+
+def test_stale_listings_are_marked_and_come_after_fresh_ones(client):
+    service_with(name="A stale one", assured_date=timezone.localdate() - timedelta(days=100))
+    service_with(name="B fresh one")
+    response = client.get("/directory/", {"q": "one"})
+    assert [x.service.name for x in response.context["listings"]] == ["B fresh one", "A stale one"]
+    assert "Not confirmed for 3 months" in response.content.decode()
+
+
+def test_results_paginate_with_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    arts = term(CATEGORY, "arts")
+    PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
+    for i in range(45):
+        at(service_with(name=f"Art group {i:02}", terms=[arts]), 52.0 + i / 1000, -1.0)
+    # the form's two term lists, the category choice, the postcode, then the count,
+    # the page of services joined to organisation and capacity, and their terms
+    with django_assert_max_num_queries(8):
+        response = client.get("/directory/", {"category": arts.id, "postcode": "NS9"})
+    assert response.context["page"].paginator.count == 45
+    assert len(response.context["listings"]) == 20
+    content = response.content.decode()
+    assert "page=2" in content
+    page3 = client.get("/directory/", {"category": arts.id, "postcode": "NS9", "page": 3})
+    assert [x.service.name for x in page3.context["listings"]][0] == "Art group 40"
+
+
+def test_a_published_listing_is_public_and_an_unpublished_one_is_404(client):
+    service = service_with(name="Lunch club")
+    assert "Lunch club" in client.get(f"/directory/services/{service.id}/").content.decode()
+    hidden = service_with(organization__approval_status="pending")
+    assert client.get(f"/directory/services/{hidden.id}/").status_code == 404
+    assert names(client, q="") == ["Lunch club"]
+
+
+def test_import_postcodes_reads_the_ons_directory_and_district_csvs(tmp_path):
+    ons = tmp_path / "onspd.csv"
+    ons.write_text(
+        "pcd,pcds,lat,long\nNS1 1AA,NS1 1AA,52.24,-0.89\nNS1 9ZZ,NS1 9ZZ,99.999999,0.000000\n"
+    )
+    districts = tmp_path / "districts.csv"
+    districts.write_text("postcode,latitude,longitude\nns7,52.1,-0.8\n")
+
+    call_command("import_postcodes", str(ons))
+    call_command("import_postcodes", str(districts))
+    call_command("import_postcodes", str(districts))  # again: updates, no duplicates
+
+    assert set(PostcodeCentroid.objects.values_list("postcode", flat=True)) == {"NS1 1AA", "NS7"}
+
+
+def test_demo_postcodes_come_from_the_shipped_district_file(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assert PostcodeCentroid.objects.filter(postcode__in=["NS1", "FB5"]).count() == 2
