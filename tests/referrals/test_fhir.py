@@ -1,0 +1,221 @@
+"""FHIR ServiceRequest intake and read, as a GP system would use them."""
+
+import copy
+import io
+
+import pytest
+from django.core.management import call_command
+from fhir.resources.R4B.operationoutcome import OperationOutcome
+from fhir.resources.R4B.servicerequest import ServiceRequest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from referrals import codes
+from referrals.models import Referral
+from referrals.services import referral_assign, referral_record_progress
+
+URL = "/fhir/ServiceRequest"
+ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
+SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
+REASON_SYSTEM = "https://socialrx.example/fhir/CodeSystem/referral-reason"
+PATIENT = {
+    "resourceType": "Patient",
+    "id": "patient",
+    "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000018"}],
+    "name": [{"family": "Lane", "given": ["Ada"]}],
+    "gender": "female",
+    "birthDate": "1948-03-02",
+    "address": [{"line": ["1 Test Street"], "postalCode": "NN1 1AA"}],
+    "generalPractitioner": [
+        {
+            "identifier": {
+                "system": "https://fhir.nhs.uk/Id/ods-organization-code",
+                "value": "Y99001",
+            }
+        }
+    ],
+}
+CONSENT = {
+    "resourceType": "Consent",
+    "id": "consent",
+    "status": "active",
+    "scope": {
+        "coding": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                "code": "patient-privacy",
+            }
+        ]
+    },
+    "category": [{"text": "Referral and information sharing"}],
+    "dateTime": "2026-01-05T10:00:00+00:00",
+}
+SERVICE_REQUEST = {
+    "resourceType": "ServiceRequest",
+    "identifier": [{"system": "https://gp-system.example/referrals", "value": "GP-1"}],
+    "contained": [PATIENT, CONSENT],
+    "status": "active",
+    "intent": "order",
+    "priority": "routine",
+    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "871731000000106"}]},
+    "reasonCode": [
+        {
+            "coding": [
+                {
+                    "system": "https://socialrx.example/fhir/CodeSystem/referral-reason",
+                    "code": "loneliness",
+                }
+            ]
+        },
+        {"text": "Recently widowed"},
+    ],
+    "subject": {"reference": "#patient"},
+    "requester": {"display": "Dr Test"},
+    "supportingInfo": [{"reference": "#consent"}],
+    "patientInstruction": "Would like to meet people.",
+}
+
+
+@pytest.fixture
+def gp_client(referrer):
+    client = APIClient()
+    call_command("issue_api_token", referrer.email, stdout=io.StringIO())
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=referrer).key}")
+    return client
+
+
+def _post(client, body):
+    return client.post(URL, body, format="json")
+
+
+def _outcome(response) -> str:
+    body = response.json()
+    OperationOutcome.model_validate(body)  # always a structurally valid OperationOutcome
+    return body["issue"][0]["diagnostics"]
+
+
+@pytest.mark.django_db
+def test_contained_patient_creates_a_referral_and_returns_a_service_request(gp_client, route):
+    response = _post(gp_client, SERVICE_REQUEST)
+    assert response.status_code == 201, response.json()
+    referral = Referral.objects.get()
+    assert response["Location"].endswith(f"/fhir/ServiceRequest/{referral.uuid}")
+    assert referral.person.nhs_number == "9990000018"
+    assert referral.person.registered_practice == route.practice
+    assert sorted(referral.reason_codes) == ["loneliness", "other"]
+    assert referral.reason_other == "Recently widowed"
+    assert referral.consent_recorded_by == "Dr Test"
+    ServiceRequest.model_validate(response.json())
+
+
+@pytest.mark.django_db
+def test_a_bundle_with_patient_and_service_request_is_accepted(gp_client, route):
+    request = copy.deepcopy(SERVICE_REQUEST)
+    request["contained"] = [CONSENT]
+    request["subject"] = {"reference": "urn:uuid:3f1c"}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"fullUrl": "urn:uuid:3f1c", "resource": {**PATIENT, "id": "3f1c"}},
+            {"resource": request, "request": {"method": "POST", "url": "ServiceRequest"}},
+        ],
+    }
+    assert _post(gp_client, bundle).status_code == 201
+
+
+@pytest.mark.django_db
+def test_resending_the_same_identifier_returns_the_same_referral(gp_client, route):
+    first, again = _post(gp_client, SERVICE_REQUEST), _post(gp_client, SERVICE_REQUEST)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert Referral.objects.count() == 1
+
+
+def _without_patient():
+    body = copy.deepcopy(SERVICE_REQUEST)
+    body["contained"] = [CONSENT]
+    return body
+
+
+def _changed(path, value):
+    body = copy.deepcopy(SERVICE_REQUEST)
+    target = body
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (_without_patient(), 422, "reference a Patient"),
+        (_changed(("status",), "draft"), 422, "status"),
+        (_changed(("intent",), "plan"), 422, "intent"),
+        (_changed(("code", "coding", 0, "code"), "123"), 422, "871731000000106"),
+        (_changed(("contained", 0, "identifier", 0, "value"), "9434765918"), 422, "not valid"),
+        (_changed(("contained", 0, "birthDate"), "2999-01-01"), 422, "past"),
+        (_changed(("supportingInfo",), []), 422, "consent"),
+        (_changed(("subject",), "not a reference"), 400, "not valid FHIR"),
+        ({"resourceType": "Patient"}, 400, "ServiceRequest"),
+        ([1, 2], 400, "JSON object"),
+    ],
+)
+def test_invalid_resources_get_an_operation_outcome(gp_client, route, body, status, message):
+    response = _post(gp_client, body)
+    assert response.status_code == status
+    assert message in _outcome(response)
+    assert Referral.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_broken_json_gets_an_operation_outcome(gp_client, route):
+    response = gp_client.post(URL, "{not json", content_type="application/fhir+json")
+    assert response.status_code == 400
+    assert "JSON" in _outcome(response)
+
+
+@pytest.mark.django_db
+def test_read_shows_the_task_status_and_snomed_code_as_the_referral_moves(
+    gp_client, route, triage_lead, link_worker
+):
+    created = _post(gp_client, SERVICE_REQUEST)
+    url = f"{URL}/{created.json()['id']}"
+    referral = Referral.objects.get()
+
+    def task():
+        body = gp_client.get(url).json()
+        ServiceRequest.model_validate(body)
+        return next(r for r in body["contained"] if r["resourceType"] == "Task")
+
+    assert task()["status"] == "requested"
+    referral_assign(referral=referral, team=route.default_team, actor=triage_lead)
+    assert task()["status"] == "accepted"
+    referral_record_progress(referral=referral, actor=link_worker, kind="first_contact")
+    assert (
+        task()["businessStatus"]["coding"][0]["code"] == codes.SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
+    )
+    assert task()["status"] == "in-progress"
+
+
+@pytest.mark.django_db
+def test_read_is_404_for_other_organisations_and_401_without_a_token(
+    gp_client, route, other_org_user
+):
+    created = _post(gp_client, SERVICE_REQUEST).json()
+    outsider = APIClient()
+    outsider.force_authenticate(other_org_user)
+    assert outsider.get(f"{URL}/{created['id']}").status_code == 404
+    anonymous = APIClient().get(f"{URL}/{created['id']}")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.django_db
+def test_roles_other_than_referrer_cannot_post(route, commissioner):
+    client = APIClient()
+    client.force_authenticate(commissioner)
+    response = _post(client, SERVICE_REQUEST)
+    assert response.status_code == 403
+    assert response.json()["resourceType"] == "OperationOutcome"
