@@ -386,3 +386,16 @@ def test_error_summary_include_takes_a_prepared_list():
 
     assert summary.one("a").attrs["href"] == "#id_reason"
     assert not _render_include("includes/error_summary.html", {}).find_all("div")
+
+
+def test_breadcrumbs_end_with_a_back_link_to_the_parent():
+    crumbs = [("Your work", "/"), ("Referrals", "/referrals/")]
+
+    nav = _render_include("includes/breadcrumb.html", {"crumbs": crumbs}).one("nav")
+
+    assert nav.attrs["aria-label"] == "Breadcrumb"
+    assert [
+        (a.text, a.attrs["href"]) for a in nav.find_all("a", "nhsuk-breadcrumb__link")
+    ] == crumbs
+    back = nav.one("a", "nhsuk-back-link")
+    assert (back.text, back.attrs["href"]) == ("Back to Referrals", "/referrals/")
