@@ -295,6 +295,17 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             )
         )
 
+    def needing_reminder(self, now: datetime | None = None) -> ServiceQuerySet:
+        """Stale within ``REMINDER_LEAD``, already stale, or capacity over 30 days old."""
+        now = now or timezone.now()
+        soon_stale = listing_stale_cutoff(timezone.localdate(now) + REMINDER_LEAD)
+        return self.exclude(status=ServiceStatus.DEFUNCT).filter(
+            Q(assured_date__isnull=True)
+            | Q(assured_date__lt=soon_stale)
+            | Q(capacity__isnull=True)
+            | Q(capacity__updated__lt=capacity_stale_cutoff(now))
+        )
+
     def awaiting_review(self, today: date | None = None) -> ServiceQuerySet:
         """Changed since an administrator last looked, or stale."""
         cutoff = listing_stale_cutoff(today)
@@ -644,3 +655,26 @@ class ServiceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.occurred_at:%d %b %Y})"
+
+
+class ListingReminder(models.Model):
+    """One weekly reminder email to one VCSE editor. The unique week makes the task
+    idempotent: a second run in the same week sends nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listing_reminders"
+    )
+    week_starting = models.DateField(help_text="The Monday of the week it was sent.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    service_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("-week_starting",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week_starting"], name="listing_reminder_once_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to user {self.user_id}, week of {self.week_starting}"
