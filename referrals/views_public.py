@@ -18,9 +18,6 @@ from socialrx.core.audit import client_ip
 
 logger = logging.getLogger(__name__)
 
-# Submissions allowed per client address per hour. A family or a care home may share an
-# address, so this is generous; it stops scripts, not people.
-SELF_REFERRAL_LIMIT = getattr(settings, "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", 10)
 SENT_SESSION_KEY = "self-referral-sent"
 
 
@@ -32,7 +29,9 @@ def _over_limit(request: HttpRequest) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=60 * 60)
         count = 1
-    return count > SELF_REFERRAL_LIMIT
+    # Per client address per hour. A family or a care home may share an address, so the
+    # default is generous: it stops scripts, not people.
+    return count > settings.REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR
 
 
 @never_cache

@@ -221,7 +221,15 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
 
+# How many reverse proxies we run in front of the app. Each appends the address it saw
+# to X-Forwarded-For, so only the last N entries are trustworthy; with 0 the header is
+# ignored and the socket address is the client (a client can forge the header).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Domain settings.
+REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = env.int(
+    "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", default=10
+)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
 

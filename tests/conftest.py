@@ -6,6 +6,7 @@ a link worker service with a team, a VCSE organisation, a council and an ICB.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from socialrx.celery import app as celery_app
 from socialrx.core.models import Organisation, OrganisationType, Profession, Role, User
@@ -15,6 +16,14 @@ from tests.factories import MembershipFactory, OrganisationFactory, user_with_ro
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # noqa: PT004
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # noqa: PT004
+    """Counters such as rate limits must not leak between tests (Redis outlives them)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -16,10 +17,17 @@ from socialrx.core.models import AuditAction, AuditEvent, User
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address, trusting only the first proxy hop's X-Forwarded-For."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    candidate = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return candidate or None
+    """The client address as our own proxies saw it.
+
+    Only the entries our ``TRUSTED_PROXY_COUNT`` proxies appended to X-Forwarded-For are
+    believed; anything before them came from the client and may be forged.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

@@ -25,11 +25,19 @@ def test_viewing_a_record_writes_who_what_when_and_where(referrer, practice):
 
 
 @pytest.mark.django_db
-def test_first_forwarded_address_is_recorded_behind_a_proxy(referrer):
-    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
-    request.user = referrer
-    event = audit_record(actor=referrer, action=AuditAction.EXPORT, request=request)
-    assert event.ip_address == "203.0.113.9"
+def test_forwarded_address_is_believed_only_from_our_own_proxy(settings, referrer):
+    # The client forged 198.51.100.7; our one proxy appended the address it really saw.
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9", REMOTE_ADDR="10.0.0.2"
+    )
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert audit_record(actor=referrer, action=AuditAction.EXPORT, request=request).ip_address == (
+        "203.0.113.9"
+    )
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the header is ignored entirely
+    assert audit_record(actor=referrer, action=AuditAction.EXPORT, request=request).ip_address == (
+        "10.0.0.2"
+    )
 
 
 @pytest.mark.django_db

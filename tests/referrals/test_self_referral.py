@@ -74,10 +74,9 @@ def test_honeypot_filled_looks_like_success_but_stores_nothing(client, answers, 
 
 
 @pytest.mark.django_db
-def test_rate_limited_per_address(client, answers, route):
-    from referrals import views_public
-
-    for _ in range(views_public.SELF_REFERRAL_LIMIT):
+def test_rate_limited_per_address(client, answers, route, settings):
+    settings.REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = 3
+    for _ in range(3):
         client.post(URL, {**answers, "consent_to_share": ""})
     response = client.post(URL, answers)
     assert response.status_code == 429
