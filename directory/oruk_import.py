@@ -1,0 +1,181 @@
+"""Load an Open Referral UK / HSDS 3.0 feed into the directory, so a county can start
+from an existing directory. Records are upserted by their UUIDs: importing the same
+feed twice changes nothing.
+
+Not kept: ``fees`` (deprecated in HSDS 3.0; use cost_options), references to records
+the feed does not include (``parent_organization_id``, a term's ``parent_id``) and
+accessibility's repeated ``accessibility`` text.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from directory import models as m
+from directory.models import ApprovalStatus, ChangeKind
+
+Json = dict[str, Any]
+
+
+@dataclass
+class ImportSummary:
+    organisations: int = 0
+    services: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.organisations} organisations, {self.services} services"
+
+
+def _pick(data: Json, *names: str) -> Json:
+    return {n: data[n] for n in names if data.get(n) is not None}
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def _upsert(model: type, data: Json, **values: Any) -> Any:
+    obj, _ = model.objects.update_or_create(id=uuid.UUID(data["id"]), defaults=values)
+    return obj
+
+
+def _organisation(data: Json) -> m.DirectoryOrganisation:
+    org = _upsert(
+        m.DirectoryOrganisation, data,
+        **_pick(data, "name", "description", "email", "website", "logo", "uri"),
+        approval_status=ApprovalStatus.APPROVED,
+    )  # fmt: skip
+    for ident in data.get("organization_identifiers") or []:
+        _upsert(m.OrganizationIdentifier, ident, organization=org,
+                **_pick(ident, "identifier_scheme", "identifier_type", "identifier"))  # fmt: skip
+    return org
+
+
+def _term(data: Json) -> m.TaxonomyTerm:
+    taxonomy = None
+    if data.get("taxonomy_id"):
+        taxonomy = m.Taxonomy.objects.filter(id=data["taxonomy_id"]).first()
+    if taxonomy is None and data.get("taxonomy"):
+        name = data["taxonomy"]
+        taxonomy, _ = m.Taxonomy.objects.get_or_create(
+            code=slugify(name)[:60] or "imported", defaults={"name": name, "description": name}
+        )
+    values = _pick(data, "name", "description", "term_uri")
+    return _upsert(m.TaxonomyTerm, data, taxonomy=taxonomy, term=data.get("term") or "", **values)
+
+
+def _schedule(data: Json, **owner: Any) -> None:
+    _upsert(
+        m.Schedule, data, **owner,
+        **_pick(data, "freq", "interval", "byday", "bymonthday", "description",
+                "schedule_link", "attending_type", "notes"),
+        valid_from=_date(data.get("valid_from")), valid_to=_date(data.get("valid_to")),
+        dtstart=_date(data.get("dtstart")),
+        opens_at=_time(data.get("opens_at")), closes_at=_time(data.get("closes_at")),
+    )  # fmt: skip
+
+
+def _location(data: Json, org: m.DirectoryOrganisation) -> m.Location:
+    location = _upsert(
+        m.Location, data, organization=org,
+        **_pick(data, "location_type", "name", "description", "latitude", "longitude",
+                "external_identifier", "external_identifier_type"),
+    )  # fmt: skip
+    for address in data.get("addresses") or []:
+        _upsert(m.Address, address, location=location,
+                **_pick(address, "attention", "address_1", "address_2", "city", "region",
+                        "state_province", "postal_code", "country", "address_type"))  # fmt: skip
+    for access in data.get("accessibility") or []:
+        _upsert(m.Accessibility, access, location=location,
+                **_pick(access, "description", "details", "url"))  # fmt: skip
+    return location
+
+
+def _service(data: Json, org: m.DirectoryOrganisation) -> m.Service:
+    modified = parse_datetime(data["last_modified"]) if data.get("last_modified") else None
+    service = _upsert(
+        m.Service, data, organization=org,
+        **_pick(data, "name", "description", "url", "email", "status", "accreditations",
+                "minimum_age", "maximum_age", "assurer_email", "alert"),
+        assured_date=_date(data.get("assured_date")),
+        **({"last_modified": modified} if modified else {}),
+    )  # fmt: skip
+    for schedule in data.get("schedules") or []:
+        _schedule(schedule, service=service)
+    for area in data.get("service_areas") or []:
+        _upsert(m.ServiceArea, area, service=service,
+                **_pick(area, "name", "extent", "extent_type", "uri", "service_area"))  # fmt: skip
+    for sal in data.get("service_at_locations") or []:
+        location = _location(sal["location"], org) if sal.get("location") else None
+        if location is None:
+            continue
+        at = _upsert(m.ServiceAtLocation, sal, service=service, location=location,
+                     **_pick(sal, "description"))  # fmt: skip
+        for schedule in sal.get("schedules") or []:
+            _schedule(schedule, service_at_location=at)
+    for language in data.get("languages") or []:
+        _upsert(m.Language, language, service=service, **_pick(language, "name", "code", "note"))
+    for funding in data.get("funding") or []:
+        _upsert(m.Funding, funding, service=service, **_pick(funding, "source"))
+    for cost in data.get("cost_options") or []:
+        _upsert(
+            m.CostOption, cost, service=service,
+            **_pick(cost, "option", "amount", "amount_description"),
+            valid_from=_date(cost.get("valid_from")), valid_to=_date(cost.get("valid_to")),
+        )  # fmt: skip
+    for contact in data.get("contacts") or []:
+        saved = _upsert(m.Contact, contact, service=service,
+                        **_pick(contact, "name", "title", "email"))  # fmt: skip
+        for phone in contact.get("phones") or []:
+            _upsert(m.Phone, phone, contact=saved, **_pick(phone, "number", "description"))
+    for attribute in data.get("attributes") or []:
+        if attribute.get("taxonomy_term"):
+            _upsert(m.ServiceAttribute, attribute, service=service,
+                    taxonomy_term=_term(attribute["taxonomy_term"]),
+                    **_pick(attribute, "link_type"))  # fmt: skip
+    m.ServiceCapacity.objects.get_or_create(service=service)
+    m.ServiceChange.objects.create(service=service, kind=ChangeKind.IMPORTED)
+    return service
+
+
+def _services_of(document: Json) -> list[tuple[Json, Json]]:
+    """(organisation, service) pairs from a service, a page of them, an organisation
+    with services, or a service_at_location with its service."""
+    if "contents" in document:
+        return [pair for item in document["contents"] for pair in _services_of(item)]
+    if "services" in document:
+        org = {k: v for k, v in document.items() if k != "services"}
+        return [(org, service) for service in document["services"]]
+    if "service" in document and "location" in document:
+        service = dict(document["service"])
+        sal = {k: v for k, v in document.items() if k != "service"}
+        service["service_at_locations"] = [*service.get("service_at_locations", []), sal]
+        return _services_of(service)
+    if "organization" not in document:
+        raise ValueError(f"Service {document.get('id')} has no organization to attach it to")
+    return [(document["organization"], document)]
+
+
+@transaction.atomic
+def oruk_import(*, document: Json) -> ImportSummary:
+    summary = ImportSummary()
+    seen: set[str] = set()
+    for org_data, service_data in _services_of(document):
+        org = _organisation(org_data)
+        if org_data["id"] not in seen:
+            seen.add(org_data["id"])
+            summary.organisations += 1
+        _service(service_data, org)
+        summary.services += 1
+    return summary
