@@ -59,7 +59,7 @@ def test_a_future_date_of_birth_is_refused():
 @pytest.mark.django_db
 def test_database_refuses_an_nhs_number_that_is_not_ten_digits():
     with pytest.raises(IntegrityError), transaction.atomic():
-        PersonFactory(nhs_number="943 476 5919")
+        PersonFactory(nhs_number="94347659l9")  # ten characters, one a letter
 
 
 @pytest.mark.django_db
