@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,6 +197,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
     },
+    # Referral reminders count working days, so they are checked hourly through the
+    # working day: a referral that crosses its threshold is flagged while someone can act.
+    # Each alert is sent once per referral per reason, however often these run.
+    "referrals-alert-untriaged": {
+        "task": "referrals.tasks.referral_alerts_untriaged_task",
+        "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-fri"),
+    },
+    "referrals-alert-no-first-contact": {
+        "task": "referrals.tasks.referral_alerts_no_first_contact_task",
+        "schedule": crontab(minute=10, hour="8-17", day_of_week="mon-fri"),
+    },
+    # Referrals nobody accepted by the deadline are declined and the referrer told, early
+    # each morning (weekends too: the deadline is in calendar days).
+    "referrals-decline-expired": {
+        "task": "referrals.tasks.referrals_decline_expired_task",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -229,6 +247,13 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = env.int(
     "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", default=10
 )
+# Referral deadlines: triage alert and first-contact alert in working days (Monday to
+# Friday), automatic decline of a referral no one accepted in calendar days.
+REFERRALS_TRIAGE_ALERT_WORKING_DAYS = env.int("REFERRALS_TRIAGE_ALERT_WORKING_DAYS", default=2)
+REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
+    "REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS", default=5
+)
+REFERRALS_AUTO_DECLINE_DAYS = env.int("REFERRALS_AUTO_DECLINE_DAYS", default=14)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
 
