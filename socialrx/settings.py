@@ -197,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
     },
+    # Mondays 07:30: one email per VCSE editor whose listings go stale within two weeks
+    # or whose capacity is over 30 days old. Once per editor per week, however often run.
+    "directory-listing-reminders": {
+        "task": "directory.tasks.listing_reminders_send_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
     # Referral reminders count working days, so they are checked hourly through the
     # working day: a referral that crosses its threshold is flagged while someone can act.
     # Each alert is sent once per referral per reason, however often these run.
