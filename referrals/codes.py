@@ -124,15 +124,19 @@ class DeclineReason(models.TextChoices):
     REFERRED_ELSEWHERE = "referred_elsewhere", "Better met by another service"
     NO_CONSENT = "no_consent", "The person did not agree"
     OTHER = "other", "Other"
+    # Set only by the automatic decline, never chosen by a triage lead.
+    NOT_ACCEPTED_IN_TIME = "not_accepted_in_time", "Not accepted in time"
 
 
 class EventKind(models.TextChoices):
     SUBMITTED = "submitted", "Referral received"
     INFO_REQUESTED = "info_requested", "More information requested"
+    INFO_PROVIDED = "info_provided", "More information given"
     REDIRECTED = "redirected", "Passed to another service"
     ACCEPTED = "accepted", "Accepted at triage"
     ASSIGNED = "assigned", "Assigned to a team"
     DECLINED = "declined", "Declined at triage"
+    EXPIRED = "expired", "Declined: not accepted in time"
     FIRST_CONTACT = "first_contact", "First contact made"
     IN_PROGRESS = "in_progress", "Support in progress"
     CLOSED = "closed", "Closed"
@@ -149,11 +153,15 @@ class Transition:
 _TRIAGE = AWAITING_TRIAGE_STATUSES
 TRANSITIONS: dict[str, Transition] = {
     EventKind.INFO_REQUESTED: Transition(_TRIAGE, Status.INFO_REQUESTED),
+    # The referrer's answer puts the referral back in the queue for the triage lead.
+    EventKind.INFO_PROVIDED: Transition(frozenset({Status.INFO_REQUESTED}), Status.RECEIVED),
     # Passing to another service puts the referral back at the start of that queue.
     EventKind.REDIRECTED: Transition(_TRIAGE, Status.RECEIVED),
     EventKind.ACCEPTED: Transition(_TRIAGE, Status.TRIAGED),
     EventKind.ASSIGNED: Transition(_TRIAGE | {Status.TRIAGED, Status.ASSIGNED}, Status.ASSIGNED),
     EventKind.DECLINED: Transition(_TRIAGE | {Status.TRIAGED}, Status.DECLINED),
+    # No one accepted it by the deadline; once accepted, the deadline no longer applies.
+    EventKind.EXPIRED: Transition(_TRIAGE, Status.DECLINED),
     EventKind.FIRST_CONTACT: Transition(frozenset({Status.ASSIGNED}), Status.FIRST_CONTACT),
     EventKind.IN_PROGRESS: Transition(frozenset({Status.FIRST_CONTACT}), Status.IN_PROGRESS),
     EventKind.CLOSED: Transition(

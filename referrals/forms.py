@@ -276,7 +276,12 @@ class AssignForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label="Why is the referral declined?",
-        choices=codes.DeclineReason.choices,
+        # The automatic decline's reason is the system's to give, not a triage lead's.
+        choices=[
+            c
+            for c in codes.DeclineReason.choices
+            if c[0] != codes.DeclineReason.NOT_ACCEPTED_IN_TIME
+        ],
         widget=forms.RadioSelect,
     )
     suggested_alternative = forms.CharField(
@@ -315,6 +320,19 @@ class RedirectForm(forms.Form):
 class RequestInfoForm(forms.Form):
     question = forms.CharField(
         label="What do you need to know from the referrer?", widget=forms.Textarea({"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ProvideInfoForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer for the triage team",
+        widget=forms.Textarea({"rows": 4}),
+        max_length=4000,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -11,7 +11,7 @@ import nhs_number
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from referrals import codes
@@ -231,6 +231,25 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
     def oldest_first(self) -> ReferralQuerySet:
         return self.order_by("created_at", "id")
+
+    def received_before(self, cutoff: datetime.datetime) -> ReferralQuerySet:
+        """In a triage queue since before ``cutoff``, not waiting on the referrer."""
+        return self.filter(status=codes.Status.RECEIVED, created_at__lte=cutoff)
+
+    def assigned_before(self, cutoff: datetime.datetime) -> ReferralQuerySet:
+        """Assigned (the latest assignment) before ``cutoff`` and no first contact since."""
+        return (
+            self.filter(status=codes.Status.ASSIGNED)
+            .annotate(
+                assigned_at=Max(
+                    "events__occurred_at", filter=Q(events__kind=codes.EventKind.ASSIGNED)
+                )
+            )
+            .filter(assigned_at__lte=cutoff)
+        )
+
+    def not_alerted(self, reason: str) -> ReferralQuerySet:
+        return self.exclude(alerts__reason=reason)
 
     def with_list_details(self) -> ReferralQuerySet:
         return self.select_related(
@@ -452,8 +471,9 @@ class ReferralStatusEvent(models.Model):
 
 
 class AlertReason(models.TextChoices):
-    NOT_TRIAGED = "not_triaged", "Not triaged within 2 working days"
-    NO_FIRST_CONTACT = "no_first_contact", "No first contact within 5 working days"
+    # The thresholds are settings (REFERRALS_*_WORKING_DAYS), so the labels name none.
+    NOT_TRIAGED = "not_triaged", "Not triaged in time"
+    NO_FIRST_CONTACT = "no_first_contact", "No first contact in time"
 
 
 class ReferralAlert(models.Model):

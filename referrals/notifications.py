@@ -8,18 +8,23 @@ will plug in later.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.template import loader
 from django.urls import reverse
 
 from referrals import codes
 from referrals.models import Referral
+from socialrx.core.models import User
 from socialrx.core.services import notification_queue
 
 # The events a referrer is told about, and how the subject line puts it.
 REFERRER_EVENTS = {
     codes.EventKind.ASSIGNED: "accepted",
     codes.EventKind.DECLINED: "declined",
+    codes.EventKind.EXPIRED: "declined",
     codes.EventKind.CLOSED: "closed",
     codes.EventKind.INFO_REQUESTED: "needs more information",
 }
@@ -74,3 +79,41 @@ def person_referral_received(*, referral: Referral) -> None:
     notification_queue(
         to_email=person.email, kind="referral_received_person", subject=subject, body_text=body
     )
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """One referral in a reminder: its reference, since when, and where to act on it."""
+
+    reference: str
+    since: datetime.datetime
+    url: str
+
+
+def staff_alert(*, recipient: User, reason: str, lines: list[AlertLine]) -> None:
+    """One reminder email to one member of staff, listing every referral it is about.
+
+    References, dates and links only: the people's details stay behind the sign-in.
+    """
+    if not lines or not recipient.is_active or not recipient.email:
+        return
+    subject, body = _render(
+        f"alert_{reason}",
+        {
+            "lines": lines,
+            "count": len(lines),
+            "triage_days": settings.REFERRALS_TRIAGE_ALERT_WORKING_DAYS,
+            "contact_days": settings.REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS,
+        },
+    )
+    notification_queue(
+        to_email=recipient.email,
+        kind=f"referral_alert_{reason}",
+        subject=subject,
+        body_text=body,
+        recipient=recipient,
+    )
+
+
+def triage_url(referral: Referral) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage-detail", args=[referral.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import organisations_for
@@ -35,6 +36,22 @@ def referrals_made_by_organisations_of(user: User) -> ReferralQuerySet:
     """The referrer's view: referrals their organisations made."""
     return Referral.objects.filter(
         referring_organisation__in=organisations_for(user, Role.REFERRER)
+    )
+
+
+def referral_made_by_for(user: User, pk: int) -> Referral:
+    """One referral the user's organisations made, or 404: what a referrer may act on."""
+    referral = referrals_made_by_organisations_of(user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+def can_answer_info_request(user: User, referral: Referral) -> bool:
+    """The referral awaits an answer and the user refers for the organisation that made it."""
+    return referral.status == codes.Status.INFO_REQUESTED and any(
+        org.pk == referral.referring_organisation_id
+        for org in user.organisations_with_role(Role.REFERRER)
     )
 
 

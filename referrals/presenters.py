@@ -70,6 +70,14 @@ class ReferralPresenter:
     def urgent(self) -> bool:
         return self.referral.urgency == codes.Urgency.URGENT
 
+    @property
+    def open_question(self) -> str:
+        """What the triage team last asked, while the referral waits for the answer."""
+        if self.referral.status != codes.Status.INFO_REQUESTED:
+            return ""
+        asked = [e for e in self.referral.events.all() if e.kind == codes.EventKind.INFO_REQUESTED]
+        return asked[-1].note if asked else ""
+
     def events(self) -> list[EventPresenter]:
         return [EventPresenter(e) for e in self.referral.events.all()]
 

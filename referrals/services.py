@@ -13,7 +13,8 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -362,6 +363,50 @@ def referral_request_info(*, referral: Referral, actor: User, question: str) -> 
     _transition(referral=referral, kind=codes.EventKind.INFO_REQUESTED, actor=actor, note=question)
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.INFO_REQUESTED)
     return referral
+
+
+@transaction.atomic
+def referral_provide_info(*, referral: Referral, actor: User, answer: str) -> Referral:
+    """The referrer answers the triage team's question; the referral goes back in the queue.
+
+    Only a referrer at the organisation that made the referral may answer: the answer is
+    part of the referral, so it must come from the people responsible for it.
+    """
+    if not answer.strip():
+        raise ValidationError({"answer": ["Enter the information the triage team asked for"]})
+    referral = _locked(referral)
+    if referral.referring_organisation not in actor.organisations_with_role(Role.REFERRER):
+        raise PermissionDenied("Only the referring organisation can answer.")
+    _transition(
+        referral=referral, kind=codes.EventKind.INFO_PROVIDED, actor=actor, note=answer.strip()
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline_expired(*, referral_id: int, received_before: datetime.datetime) -> bool:
+    """Decline a referral no service accepted in time, and tell the referrer.
+
+    Re-checked under the row lock, so a referral accepted or declined meanwhile is left
+    alone and a second run does nothing. Returns True when this call declined it.
+    """
+    referral = _locked(Referral(pk=referral_id))
+    awaiting = referral.status in codes.AWAITING_TRIAGE_STATUSES
+    if not awaiting or referral.created_at > received_before:
+        return False
+    _transition(
+        referral=referral,
+        kind=codes.EventKind.EXPIRED,
+        actor=None,
+        note=(
+            f"No service accepted this referral within {settings.REFERRALS_AUTO_DECLINE_DAYS} "
+            "days, so it was declined automatically. Please refer again if support is "
+            "still needed."
+        ),
+        decline_reason=codes.DeclineReason.NOT_ACCEPTED_IN_TIME,
+    )
+    notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.EXPIRED)
+    return True
 
 
 @transaction.atomic

@@ -9,6 +9,11 @@ urlpatterns = [
     path("referrals/new/", views.referral_create, name="create"),
     path("referrals/new/<str:token>/check/", views.referral_check, name="check"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path(
+        "referrals/<int:pk>/provide-info/",
+        views.referral_provide_info_view,
+        name="provide-info",
+    ),
     path("api/v1/referrals/", api.ReferralCollectionApi.as_view(), name="api-list"),
     path(
         "api/v1/referrals/<uuid:referral_id>/",

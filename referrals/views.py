@@ -18,6 +18,7 @@ from referrals import codes
 from referrals.forms import (
     AssignForm,
     DeclineForm,
+    ProvideInfoForm,
     QueueFilterForm,
     RedirectForm,
     ReferralForm,
@@ -26,8 +27,10 @@ from referrals.forms import (
 from referrals.models import Referral
 from referrals.permissions import (
     REFERRAL_ROLES,
+    can_answer_info_request,
     possible_duplicates_for,
     referral_for,
+    referral_made_by_for,
     referral_submitted_with_key,
     referrals_made_by_organisations_of,
     triage_queue_for,
@@ -41,6 +44,7 @@ from referrals.services import (
     person_merge,
     referral_assign,
     referral_decline,
+    referral_provide_info,
     referral_redirect,
     referral_request_info,
     referral_submit,
@@ -131,12 +135,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*REFERRAL_ROLES)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One referral, its person and its history: the referrer's closed loop."""
-    referral = referral_for(request.user, pk)  # type: ignore[arg-type]
+def _detail_page(
+    request: HttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
+) -> HttpResponse:
     audit_view(request=request, obj=referral)
     audit_view(request=request, obj=referral.person)
+    can_answer = can_answer_info_request(request.user, referral)  # type: ignore[arg-type]
     return render(
         request,
         "referrals/detail.html",
@@ -144,8 +148,40 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "presenter": ReferralPresenter(referral),
             "person_rows": person_rows(referral.person),
+            "info_form": (info_form or ProvideInfoForm()) if can_answer else None,
         },
+        status=400 if info_form is not None and info_form.errors else 200,
     )
+
+
+@role_required(*REFERRAL_ROLES)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One referral, its person and its history: the referrer's closed loop."""
+    referral = referral_for(request.user, pk)  # type: ignore[arg-type]
+    return _detail_page(request, referral)
+
+
+@require_POST
+@role_required(Role.REFERRER)
+def referral_provide_info_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referrer answers the triage team's question from the referral page."""
+    user: User = request.user  # type: ignore[assignment]
+    referral = referral_made_by_for(user, pk)
+    if not can_answer_info_request(user, referral):
+        # Most often a colleague answered first, or a second click: say so, plainly.
+        messages.info(request, "This referral is not waiting for more information")
+        return redirect("referrals:detail", pk=referral.pk)
+    form = ProvideInfoForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_provide_info(referral=referral, actor=user, answer=form.cleaned_data["answer"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Your answer was sent to {referral.triage_service}")
+            return redirect("referrals:detail", pk=referral.pk)
+    referral.refresh_from_db()
+    return _detail_page(request, referral, info_form=form)
 
 
 @role_required(Role.TRIAGE_LEAD)
