@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from referrals import codes
+from referrals.auditing import audit_listed
 from referrals.models import normalise_nhs_number, validate_not_future
 from referrals.permissions import (
     REFERRAL_ROLES,
@@ -160,7 +161,8 @@ class ReferralCollectionApi(APIView):
             .prefetch_related("events")
         )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(referrals, request, view=self)
+        page = paginator.paginate_queryset(referrals, request, view=self) or []
+        audit_listed(request=request, referrals=page, listing="api")
         return paginator.get_paginated_response(ReferralOut(page, many=True).data)
 
     @extend_schema(

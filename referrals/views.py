@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from referrals import codes
+from referrals.auditing import audit_listed
 from referrals.forms import (
     AssignForm,
     DeclineForm,
@@ -123,6 +124,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if status in codes.Status.values:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_listed(request=request, referrals=page.object_list, listing="referrer")
     return render(
         request,
         "referrals/list.html",
@@ -198,6 +200,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         if data["reason"]:
             referrals = referrals.filter(reasons__reason=data["reason"])
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_listed(request=request, referrals=page.object_list, listing="triage")
     return render(
         request,
         "referrals/triage/queue.html",

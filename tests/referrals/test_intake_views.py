@@ -151,8 +151,9 @@ def test_list_shows_the_organisations_referrals_with_constant_queries(
         source=codes.ReferralSource.SELF, triage_service=link_worker_service
     )  # not theirs
     client.force_login(referrer)
-    # session, user, memberships (role check), count, page of referrals, reasons prefetch
-    with django_assert_max_num_queries(6):
+    # session, user, memberships (role check), count, page of referrals, reasons prefetch,
+    # the audit entry listing the page
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("referrals:list"))
     assert len(response.context["rows"]) == 25
     assert response.context["page"].paginator.count == 30
