@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from referrals import codes
@@ -120,11 +121,11 @@ def _display(value: object, choices: dict[str, str]) -> str:
     return choices.get(str(value), str(value))
 
 
-def answer_rows(form: object, change_url: str) -> list[Answer]:
-    """Check-your-answers rows from a valid form, in the form's order."""
+def answer_rows(form: object, change_url: str, skip: Collection[str] = ()) -> list[Answer]:
+    """Check-your-answers rows from a valid form, in the form's order, less ``skip``."""
     rows = []
     for name, field in form.fields.items():  # type: ignore[attr-defined]
-        if field.widget.is_hidden:
+        if field.widget.is_hidden or name in skip:
             continue
         choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
         value = _display(form.cleaned_data.get(name), choices)  # type: ignore[attr-defined]

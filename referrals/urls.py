@@ -27,6 +27,11 @@ urlpatterns = [
         name="fhir-read",
     ),
     path("self-referral/", views_public.self_referral, name="self-referral"),
+    path(
+        "self-referral/<str:token>/check/",
+        views_public.self_referral_check,
+        name="self-referral-check",
+    ),
     path("self-referral/sent/", views_public.self_referral_sent, name="self-referral-sent"),
     path("referrals/triage/", views.triage_queue, name="triage"),
     path("referrals/triage/<int:pk>/", views.triage_detail, name="triage-detail"),

@@ -150,8 +150,13 @@ def test_a_person_refers_themselves_without_signing_in(
     tick(page, page.get_by_label("I would like to be referred to social prescribing"))
     tick(page, page.get_by_label("I agree to my information being shared"))
 
-    # When they send it
-    press(page, page.get_by_role("button", name=re.compile("Send|Submit|Continue")))
+    # When they check their answers and send it
+    press(page, page.get_by_role("button", name="Continue"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before sending your referral"
+    )
+    expect(page.get_by_text("01632 960123")).to_be_visible()
+    press(page, page.get_by_role("button", name="Send my referral"))
 
     # Then they get a reference, and the referral waits in the default triage queue
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral received")

@@ -34,6 +34,13 @@ def answers(practice):
     }
 
 
+def _send(client, answers):
+    """The form, then check your answers, then send."""
+    checked = client.post(URL, answers)
+    assert checked.status_code == 302, checked.context and checked.context["form"].errors
+    return client.post(checked["Location"])
+
+
 @pytest.mark.django_db
 def test_anyone_can_open_the_form_without_signing_in(client, route):
     response = client.get(URL)
@@ -46,7 +53,7 @@ def test_self_referral_is_stored_marked_self_and_confirmed_by_email(
     client, answers, route, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, answers)
+        response = _send(client, answers)
     assert response["Location"] == reverse("referrals:self-referral-sent")
     referral = Referral.objects.get()
     assert (referral.source, referral.referrer, referral.referring_organisation) == (
@@ -61,8 +68,10 @@ def test_self_referral_is_stored_marked_self_and_confirmed_by_email(
 
 @pytest.mark.django_db
 def test_double_submit_stores_one(client, answers, route):
-    client.post(URL, answers)
-    client.post(URL, answers)
+    check_url = client.post(URL, answers)["Location"]
+    client.post(check_url)
+    second = client.post(check_url)
+    assert second["Location"] == reverse("referrals:self-referral-sent")
     assert Referral.objects.count() == 1
 
 
@@ -102,6 +111,28 @@ def test_bad_answers_get_field_errors(client, answers, route, change, field):
 
 @pytest.mark.django_db
 def test_without_any_triage_route_the_person_gets_a_message_not_a_500(client, answers):
-    response = client.post(URL, answers)
+    response = _send(client, answers)
     assert response.status_code == 200
     assert "No link worker service" in str(response.context["form"].non_field_errors())
+
+
+@pytest.mark.django_db
+def test_answers_are_checked_before_sending_and_can_be_changed(client, answers, route):
+    # Given valid answers, the person sees them back, and nothing is stored yet
+    check_url = client.post(URL, answers)["Location"]
+    assert check_url == reverse("referrals:self-referral-check", args=[answers["token"]])
+    page = client.get(check_url)
+    keys = [row.key for row in page.context["answers"]]
+    assert "Your first name" in keys
+    assert "Leave this box empty" not in keys, "the honeypot is not an answer"
+    assert Referral.objects.count() == 0
+    # When they follow a change link, the form comes back with their answers
+    change = client.get(page.context["answers"][0].action_url.split("#")[0])
+    assert change.context["form"]["given_name"].value() == "Sam"
+
+
+@pytest.mark.django_db
+def test_a_token_not_of_our_making_is_replaced(client, answers, route):
+    response = client.post(URL, {**answers, "token": "../../x"})
+    assert response.status_code == 302
+    assert "../" not in response["Location"]
