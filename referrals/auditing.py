@@ -6,7 +6,7 @@ shown (not one per row) keeps the audit table proportionate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from django.http import HttpRequest
 
@@ -15,8 +15,9 @@ from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction
 
 
-def audit_listed(*, request: HttpRequest, referrals: Sequence[Referral], listing: str) -> None:
+def audit_listed(*, request: HttpRequest, referrals: Iterable[Referral], listing: str) -> None:
     """Record the referrals (and people) on the page the user was shown, if any."""
+    referrals = list(referrals)
     if not referrals:
         return
     audit_record(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -52,6 +54,7 @@ from referrals.services import (
     teams_for_service,
 )
 from socialrx.core.audit import audit_view
+from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
 
@@ -59,13 +62,13 @@ PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
 
 
-def _draft(request: HttpRequest, token: str) -> MultiValueDict[str, str] | None:
+def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
     stored = request.session.get(DRAFT_SESSION_KEY.format(token))
     return MultiValueDict(stored) if stored is not None else None
 
 
 @role_required(Role.REFERRER)
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referral on one page; answers are kept in the session until checked."""
     user: User = request.user  # type: ignore[assignment]
     token = request.GET.get("draft", "")
@@ -81,7 +84,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.REFERRER)
-def referral_check(request: HttpRequest, token: str) -> HttpResponse:
+def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Check your answers, then submit. The token makes a double click store one referral."""
     user: User = request.user  # type: ignore[assignment]
     data = _draft(request, token)
@@ -116,7 +119,7 @@ def referral_check(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @role_required(Role.REFERRER)
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals made by the user's organisations, newest first, with current status."""
     user: User = request.user  # type: ignore[assignment]
     referrals = referrals_made_by_organisations_of(user).with_list_details()
@@ -138,7 +141,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
+    request: AuthenticatedHttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
 ) -> HttpResponse:
     audit_view(request=request, obj=referral)
     audit_view(request=request, obj=referral.person)
@@ -157,7 +160,7 @@ def _detail_page(
 
 
 @role_required(*REFERRAL_ROLES)
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral, its person and its history: the referrer's closed loop."""
     referral = referral_for(request.user, pk)  # type: ignore[arg-type]
     return _detail_page(request, referral)
@@ -165,7 +168,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.REFERRER)
-def referral_provide_info_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The referrer answers the triage team's question from the referral page."""
     user: User = request.user  # type: ignore[assignment]
     referral = referral_made_by_for(user, pk)
@@ -187,7 +190,7 @@ def referral_provide_info_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.TRIAGE_LEAD)
-def triage_queue(request: HttpRequest) -> HttpResponse:
+def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service's queue, oldest first, with urgency and waiting time."""
     referrals = triage_queue_for(request.user).with_list_details().oldest_first()  # type: ignore[arg-type]
     filters = QueueFilterForm(request.GET)
@@ -222,7 +225,9 @@ def _triage_forms(referral: Referral, bound: dict[str, Form]) -> dict[str, Form]
     return forms
 
 
-def _triage_page(request: HttpRequest, referral: Referral, **bound: Form) -> HttpResponse:
+def _triage_page(
+    request: AuthenticatedHttpRequest, referral: Referral, **bound: Form
+) -> HttpResponse:
     audit_view(request=request, obj=referral)
     audit_view(request=request, obj=referral.person)
     context = {
@@ -236,7 +241,7 @@ def _triage_page(request: HttpRequest, referral: Referral, **bound: Form) -> Htt
 
 
 @role_required(Role.TRIAGE_LEAD)
-def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
     return _triage_page(request, referral)
 
@@ -249,24 +254,30 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _triage_action(request: HttpRequest, pk: int, name: str, form: Form, act) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _triage_action(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    name: str,
+    form: Form | Callable[[Referral], Form],
+    act: Callable[[Referral, dict[str, Any]], object],
+) -> HttpResponse:
     """Validate the form, run the service, and show the page again with any errors."""
-    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
-    form = form(referral) if callable(form) else form  # type: ignore[operator]
-    if form.is_valid():
+    referral = triage_referral_for(request.user, pk)
+    bound = form(referral) if callable(form) else form
+    if bound.is_valid():
         try:
-            act(referral, form.cleaned_data)
+            act(referral, bound.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            _add_errors(bound, error)
         else:
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")
-    return _triage_page(request, referral, **{name: form})
+    return _triage_page(request, referral, **{name: bound})
 
 
 @require_POST
 @role_required(Role.TRIAGE_LEAD)
-def triage_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def form(referral: Referral) -> AssignForm:
         service = referral.triage_service
         return AssignForm(
@@ -292,7 +303,7 @@ def triage_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.TRIAGE_LEAD)
-def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -304,7 +315,7 @@ def triage_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.TRIAGE_LEAD)
-def triage_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_redirect(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -316,7 +327,7 @@ def triage_redirect(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.TRIAGE_LEAD)
-def triage_request_info(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_request_info(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _triage_action(
         request,
         pk,
@@ -328,7 +339,7 @@ def triage_request_info(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.TRIAGE_LEAD)
-def triage_duplicate(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     """Merge the referral's person with a possible duplicate, or record them as different."""
     referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
     other = possible_duplicates_for(request.user, referral.person).filter(pk=other_pk).first()  # type: ignore[arg-type]
