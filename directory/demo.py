@@ -7,7 +7,7 @@ Idempotent: ids are derived from names, and existing rows are left alone.
 from __future__ import annotations
 
 import uuid
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.utils import timezone
@@ -908,7 +908,7 @@ def _seed_venue(key: str, org: DirectoryOrganisation) -> Location:
     return location
 
 
-def _capacity(code: str, now: timezone.datetime) -> dict:
+def _capacity(code: str, now: datetime) -> dict:
     stale = code.endswith("!")
     code = code.rstrip("!")
     values: dict = {"updated": now - timedelta(days=45 if stale else 3)}

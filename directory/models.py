@@ -319,7 +319,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def accepting_referrals(self) -> ServiceQuerySet:
         return self.filter(capacity__status=CapacityStatus.ACCEPTING)
 
-    def with_term(self, term_id: uuid.UUID | str) -> ServiceQuerySet:
+    def with_term(self, term_id: uuid.UUID) -> ServiceQuerySet:
         # Exists, not a join, so several term filters combine without duplicate rows.
         return self.filter(
             Exists(ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term=term_id))
@@ -364,7 +364,7 @@ class Service(UUIDModel):
     reviewed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a directory administrator last reviewed it."
     )
-    taxonomy_terms = models.ManyToManyField(
+    taxonomy_terms: models.ManyToManyField[TaxonomyTerm, ServiceAttribute] = models.ManyToManyField(
         TaxonomyTerm, through="ServiceAttribute", related_name="services", blank=True
     )
 

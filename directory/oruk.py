@@ -315,8 +315,9 @@ def service_filters(params: QueryDict, *, with_place: bool = False) -> ServiceFi
     term = _uuid(params, "taxonomy_term_id")
     origin = None
     proximity = None
-    if with_place and params.get("postcode", "").strip():
-        origin = postcode_centroid(params["postcode"])
+    postcode = params.get("postcode", "").strip()
+    if with_place and postcode:
+        origin = postcode_centroid(postcode)
         if origin is None:
             raise ValidationError({"postcode": ["We do not know this postcode."]})
         proximity = _number(params, "proximity")

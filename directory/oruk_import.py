@@ -2,9 +2,14 @@
 from an existing directory. Records are upserted by their UUIDs: importing the same
 feed twice changes nothing.
 
+Besides services (alone, in a page, in an organisation or a service_at_location) it
+reads taxonomies (with their nested terms) and taxonomy terms, alone or in pages, so a
+county can load the vocabulary its services are tagged with.
+
 Not kept: ``fees`` (deprecated in HSDS 3.0; use cost_options), references to records
-the feed does not include (``parent_organization_id``, a term's ``parent_id``) and
-accessibility's repeated ``accessibility`` text.
+the feed does not include (``parent_organization_id``, a term's ``parent_id`` to a term
+not in the directory) and accessibility's repeated
+``accessibility`` text.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
@@ -28,9 +33,14 @@ Json = dict[str, Any]
 class ImportSummary:
     organisations: int = 0
     services: int = 0
+    taxonomies: int = 0
+    taxonomy_terms: int = 0
 
     def __str__(self) -> str:
-        return f"{self.organisations} organisations, {self.services} services"
+        text = f"{self.organisations} organisations, {self.services} services"
+        if self.taxonomies or self.taxonomy_terms:
+            text += f", {self.taxonomies} taxonomies, {self.taxonomy_terms} taxonomy terms"
+        return text
 
 
 def _pick(data: Json, *names: str) -> Json:
@@ -45,8 +55,8 @@ def _time(value: str | None) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
-def _upsert(model: type, data: Json, **values: Any) -> Any:
-    obj, _ = model.objects.update_or_create(id=uuid.UUID(data["id"]), defaults=values)
+def _upsert(model: type[models.Model], data: Json, **values: Any) -> Any:
+    obj, _ = model._default_manager.update_or_create(id=uuid.UUID(data["id"]), defaults=values)
     return obj
 
 
@@ -62,9 +72,27 @@ def _organisation(data: Json) -> m.DirectoryOrganisation:
     return org
 
 
-def _term(data: Json) -> m.TaxonomyTerm:
-    taxonomy = None
-    if data.get("taxonomy_id"):
+def _taxonomy_code(name: str, taxonomy_id: str) -> str:
+    # ``code`` is our own stable key and unique; a feed's names may repeat ours.
+    code = slugify(name)[:50] or "imported"
+    if m.Taxonomy.objects.filter(code=code).exclude(id=taxonomy_id).exists():
+        code = f"{code}-{taxonomy_id[:8]}"
+    return code
+
+
+def _taxonomy(data: Json) -> m.Taxonomy:
+    existing = m.Taxonomy.objects.filter(id=data["id"]).first()
+    code = existing.code if existing else _taxonomy_code(data["name"], data["id"])
+    taxonomy = _upsert(
+        m.Taxonomy, data, code=code, **_pick(data, "name", "description", "uri", "version")
+    )
+    for term in data.get("taxonomy_terms") or []:
+        _term(term, taxonomy=taxonomy)
+    return taxonomy
+
+
+def _term(data: Json, taxonomy: m.Taxonomy | None = None) -> m.TaxonomyTerm:
+    if taxonomy is None and data.get("taxonomy_id"):
         taxonomy = m.Taxonomy.objects.filter(id=data["taxonomy_id"]).first()
     if taxonomy is None and data.get("taxonomy"):
         name = data["taxonomy"]
@@ -72,7 +100,21 @@ def _term(data: Json) -> m.TaxonomyTerm:
             code=slugify(name)[:60] or "imported", defaults={"name": name, "description": name}
         )
     values = _pick(data, "name", "description", "term_uri")
-    return _upsert(m.TaxonomyTerm, data, taxonomy=taxonomy, term=data.get("term") or "", **values)
+    # The term's code is unique within its taxonomy; the name stands in when it has none.
+    code = data.get("term") or data.get("code") or slugify(data.get("name", ""))[:90]
+    if m.TaxonomyTerm.objects.filter(taxonomy=taxonomy, term=code).exclude(id=data["id"]).exists():
+        code = f"{code[:90]}-{data['id'][:8]}"
+    term = _upsert(m.TaxonomyTerm, data, taxonomy=taxonomy, term=code, **values)
+    _link_parent(data)
+    return term
+
+
+def _link_parent(data: Json) -> None:
+    """Link a term to its parent if the directory has it (a parent may also come later
+    in the same feed, so vocabulary imports call this again at the end)."""
+    parent_id = data.get("parent_id")
+    if parent_id and m.TaxonomyTerm.objects.filter(id=parent_id).exists():
+        m.TaxonomyTerm.objects.filter(id=data["id"]).update(parent_id=parent_id)
 
 
 def _schedule(data: Json, **owner: Any) -> None:
@@ -149,6 +191,20 @@ def _service(data: Json, org: m.DirectoryOrganisation) -> m.Service:
     return service
 
 
+def _is_taxonomy(document: Json) -> bool:
+    return "taxonomy_terms" in document or (
+        {"name", "description"} <= document.keys()
+        and not {"organization", "term", "taxonomy_id", "parent_id", "taxonomy"} & document.keys()
+        and not {"status", "service_at_locations", "services", "location"} & document.keys()
+    )
+
+
+def _is_term(document: Json) -> bool:
+    return bool(
+        {"term", "taxonomy_id", "parent_id", "taxonomy", "term_uri"} & document.keys()
+    ) and ("organization" not in document)
+
+
 def _services_of(document: Json) -> list[tuple[Json, Json]]:
     """(organisation, service) pairs from a service, a page of them, an organisation
     with services, or a service_at_location with its service."""
@@ -169,7 +225,24 @@ def _services_of(document: Json) -> list[tuple[Json, Json]]:
 
 @transaction.atomic
 def oruk_import(*, document: Json) -> ImportSummary:
+    """Import one document: a service, organisation, service_at_location, taxonomy or
+    taxonomy term, or a Page of any of them."""
+    items = document["contents"] if "contents" in document else [document]
     summary = ImportSummary()
+    if items and all(_is_taxonomy(i) or _is_term(i) for i in items):
+        terms: list[Json] = []
+        for item in items:
+            if _is_taxonomy(item):
+                _taxonomy(item)
+                summary.taxonomies += 1
+                terms += item.get("taxonomy_terms") or []
+            else:
+                _term(item)
+                terms.append(item)
+        for term in terms:
+            _link_parent(term)
+        summary.taxonomy_terms = len(terms)
+        return summary
     seen: set[str] = set()
     for org_data, service_data in _services_of(document):
         org = _organisation(org_data)

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from directory.models import (
+    ApprovalStatus,
+    Contact,
     DirectoryOrganisation,
     DirectoryOrganisationQuerySet,
     Location,
+    Schedule,
     Service,
     ServiceAtLocation,
     ServiceAttribute,
@@ -144,6 +147,66 @@ def service_for_editor(user: User, service_id: uuid.UUID) -> Service:
     if service is None:
         raise Http404("No such listing")
     return service
+
+
+def service_for_editor_full(user: User, service_id: uuid.UUID) -> Service:
+    """The listing with its places, opening times, contacts and terms, for the editor's
+    overview; 404 unless the user may change it."""
+    service = (
+        services_full(services_editable_by(user))
+        .prefetch_related("taxonomy_terms__taxonomy")
+        .filter(id=service_id)
+        .first()
+    )
+    if service is None:
+        raise Http404("No such listing")
+    return service
+
+
+def organisations_for_new_services(user: User) -> DirectoryOrganisationQuerySet:
+    """Where the user may add a service: their own listed organisations (approved or
+    waiting), or any for an administrator."""
+    return organisations_editable_by(user).exclude(approval_status=ApprovalStatus.REJECTED)
+
+
+def organisation_for_new_service(user: User, organization_id: uuid.UUID) -> DirectoryOrganisation:
+    organization = organisations_for_new_services(user).filter(id=organization_id).first()
+    if organization is None:
+        raise Http404("No such organisation")
+    return organization
+
+
+def location_of(service: Service, location_id: uuid.UUID) -> Location:
+    """One of the places the service runs at; 404 for any other place."""
+    location = (
+        Location.objects.filter(id=location_id, service_at_locations__service=service)
+        .prefetch_related("addresses")
+        .first()
+    )
+    if location is None:
+        raise Http404("No such place for this listing")
+    return location
+
+
+def schedule_of(service: Service, schedule_id: uuid.UUID) -> Schedule:
+    """Opening times of the service, or of it at one of its places; 404 otherwise."""
+    schedule = (
+        Schedule.objects.filter(
+            Q(service=service) | Q(service_at_location__service=service), id=schedule_id
+        )
+        .select_related("service_at_location__location")
+        .first()
+    )
+    if schedule is None:
+        raise Http404("No such opening times for this listing")
+    return schedule
+
+
+def contact_of(service: Service, contact_id: uuid.UUID) -> Contact:
+    contact = service.contacts.filter(id=contact_id).first()
+    if contact is None:
+        raise Http404("No such contact for this listing")
+    return contact
 
 
 def locations_editable_by(user: User) -> QuerySet[Location]:

@@ -2,20 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from directory.models import CapacityStatus, Service, ServiceCapacity
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from directory.models import (
+    Address,
+    CapacityStatus,
+    Contact,
+    Location,
+    Schedule,
+    Service,
+    ServiceCapacity,
+    Weekday,
+)
 
 METRES_PER_MILE = 1609.344
 
-# NHS.UK tag colours for each capacity status.
-CAPACITY_TAG = {
-    CapacityStatus.ACCEPTING: "nhsuk-tag--green",
-    CapacityStatus.WAITING_LIST: "nhsuk-tag--yellow",
-    CapacityStatus.NOT_ACCEPTING: "nhsuk-tag--red",
-    CapacityStatus.ASSESSMENT_REQUIRED: "nhsuk-tag--blue",
+# NHS.UK tag colours (includes/tag.html) for each capacity status.
+CAPACITY_TAG: dict[str, str] = {
+    CapacityStatus.ACCEPTING: "green",
+    CapacityStatus.WAITING_LIST: "yellow",
+    CapacityStatus.NOT_ACCEPTING: "red",
+    CapacityStatus.ASSESSMENT_REQUIRED: "blue",
 }
+DAY_NAMES = dict(Weekday.choices)
+
+
+def _and(items: list[str]) -> str:
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+def days_text(byday: str) -> str:
+    """``MO,WE`` -> ``Monday and Wednesday``; unknown codes are shown as they are."""
+    return _and([DAY_NAMES.get(code.strip(), code.strip()) for code in byday.split(",") if code])
+
+
+def hours_text(schedule: Schedule) -> str:
+    if schedule.opens_at and schedule.closes_at:
+        return f"{schedule.opens_at:%H:%M} to {schedule.closes_at:%H:%M}"
+    return ""
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """One line for the change history: days, hours, where, and any note."""
+    parts = [days_text(schedule.byday) or schedule.description, hours_text(schedule)]
+    at = schedule.service_at_location
+    if at is not None:
+        parts.append(f"at {at.location.name}")
+    if schedule.byday and schedule.description:
+        parts.append(f"({schedule.description})")
+    return " ".join(p for p in parts if p)
+
+
+def address_text(address: Address | None) -> str:
+    if address is None:
+        return ""
+    lines = [address.address_1, address.address_2, address.city, address.postal_code]
+    return ", ".join(line for line in lines if line)
+
+
+def place_text(location: Location, address: Address | None) -> str:
+    return ", ".join(p for p in (location.name, address_text(address)) if p)
+
+
+def contact_text(contact: Contact) -> str:
+    parts = [contact.name, contact.title, contact.email]
+    parts += [phone.number for phone in contact.phones.all()]
+    if contact.is_referral_contact:
+        parts.append("referral contact")
+    return ", ".join(p for p in parts if p)
+
+
+def _lines(lines: Iterable[str]) -> SafeString:
+    return format_html_join("", "{}<br>", ((line,) for line in lines if line))
 
 
 @dataclass
@@ -47,9 +112,7 @@ class ListingPresenter:
     @property
     def capacity_tag(self) -> str:
         capacity = self.capacity
-        return (
-            CAPACITY_TAG.get(capacity.status, "nhsuk-tag--grey") if capacity else "nhsuk-tag--grey"
-        )
+        return CAPACITY_TAG.get(capacity.status, "grey") if capacity else "grey"
 
     @property
     def capacity_is_stale(self) -> bool:
@@ -76,3 +139,147 @@ class ListingPresenter:
     @property
     def categories(self) -> list[str]:
         return [t.name for t in self.service.taxonomy_terms.all()]
+
+    def _terms(self, code: str) -> list[str]:
+        return [
+            t.name
+            for t in self.service.taxonomy_terms.all()
+            if t.taxonomy is not None and t.taxonomy.code == code
+        ]
+
+    @property
+    def ages_text(self) -> str:
+        low, high = self.service.minimum_age, self.service.maximum_age
+        if low is None and high is None:
+            return "Any age"
+        if high is None:
+            return f"{low} and over"
+        if low is None:
+            return f"Up to {high}"
+        return f"{low} to {high}"
+
+    def detail_rows(self) -> list[dict[str, Any]]:
+        """The public page's summary list (needs ``services_full`` prefetching)."""
+        service = self.service
+        places = [
+            _lines(
+                [
+                    place_text(at.location, next(iter(at.location.addresses.all()), None)),
+                    *(schedule_text(s) for s in at.schedules.all()),
+                ]
+            )
+            for at in service.service_at_locations.all()
+        ]
+        contacts = [
+            _lines([c.title or c.name, c.email, *(p.number for p in c.phones.all())])
+            for c in service.contacts.all()
+        ]
+        if service.url:
+            contacts.append(format_html('<a href="{}">{}</a>', service.url, service.url))
+        costs = [service.get_cost_display()] + [
+            f"{o.option} £{o.amount} {o.amount_description}".strip()
+            for o in service.cost_options.all()
+        ]
+        referral = [service.get_referral_routes_display(), service.referral_instructions]
+        return [
+            {"key": "What it offers", "value": ", ".join(self.categories) or "Not given"},
+            {"key": "How to refer", "value": _lines(referral)},
+            {"key": "Cost", "value": _lines(costs)},
+            {"key": "Ages", "value": self.ages_text},
+            {
+                "key": "Languages",
+                "value": ", ".join(map(str, service.languages.all())) or "Not given",
+            },  # fmt: skip
+            {
+                "key": "Where and when",
+                "value": _lines([*places, *(schedule_text(s) for s in service.schedules.all())]),
+            },  # fmt: skip
+            {"key": "Contact", "value": _lines(contacts)},
+            {"key": "Last confirmed", "value": self.confirmed_text},
+        ]
+
+
+@dataclass
+class ListingEditor:
+    """What the editor's overview of one listing shows, with a change link per row.
+    Needs the service fetched with ``permissions.service_for_editor_full``."""
+
+    service: Service
+
+    def _url(self, name: str, *args: object) -> str:
+        return reverse(f"directory:{name}", args=[self.service.id, *args])
+
+    @property
+    def details_rows(self) -> list[dict[str, Any]]:
+        service, url = self.service, self._url("service_edit")
+        return [
+            {"key": "Name", "value": service.name, "action_url": url},
+            {"key": "Description", "value": service.description, "action_url": url},
+            {
+                "key": "What it offers",
+                "value": ", ".join(self.listing._terms("category")),
+                "action_url": url,
+            },  # fmt: skip
+            {
+                "key": "How people are referred",
+                "value": service.get_referral_routes_display(),
+                "action_url": url,
+            },  # fmt: skip
+        ]
+
+    @property
+    def listing(self) -> ListingPresenter:
+        return ListingPresenter(self.service)
+
+    @property
+    def eligibility_rows(self) -> list[dict[str, Any]]:
+        url = self._url("service_eligibility")
+        audiences = ", ".join(self.listing._terms("audience")) or "Anyone"
+        return [
+            {"key": "Who it is for", "value": audiences, "action_url": url},
+            {"key": "Ages", "value": self.listing.ages_text, "action_url": url},
+        ]
+
+    @property
+    def place_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "key": at.location.name or "Unnamed place",
+                "value": address_text(next(iter(at.location.addresses.all()), None)),
+                "action_url": self._url("location_edit", at.location.id),
+            }
+            for at in self.service.service_at_locations.all()
+        ]
+
+    @property
+    def schedule_rows(self) -> list[dict[str, Any]]:
+        schedules = [*self.service.schedules.all()]
+        for at in self.service.service_at_locations.all():
+            schedules += at.schedules.all()
+        return [
+            {
+                "key": days_text(s.byday) or "Opening times",
+                "value": schedule_text(s).removeprefix(days_text(s.byday)).strip(),
+                "action_url": self._url("schedule_edit", s.id),
+                "action_text": "Change",
+            }
+            for s in schedules
+        ]
+
+    @property
+    def contact_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "key": c.name or c.title or "Contact",
+                "value": _lines(
+                    [
+                        c.title if c.name else "",
+                        c.email,
+                        *(p.number for p in c.phones.all()),
+                        "Referrals go to this contact" if c.is_referral_contact else "",
+                    ]
+                ),  # fmt: skip
+                "action_url": self._url("contact_edit", c.id),
+            }
+            for c in self.service.contacts.all()
+        ]

@@ -144,7 +144,8 @@ def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> Servi
     if filters.origin is not None:
         services = services.annotate(distance=nearest_location_distance(filters.origin))
         if filters.proximity is not None:
-            services = services.filter(distance__lte=filters.proximity)
+            # As kwargs: django-stubs cannot see the annotation, mypy would reject it.
+            services = services.filter(**{"distance__lte": filters.proximity})
     return services
 
 

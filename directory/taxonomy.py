@@ -7,6 +7,7 @@ ids and ORUK consumers can filter by them across deployments.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import transaction
 
@@ -87,7 +88,9 @@ def term_id(taxonomy_code: str, term: str) -> uuid.UUID:
 
 
 @transaction.atomic
-def taxonomy_ensure(taxonomy_model: type | None = None, term_model: type | None = None) -> int:
+def taxonomy_ensure(
+    taxonomy_model: type[Any] | None = None, term_model: type[Any] | None = None
+) -> int:
     """Create the vocabularies and any missing terms; returns how many terms exist.
 
     Leaves existing rows alone, so administrators' wording changes survive. The model

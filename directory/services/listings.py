@@ -1,5 +1,5 @@
-"""Directory workflows. Each runs in one transaction, writes the listing's change
-history (what editors and administrators read) and the core audit log."""
+"""Keeping a listing current: confirmation, capacity, the details form, the
+administrators' review and organisation approval."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from directory.models import (
     ChangeKind,
     DirectoryOrganisation,
     Language,
-    PostcodeCentroid,
     Service,
     ServiceAttribute,
     ServiceCapacity,
     ServiceChange,
     TaxonomyTerm,
 )
+from directory.services._history import diff as _diff
+from directory.services._history import record as _record
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Organisation, User
 
@@ -41,39 +42,6 @@ EDITABLE_FIELDS = (
     "cost",
     "accreditations",
 )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list | tuple | set):
-        return ", ".join(sorted(str(v) for v in value))
-    return "" if value is None else str(value)
-
-
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
-    return {
-        name: [_text(before[name]), _text(after[name])]
-        for name in after
-        if _text(before.get(name)) != _text(after[name])
-    }
-
-
-def _record(
-    *,
-    service: Service,
-    actor: User | None,
-    kind: str,
-    changes: dict[str, list[str]],
-    request: HttpRequest | None,
-) -> ServiceChange:
-    change = ServiceChange.objects.create(service=service, actor=actor, kind=kind, changes=changes)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=service,
-        request=request,
-        detail={"change": kind, "fields": sorted(changes)},
-    )
-    return change
 
 
 def _capacity(service: Service) -> ServiceCapacity:
@@ -236,38 +204,3 @@ def organisation_decide(
         detail={"approval_status": [before, organization.approval_status]},
     )
     return organization
-
-
-POSTCODE_BATCH = 2000
-
-
-def postcodes_import(*, rows: Iterable[tuple[str, float, float]]) -> int:
-    """Load postcode or district centroids, replacing known ones; returns how many.
-
-    Batched, each batch in its own transaction, so the full ONS Postcode Directory
-    (2.7 million rows) loads in bounded memory.
-    """
-    from directory.geo import normalise_postcode
-
-    count = 0
-    batch: list[PostcodeCentroid] = []
-    for raw, latitude, longitude in rows:
-        postcode = normalise_postcode(raw)
-        if postcode is None:
-            continue
-        batch.append(PostcodeCentroid(postcode=postcode, latitude=latitude, longitude=longitude))
-        if len(batch) >= POSTCODE_BATCH:
-            count += _postcodes_save(batch)
-            batch = []
-    return count + (_postcodes_save(batch) if batch else 0)
-
-
-@transaction.atomic
-def _postcodes_save(batch: list[PostcodeCentroid]) -> int:
-    PostcodeCentroid.objects.bulk_create(
-        batch,
-        update_conflicts=True,
-        unique_fields=["postcode"],
-        update_fields=["latitude", "longitude"],
-    )
-    return len(batch)

@@ -1,44 +1,27 @@
-"""The directory in the browser: VCSE editors' self-service, the administrators'
-review queue and the search page. Thin: check, call a service or queryset, render."""
+"""VCSE editors keep their listings current: the listings page with its one-click
+confirmation and capacity, the details and capacity forms, and the change history.
+Thin: check, call a service or queryset, render."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from directory import permissions as scope
 from directory import services
-from directory.forms import (
-    LANGUAGE_NAMES,
-    CapacityForm,
-    OrganisationRegisterForm,
-    SearchForm,
-    ServiceForm,
-)
-from directory.models import CapacityStatus, Service
+from directory.forms.common import LANGUAGE_NAMES
+from directory.forms.listings import CapacityForm, OrganisationRegisterForm, ServiceForm
+from directory.models import ApprovalStatus, CapacityStatus, Service
 from directory.presenters import ListingPresenter
-from directory.search import services_filter, services_order
-from socialrx.core.models import Role, User
+from directory.views._common import EDITOR_ROLES
+from directory.views._common import back as _back
+from directory.views._common import user as _user
+from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
-
-EDITOR_ROLES = (Role.VCSE_EDITOR, Role.DIRECTORY_ADMIN)
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = default
-    return redirect(target)
 
 
 def _after_one_click(request: HttpRequest, service: Service, message: str) -> HttpResponse:
@@ -63,9 +46,14 @@ def my_listings(request: HttpRequest) -> HttpResponse:
     )
     listings = [ListingPresenter(s) for s in services_]
     user = _user(request)
+    # One query for both: the organisations to add services to, and those waiting.
+    organisations = list(
+        scope.directory_organisations_of(user).exclude(approval_status=ApprovalStatus.REJECTED)
+    )
     context = {
         "listings": listings,
-        "pending": scope.directory_organisations_of(user).pending(),
+        "organisations": organisations,
+        "pending": [o for o in organisations if o.approval_status == ApprovalStatus.PENDING],
         "can_register": scope.unlisted_organisations_of(user).exists(),
     }
     return render(request, "directory/my_listings.html", context)
@@ -168,72 +156,3 @@ def service_history(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse
     service = scope.service_for_editor(_user(request), service_id)
     changes = service.changes.select_related("actor")
     return render(request, "directory/history.html", {"service": service, "changes": changes})
-
-
-REVIEW_PAGE_SIZE = 50
-
-
-@role_required(Role.DIRECTORY_ADMIN)
-def review_queue(request: HttpRequest) -> HttpResponse:
-    page = Paginator(scope.services_awaiting_review(), REVIEW_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {
-        "organisations": scope.organisations_pending(),
-        "page": page,
-        "listings": [ListingPresenter(s) for s in page.object_list],
-    }
-    return render(request, "directory/review_queue.html", context)
-
-
-@role_required(Role.DIRECTORY_ADMIN)
-@require_POST
-def service_mark_reviewed(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_any(service_id)
-    services.service_mark_reviewed(service=service, actor=_user(request), request=request)
-    messages.success(request, f"{service.name}: reviewed.")
-    return _back(request, "directory:review_queue")
-
-
-@role_required(Role.DIRECTORY_ADMIN)
-@require_POST
-def organisation_decide(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
-    organization = scope.organisation_pending(organization_id)
-    approve = request.POST.get("decision") == "approve"
-    services.organisation_decide(
-        organization=organization, actor=_user(request), approve=approve, request=request
-    )
-    verb = "approved: its services are now published" if approve else "not approved"
-    messages.success(request, f"{organization.name} {verb}.")
-    return redirect("directory:review_queue")
-
-
-SEARCH_PAGE_SIZE = 20
-
-
-def search(request: HttpRequest) -> HttpResponse:
-    """Public: the directory holds no personal data. A constant number of queries
-    whatever the number of results."""
-    form = SearchForm(request.GET or None)
-    context: dict[str, object] = {"form": form, "searched": bool(request.GET)}
-    if form.is_bound and form.is_valid():
-        filters = form.filters()
-        results = services_order(
-            services_filter(scope.services_published(), filters),
-            by_distance=filters.origin is not None,
-        ).for_display()
-        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context |= {
-            "page": page,
-            "listings": [ListingPresenter(s) for s in page.object_list],
-            "query": query.urlencode(),
-        }
-    return render(request, "directory/search.html", context)
-
-
-def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    """Public: one published listing in full."""
-    service = scope.service_published_full(service_id)
-    return render(request, "directory/service_detail.html", {"listing": ListingPresenter(service)})

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from directory.models import Service, ServiceChange
 from directory.oruk import service_full_json
 from directory.permissions import services_full
+from directory.taxonomy import CATEGORY
 from tests.directory.oruk_schemas import EXAMPLES, assert_valid
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,56 @@ def test_a_file_that_is_not_a_feed_is_refused(tmp_path):
     path.write_text('{"id": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "name": "orphan"}')
     with pytest.raises(CommandError):
         call_command("import_oruk", str(path))
+
+
+# --- taxonomies and taxonomy terms -----------------------------------------------------
+
+
+def test_taxonomy_and_taxonomy_term_files_import_and_export_valid(client, tmp_path):
+    from directory.models import Taxonomy, TaxonomyTerm
+
+    taxonomy = json.loads((EXAMPLES / "taxonomy.json").read_text())
+    # The example term's parent is not in the example; give the term list one that is.
+    parent = {"id": "0bc248fa-dc27-4650-9ba4-8f1a24ef16a2", "name": "Parent",
+              "description": "A broader term", "term": "parent",
+              "taxonomy_id": taxonomy["id"]}  # fmt: skip
+    terms = json.loads((EXAMPLES / "taxonomy_term_list.json").read_text())
+    terms["contents"] = [{**terms["contents"][0], "id": "7d1b9a4c-2e0f-4b8e-9d6a-1c2b3a4d5e6f",
+                          "taxonomy_id": taxonomy["id"]}, parent]  # fmt: skip
+    terms_path = tmp_path / "taxonomy_terms.json"
+    terms_path.write_text(json.dumps(terms))
+
+    call_command("import_oruk", str(EXAMPLES / "taxonomy.json"), str(terms_path))
+
+    imported = Taxonomy.objects.get(id=taxonomy["id"])
+    assert (imported.name, imported.version, imported.uri) == ("name", "version", taxonomy["uri"])
+    nested = TaxonomyTerm.objects.get(id=taxonomy["taxonomy_terms"][0]["id"])
+    assert nested.taxonomy == imported
+    # a parent later in the same file is linked; one not yet imported is not kept
+    child = TaxonomyTerm.objects.get(id="7d1b9a4c-2e0f-4b8e-9d6a-1c2b3a4d5e6f")
+    assert str(child.parent_id) == parent["id"]
+    assert nested.parent_id is None  # its parent came in the second file
+    assert_valid("taxonomy.json", client.get(f"/oruk/taxonomies/{imported.id}").json())
+    for term in TaxonomyTerm.objects.filter(taxonomy=imported):
+        assert_valid("taxonomy_term.json", client.get(f"/oruk/taxonomy_terms/{term.id}").json())
+
+
+def test_importing_a_taxonomy_twice_keeps_one_and_our_own_codes(tmp_path):
+    from directory.models import Taxonomy
+
+    ours = Taxonomy.objects.get(code=CATEGORY)
+    renamed = {"id": str(ours.id), "name": "Renamed in the feed", "description": "d"}
+    clash = {"id": "11111111-2222-4333-8444-555555555555",
+             "name": "Social prescribing category",
+             "description": "Another county's vocabulary of the same name"}  # fmt: skip
+    path = tmp_path / "taxonomies.json"
+    path.write_text(json.dumps({"contents": [renamed, clash], "last_page": True}))
+
+    call_command("import_oruk", str(path))
+    call_command("import_oruk", str(path))
+
+    ours.refresh_from_db()
+    assert (ours.code, ours.name) == (CATEGORY, "Renamed in the feed")
+    other = Taxonomy.objects.get(id=clash["id"])
+    assert other.code == f"{CATEGORY}-11111111"  # ours kept its code
+    assert Taxonomy.objects.filter(name="Social prescribing category").count() == 1

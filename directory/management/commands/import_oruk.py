@@ -1,5 +1,7 @@
-"""Load an Open Referral UK 3.0 feed: a JSON file, or a URL to an ``/services`` page
-(every page is followed) or to one record."""
+"""Load an Open Referral UK 3.0 feed: JSON files, or URLs to a ``/services``,
+``/taxonomies`` or ``/taxonomy_terms`` page (every page is followed) or to one record.
+Give taxonomies before the services tagged with their terms, and a file's parent
+terms before (or in the same file as) their children."""
 
 from __future__ import annotations
 
@@ -24,12 +26,19 @@ def _fetch(url: str) -> Any:
 
 
 class Command(BaseCommand):
-    help = "Import an Open Referral UK / HSDS 3.0 feed from a JSON file or URL."
+    help = (
+        "Import an Open Referral UK / HSDS 3.0 feed (services, organisations, taxonomies, "
+        "taxonomy terms) from JSON files or URLs, in the order given."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("source", help="A path to a JSON file, or an http(s) URL.")
+        parser.add_argument("sources", nargs="+", help="Paths to JSON files, or http(s) URLs.")
 
-    def handle(self, *args: Any, source: str, **options: Any) -> None:
+    def handle(self, *args: Any, sources: list[str], **options: Any) -> None:
+        for source in sources:
+            self._import(source)
+
+    def _import(self, source: str) -> None:
         if source.startswith(("http://", "https://")):
             documents = self._pages(source)
         else:

@@ -1,0 +1,41 @@
+"""Public pages: search and one listing. The directory holds no personal data."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from directory import permissions as scope
+from directory.forms.search import SearchForm
+from directory.presenters import ListingPresenter
+from directory.search import services_filter, services_order
+
+SEARCH_PAGE_SIZE = 20
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Public: the directory holds no personal data. A constant number of queries
+    whatever the number of results."""
+    form = SearchForm(request.GET or None)
+    context: dict[str, object] = {"form": form, "searched": bool(request.GET)}
+    if form.is_bound and form.is_valid():
+        filters = form.filters()
+        results = services_order(
+            services_filter(scope.services_published(), filters),
+            by_distance=filters.origin is not None,
+        ).for_display()
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {
+            "page": page,
+            "listings": [ListingPresenter(s) for s in page.object_list],
+        }
+    return render(request, "directory/search.html", context)
+
+
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """Public: one published listing in full."""
+    service = scope.service_published_full(service_id)
+    return render(request, "directory/service_detail.html", {"listing": ListingPresenter(service)})
