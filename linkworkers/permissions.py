@@ -1,0 +1,78 @@
+"""Who may see which cases. Views and APIs reach casework only through here.
+
+Link workers see their own team's cases; a service manager (the team lead) sees the
+cases of the team they manage, or of every team in the service they manage. Referrers
+and VCSE editors never see a case: a referrer sees only the message back.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from linkworkers.models import Case, CaseQuerySet, MessageBack
+from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
+from socialrx.core.permissions import organisations_for
+
+# Roles that may open a case page (private notes included).
+CASE_ROLES = (Role.LINK_WORKER, Role.SERVICE_MANAGER)
+LEAD_ROLES = (Role.SERVICE_MANAGER,)
+
+
+def managed_teams_for(user: User) -> OrganisationQuerySet:
+    """Link worker teams the user manages: the team itself, or each team of the service."""
+    managed = organisations_for(user, Role.SERVICE_MANAGER)
+    return (
+        Organisation.objects.active()
+        .of_type(OrganisationType.LINK_WORKER_TEAM)
+        .filter(Q(pk__in=managed.values("pk")) | Q(parent__in=managed.values("pk")))
+    )
+
+
+def case_teams_for(user: User) -> OrganisationQuerySet:
+    """Every team whose cases the user may see."""
+    own = organisations_for(user, Role.LINK_WORKER).values("pk")
+    return (
+        Organisation.objects.active()
+        .of_type(OrganisationType.LINK_WORKER_TEAM)
+        .filter(Q(pk__in=own) | Q(pk__in=managed_teams_for(user).values("pk")))
+    )
+
+
+def cases_visible_to(user: User) -> CaseQuerySet:
+    """Cases the user may see. The team list stays a subquery: no extra query."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return Case.objects.filter(team__in=case_teams_for(user).values("pk"))
+
+
+def case_for(user: User, pk: int) -> Case:
+    """One case the user may see, or 404 (never 403: do not reveal that it exists)."""
+    case = cases_visible_to(user).with_list_details().filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def message_backs_visible_to(user: User) -> Q:
+    """Scope for message backs: the case team, and the organisation that referred."""
+    return Q(case__in=cases_visible_to(user).values("pk")) | Q(
+        case__referral__referring_organisation__in=organisations_for(user, Role.REFERRER).values(
+            "pk"
+        )
+    )
+
+
+def message_back_for(user: User, pk: int) -> MessageBack:
+    """The message back of case ``pk`` if the user may read it, or 404."""
+    if not user.is_authenticated:
+        raise Http404("No such message")
+    message = (
+        MessageBack.objects.filter(message_backs_visible_to(user))
+        .select_related("case__referral__person", "case__link_worker", "case__team")
+        .filter(case_id=pk)
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message")
+    return message
