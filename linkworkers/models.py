@@ -12,14 +12,34 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Case as Case_
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from directory.models import Service
 from linkworkers import codes
 from referrals.codes import ClosureOutcome
-from referrals.models import ImmutableQuerySet, Referral
+from referrals.models import Referral
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
+
+
+class ImmutableRows:
+    """Queryset methods that would change status events in bulk: refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Status events are immutable")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Status events are immutable")
+
+
+class CaseStatusEventQuerySet(ImmutableRows, models.QuerySet["CaseStatusEvent"]):
+    pass
+
+
+class ConnectionEventQuerySet(ImmutableRows, models.QuerySet["ConnectionEvent"]):
+    pass
 
 
 class ImmutableEvent(models.Model):
@@ -35,8 +55,6 @@ class ImmutableEvent(models.Model):
         help_text="Empty when the system acted (a deadline passed).",
     )
     note = models.TextField(blank=True)
-
-    objects = ImmutableQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -58,28 +76,73 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=codes.OPEN_CASE_STATUSES)
 
-    def with_next_actions(self, today: datetime.date | None = None) -> CaseQuerySet:
-        """What the caseload shows, computed in the database in the one list query:
-        attempts so far, the last contact and the nearest goal review still open."""
-        today = today or timezone.localdate()
+    def with_next_actions(self) -> CaseQuerySet:
+        """What the caseload shows, computed in the one list query: attempts so far,
+        contacts made, and the nearest review of a goal still open. Subqueries, not
+        joins: contacts and goals joined together would multiply each other's rows."""
+        contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case")
+        reviews = (
+            PlanGoal.objects.filter(plan__case=OuterRef("pk"), status=codes.GoalStatus.OPEN)
+            .order_by()
+            .values("plan__case")
+        )
         return self.annotate(
-            attempts=Count("contacts", filter=Q(contacts__successful=False), distinct=True),
-            contacts_made=Count("contacts", filter=Q(contacts__successful=True), distinct=True),
-            last_contact_at=Max("contacts__occurred_at"),
-            review_due_on=Min(
-                "plan__goals__review_on", filter=Q(plan__goals__status=codes.GoalStatus.OPEN)
+            attempts=_subquery_count(contacts.filter(successful=False)),
+            contacts_made=_subquery_count(contacts.filter(successful=True)),
+            review_due_on=Subquery(
+                reviews.annotate(due=Min("review_on")).values("due"),
+                output_field=models.DateField(),
             ),
         )
 
     def overdue(self, today: datetime.date | None = None) -> CaseQuerySet:
-        """First contact late, or a goal review past its date."""
+        """Open, and first contact late or a goal review past its date."""
         today = today or timezone.localdate()
-        late_contact = Q(status=codes.CaseStatus.AWAITING_CONTACT, first_contact_due_on__lt=today)
-        late_review = Q(plan__goals__status=codes.GoalStatus.OPEN, plan__goals__review_on__lt=today)
-        return self.open().filter(late_contact | late_review).distinct()
+        late_review = PlanGoal.objects.filter(
+            plan__case=OuterRef("pk"), status=codes.GoalStatus.OPEN, review_on__lt=today
+        )
+        return self.open().filter(
+            Q(status=codes.CaseStatus.AWAITING_CONTACT, first_contact_due_on__lt=today)
+            | Exists(late_review)
+        )
+
+    def search(self, text: str) -> CaseQuerySet:
+        """By NHS number (typed with or without spaces) or by any part of the name."""
+        compact = text.replace(" ", "").replace("-", "")
+        if compact.isdigit():
+            return self.filter(referral__person__nhs_number__startswith=compact)
+        for word in text.split():
+            self = self.filter(
+                Q(referral__person__given_name__icontains=word)
+                | Q(referral__person__family_name__icontains=word)
+            )
+        return self
+
+    def sorted_by(self, sort: str) -> CaseQuerySet:
+        """``due``: the date something falls due (first contact, else the next review),
+        soonest first; ``opened``: longest open first; ``name``: family name."""
+        if sort == "opened":
+            return self.order_by("opened_at", "id")
+        if sort == "name":
+            return self.order_by(
+                "referral__person__family_name", "referral__person__given_name", "id"
+            )
+        due = Case_(
+            When(status=codes.CaseStatus.AWAITING_CONTACT, then=F("first_contact_due_on")),
+            default=F("review_due_on"),
+            output_field=models.DateField(),
+        )
+        return self.alias(due=due).order_by(F("due").asc(nulls_last=True), "opened_at", "id")
 
     def with_list_details(self) -> CaseQuerySet:
         return self.select_related("referral__person", "link_worker", "team")
+
+
+def _subquery_count(rows: models.QuerySet[Any]) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=models.IntegerField()),
+        0,
+    )
 
 
 class Case(TimeStampedModel):
@@ -154,6 +217,8 @@ class CaseStatusEvent(ImmutableEvent):
     kind = models.CharField(max_length=20, choices=codes.CaseEventKind.choices)
     from_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices)
+
+    objects = CaseStatusEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["case", "occurred_at"])]
@@ -395,6 +460,8 @@ class ConnectionEvent(ImmutableEvent):
     decline_reason = models.CharField(
         max_length=24, choices=codes.ConnectionDeclineReason.choices, blank=True
     )
+
+    objects = ConnectionEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["connection", "occurred_at"])]

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from linkworkers.models import Case, CaseQuerySet, MessageBack
+from referrals import codes as referral_codes
+from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
 from socialrx.core.permissions import organisations_for
 
@@ -76,3 +78,19 @@ def message_back_for(user: User, pk: int) -> MessageBack:
     if message is None:
         raise Http404("No such message")
     return message
+
+
+def referrals_to_open_for(user: User) -> ReferralQuerySet:
+    """Referrals assigned to the user's link worker teams that have no case yet."""
+    return Referral.objects.filter(
+        assigned_team__in=organisations_for(user, Role.LINK_WORKER).values("pk"),
+        status=referral_codes.Status.ASSIGNED,
+        case__isnull=True,
+    )
+
+
+def referral_to_open_for(user: User, pk: int) -> Referral:
+    referral = referrals_to_open_for(user).filter(pk=pk).first()
+    if referral is None:
+        raise Http404("No such referral")
+    return referral

@@ -3,7 +3,27 @@ import pytest
 from tests.linkworkers.factories import CaseFactory
 
 
+@pytest.fixture(autouse=True)
+def _linkworkers_urls(settings):  # noqa: PT004
+    settings.ROOT_URLCONF = "tests.linkworkers.urls"
+
+
 @pytest.fixture
-def case(link_worker, link_worker_team, referrer):
+def case(link_worker, link_worker_team, referrer, link_worker_service):
     """An open case of the test team, referred by the test GP."""
-    return CaseFactory(team=link_worker_team, link_worker=link_worker, referral__referrer=referrer)
+    return CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        referral__referrer=referrer,
+        referral__triage_service=link_worker_service,
+    )
+
+
+@pytest.fixture
+def other_team_worker(db):
+    """A link worker of another team: must get 404 for every case of ours."""
+    from socialrx.core.models import OrganisationType, Role
+    from tests.factories import OrganisationFactory, user_with_role
+
+    team = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_TEAM)
+    return user_with_role(Role.LINK_WORKER, team)

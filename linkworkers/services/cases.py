@@ -1,0 +1,152 @@
+"""Opening cases, and the caseload figures team leads see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linkworkers import codes
+from linkworkers.dates import add_working_days
+from linkworkers.models import Case, CaseStatusEvent
+from referrals import codes as referral_codes
+from referrals.models import Referral
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, Membership, Organisation, Role, User
+
+
+def is_link_worker_in(user: User, team_id: int | None) -> bool:
+    if team_id is None:
+        return False
+    return any(
+        m.role == Role.LINK_WORKER and m.organisation_id == team_id for m in user.active_memberships
+    )
+
+
+def case_event_write(
+    *, case: Case, kind: str, actor: User | None, previous: str = "", note: str = ""
+) -> CaseStatusEvent:
+    """The immutable row for a change the caller has just made to ``case.status``."""
+    return CaseStatusEvent.objects.create(
+        case=case, kind=kind, from_status=previous, to_status=case.status, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def case_open(*, referral: Referral, actor: User, link_worker: User | None = None) -> Case:
+    """Open a case on a referral assigned to the actor's team.
+
+    The link worker is the one given, else the one triage named, else the actor. First
+    contact falls due the same number of working days after opening as the referrals
+    reminder allows after assignment, so the two deadlines agree.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not is_link_worker_in(actor, referral.assigned_team_id):
+        raise PermissionDenied("Only a link worker of the assigned team can open this case")
+    if referral.status != referral_codes.Status.ASSIGNED:
+        raise ValidationError("Only an assigned referral can be opened as a case")
+    if Case.objects.filter(referral=referral).exists():
+        raise ValidationError("A case is already open for this referral")
+    team_id: int = referral.assigned_team_id  # type: ignore[assignment]  # checked above
+    worker = link_worker or referral.assigned_link_worker or actor
+    if worker != actor and not (
+        Membership.objects.active()
+        .with_role(Role.LINK_WORKER)
+        .filter(user=worker, organisation_id=team_id)
+        .exists()
+    ):
+        raise ValidationError({"link_worker": ["Choose a link worker in the assigned team"]})
+    now = timezone.now()
+    case = Case.objects.create(
+        referral=referral,
+        team_id=team_id,
+        link_worker=worker,
+        opened_at=now,
+        first_contact_due_on=add_working_days(
+            timezone.localdate(now), settings.REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS
+        ),
+    )
+    case_event_write(case=case, kind=codes.CaseEventKind.OPENED, actor=actor)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=case, detail={"referral": referral.pk})
+    return case
+
+
+# --- the team lead's page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    user: User
+    team: Organisation
+    open_cases: int
+    overdue_first_contacts: int
+    overdue_reviews: int
+    opened_last_year: int
+    target_caseload: int | None
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_first_contacts + self.overdue_reviews
+
+    @property
+    def capacity_used_percent(self) -> int | None:
+        """People taken on in the last 12 months against the yearly target."""
+        if not self.target_caseload:
+            return None
+        return round(100 * self.opened_last_year / self.target_caseload)
+
+
+def _count(cases: QuerySet[Case]) -> Coalesce:
+    per_worker = cases.order_by().values("link_worker").annotate(n=Count("pk", distinct=True))
+    return Coalesce(Subquery(per_worker.values("n"), output_field=IntegerField()), 0)
+
+
+def team_loads(
+    *, teams: list[Organisation], today: datetime.date | None = None
+) -> list[WorkerLoad]:
+    """Each link worker of ``teams`` with open cases, overdue work and capacity; one query.
+
+    Counted with a subquery per figure: joining cases and goals in one aggregate would
+    multiply the rows and overcount."""
+    today = today or timezone.localdate()
+    mine = Case.objects.filter(link_worker=OuterRef("user"), team=OuterRef("organisation"))
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    memberships = (
+        Membership.objects.active()
+        .with_role(Role.LINK_WORKER)
+        .filter(organisation__in=teams)
+        .select_related("user", "organisation")
+        .annotate(
+            open_cases=_count(mine.open()),
+            late_contacts=_count(
+                mine.filter(
+                    status=codes.CaseStatus.AWAITING_CONTACT, first_contact_due_on__lt=today
+                )
+            ),
+            late_reviews=_count(
+                mine.open().filter(
+                    Q(plan__goals__status=codes.GoalStatus.OPEN, plan__goals__review_on__lt=today)
+                )
+            ),
+            opened_last_year=_count(mine.filter(opened_at__gte=year_ago)),
+        )
+        .order_by("organisation__name", "user__full_name")
+    )
+    return [
+        WorkerLoad(
+            user=m.user,
+            team=m.organisation,
+            open_cases=m.open_cases,  # type: ignore[attr-defined]
+            overdue_first_contacts=m.late_contacts,  # type: ignore[attr-defined]
+            overdue_reviews=m.late_reviews,  # type: ignore[attr-defined]
+            opened_last_year=m.opened_last_year,  # type: ignore[attr-defined]
+            target_caseload=m.effective_target_caseload,
+        )
+        for m in memberships
+    ]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from linkworkers.views import cases
+
+app_name = "linkworkers"
+
+urlpatterns = [
+    path("caseload/", cases.caseload, name="caseload"),
+    path("caseload/team/", cases.team_caseloads, name="team"),
+    path("caseload/open/<int:referral_pk>/", cases.case_open_view, name="case-open"),
+    # --- onward connections --------------------------------------------------------------
+    # Connection routes live in urls_connections.py (the connections work), included here
+    # so they share the "linkworkers" namespace. Add no connection routes in this file.
+    path("", include("linkworkers.urls_connections")),
+]

@@ -1,0 +1,80 @@
+"""My caseload, opening a case, and the team lead's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from linkworkers.auditing import audit_cases_listed
+from linkworkers.forms.cases import CaseloadFilterForm
+from linkworkers.permissions import (
+    LEAD_ROLES,
+    cases_visible_to,
+    managed_teams_for,
+    referral_to_open_for,
+    referrals_to_open_for,
+)
+from linkworkers.presenters.cases import CaseRow
+from linkworkers.services.cases import case_open, team_loads
+from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.models import Role
+from socialrx.core.permissions import role_required
+
+PAGE_SIZE = 25
+
+
+@role_required(Role.LINK_WORKER)
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The link worker's open cases with what needs doing next, and referrals to open."""
+    user = request.user
+    form = CaseloadFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    cases = cases_visible_to(user).filter(link_worker=user).with_list_details()
+    status = data.get("status") or ""
+    cases = cases.filter(status=status) if status else cases.open()
+    if data.get("overdue"):
+        cases = cases.overdue()
+    if data.get("q"):
+        cases = cases.search(data["q"])
+    cases = cases.with_next_actions().sorted_by(data.get("sort") or "due")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    to_open = list(
+        referrals_to_open_for(user).select_related("person").order_by("created_at", "id")
+    )
+    audit_cases_listed(request=request, cases=page.object_list, listing="caseload")
+    today = timezone.localdate()
+    return render(
+        request,
+        "linkworkers/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [CaseRow(case, today) for case in page],
+            "to_open": to_open,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.LINK_WORKER)
+def case_open_view(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
+    referral = referral_to_open_for(request.user, referral_pk)
+    try:
+        case_open(referral=referral, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("linkworkers:caseload")
+    messages.success(request, f"Case opened for {referral.reference}")
+    return redirect("linkworkers:caseload")
+
+
+@role_required(*LEAD_ROLES)
+def team_caseloads(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each worker's open cases, overdue work and capacity against their target."""
+    loads = team_loads(teams=list(managed_teams_for(request.user)))
+    return render(request, "linkworkers/team.html", {"loads": loads})

@@ -1,0 +1,203 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from linkworkers import codes
+from linkworkers.dates import add_working_days
+from linkworkers.models import Case, CaseStatusEvent
+from linkworkers.services.cases import case_open, team_loads
+from referrals import codes as referral_codes
+from socialrx.core.models import AuditEvent, Role
+from tests.factories import user_with_role
+from tests.linkworkers.factories import CaseFactory, ContactFactory, PlanGoalFactory
+from tests.referrals.factories import ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assigned(link_worker_team, link_worker_service):
+    return ReferralFactory(
+        status=referral_codes.Status.ASSIGNED,
+        assigned_team=link_worker_team,
+        triage_service=link_worker_service,
+        source=referral_codes.ReferralSource.SELF,
+    )
+
+
+# --- case_open ------------------------------------------------------------------------
+
+
+def test_opening_a_case_records_who_and_when_first_contact_is_due(assigned, link_worker, settings):
+    settings.REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = 5
+    case = case_open(referral=assigned, actor=link_worker)
+
+    assert (case.link_worker, case.team) == (link_worker, assigned.assigned_team)
+    assert case.status == codes.CaseStatus.AWAITING_CONTACT
+    assert case.first_contact_due_on == add_working_days(timezone.localdate(), 5)
+    assert case.first_contact_due_on.weekday() < 5  # never due at a weekend
+    event = CaseStatusEvent.objects.get(case=case)
+    assert (event.kind, event.actor, event.to_status) == ("opened", link_worker, "awaiting_contact")
+
+
+def test_only_the_assigned_team_opens_it_once(assigned, link_worker, other_team_worker):
+    with pytest.raises(PermissionDenied):
+        case_open(referral=assigned, actor=other_team_worker)
+    case_open(referral=assigned, actor=link_worker)
+    with pytest.raises(ValidationError):
+        case_open(referral=assigned, actor=link_worker)
+
+
+def test_a_referral_not_yet_assigned_cannot_be_opened(link_worker, link_worker_team):
+    referral = ReferralFactory(
+        assigned_team=link_worker_team, source=referral_codes.ReferralSource.SELF
+    )
+    with pytest.raises(ValidationError):
+        case_open(referral=referral, actor=link_worker)
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+def test_link_worker_opens_an_assigned_referral_from_the_caseload(client, assigned, link_worker):
+    client.force_login(link_worker)
+    page = client.get(reverse("linkworkers:caseload"))
+    assert assigned.person.full_name in page.content.decode()
+
+    response = client.post(reverse("linkworkers:case-open", args=[assigned.pk]))
+
+    assert response.status_code == 302
+    assert Case.objects.get(referral=assigned).link_worker == link_worker
+
+
+def test_another_teams_worker_cannot_open_it(client, assigned, other_team_worker):
+    client.force_login(other_team_worker)
+    response = client.post(reverse("linkworkers:case-open", args=[assigned.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["linkworkers:caseload", "linkworkers:team"])
+def test_roles_without_access_get_403(client, referrer, vcse_editor, url_name):
+    for user in (referrer, vcse_editor):
+        client.force_login(user)
+        assert client.get(reverse(url_name)).status_code == 403
+
+
+def _names(response) -> list[str]:
+    return [row.person.full_name for row in response.context["rows"]]
+
+
+def test_caseload_shows_my_open_cases_with_next_actions(client, case, link_worker):
+    ContactFactory.create_batch(2, case=case, successful=False)
+    PlanGoalFactory(plan__case=case, review_on=timezone.localdate() + datetime.timedelta(days=9))
+    CaseFactory(
+        team=case.team, status=codes.CaseStatus.ACTIVE, first_contact_at=timezone.now()
+    )  # a colleague's
+    client.force_login(link_worker)
+
+    response = client.get(reverse("linkworkers:caseload"))
+
+    [row] = response.context["rows"]
+    assert (row.case, row.attempts) == (case, 2)
+    assert row.review_due
+    assert AuditEvent.objects.filter(detail__listing="caseload", detail__cases=[case.pk]).exists()
+
+
+def test_caseload_filters_searches_and_sorts(client, link_worker, link_worker_team):
+    today = timezone.localdate()
+    CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        referral__person__given_name="Ada",
+        referral__person__family_name="Zane",
+        referral__person__nhs_number="9990000018",
+        first_contact_due_on=today - datetime.timedelta(days=2),
+    )
+    CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        status=codes.CaseStatus.ACTIVE,
+        first_contact_at=timezone.now(),
+        referral__person__given_name="Bea",
+        referral__person__family_name="Young",
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        status=codes.CaseStatus.CLOSED,
+        closure_outcome="supported",
+        closed_at=timezone.now(),
+        referral__person__given_name="Cy",
+        referral__person__family_name="Xu",
+    )
+    client.force_login(link_worker)
+    url = reverse("linkworkers:caseload")
+
+    assert _names(client.get(url)) == ["Ada Zane", "Bea Young"]  # due first; closed hidden
+    assert _names(client.get(url, {"sort": "opened"})) == ["Bea Young", "Ada Zane"]
+    assert _names(client.get(url, {"sort": "name"})) == ["Bea Young", "Ada Zane"]
+    assert _names(client.get(url, {"status": "closed"})) == ["Cy Xu"]
+    assert _names(client.get(url, {"status": "active"})) == ["Bea Young"]
+    assert _names(client.get(url, {"overdue": "on"})) == ["Ada Zane"]
+    assert _names(client.get(url, {"q": "999 000 0018"})) == ["Ada Zane"]
+    assert _names(client.get(url, {"q": "you"})) == ["Bea Young"]
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_caseload_queries_do_not_grow_with_the_caseload(
+    client,
+    link_worker,
+    link_worker_team,
+    link_worker_service,
+    count,
+    django_assert_max_num_queries,
+):
+    CaseFactory.create_batch(
+        count,
+        team=link_worker_team,
+        link_worker=link_worker,
+        referral__triage_service=link_worker_service,
+    )
+    client.force_login(link_worker)
+    # 1 session, 2 user, 3 memberships (role check), 4 count for the paginator,
+    # 5 the page of cases with people and next actions (subqueries, one statement),
+    # 6 referrals waiting to be opened, 7 the audit entry for the page.
+    with django_assert_max_num_queries(7) as captured:
+        response = client.get(reverse("linkworkers:caseload"))
+    assert len(captured) == 7  # the same for 5 cases as for 500
+    assert len(response.context["rows"]) == min(count, 25)
+
+
+def test_team_lead_sees_each_workers_load(client, link_worker, link_worker_team):
+    lead = user_with_role(Role.SERVICE_MANAGER, link_worker_team)
+    today = timezone.localdate()
+    CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        first_contact_due_on=today - datetime.timedelta(days=1),
+    )
+    reviewing = CaseFactory(
+        team=link_worker_team,
+        link_worker=link_worker,
+        status=codes.CaseStatus.ACTIVE,
+        first_contact_at=timezone.now(),
+    )
+    goal = PlanGoalFactory(plan__case=reviewing, review_on=today - datetime.timedelta(days=1))
+    PlanGoalFactory(plan=goal.plan, review_on=today - datetime.timedelta(days=2))
+    client.force_login(lead)
+
+    response = client.get(reverse("linkworkers:team"))
+
+    [load] = response.context["loads"]
+    assert (load.user, load.open_cases, load.overdue_first_contacts, load.overdue_reviews) == (
+        link_worker,
+        2,
+        1,
+        1,
+    )
+    assert (load.opened_last_year, load.target_caseload, load.capacity_used_percent) == (2, 200, 1)
+    assert team_loads(teams=[]) == []
