@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from linkworkers.views import cases
+from linkworkers.views import cases, contacts
 
 app_name = "linkworkers"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("caseload/", cases.caseload, name="caseload"),
     path("caseload/team/", cases.team_caseloads, name="team"),
     path("caseload/open/<int:referral_pk>/", cases.case_open_view, name="case-open"),
+    path("cases/<int:pk>/", cases.case_detail, name="case"),
+    path("cases/<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     # --- onward connections --------------------------------------------------------------
     # Connection routes live in urls_connections.py (the connections work), included here
     # so they share the "linkworkers" namespace. Add no connection routes in this file.

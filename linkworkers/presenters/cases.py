@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from linkworkers import codes
-from linkworkers.models import Case
+from linkworkers.models import Case, CaseStatusEvent, Contact
+from referrals.presenters import ReferralPresenter, person_rows
 
 STATUS_TAG: dict[str, str] = {
     codes.CaseStatus.AWAITING_CONTACT: "yellow",
@@ -78,3 +80,79 @@ class CaseRow:
     @property
     def days_open(self) -> int:
         return self.case.days_open(self.today)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    value: str
+
+
+class ContactRow:
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+
+    @property
+    def when(self) -> str:
+        return _day(self.contact.occurred_at)
+
+    @property
+    def outcome(self) -> str:
+        return "Spoke" if self.contact.successful else "Attempt, no answer"
+
+    @property
+    def tag_colour(self) -> str:
+        return "green" if self.contact.successful else "grey"
+
+    @property
+    def duration(self) -> str:
+        minutes = self.contact.duration_minutes
+        return f"{minutes} minutes" if minutes else ""
+
+
+class CasePresenter:
+    """The case page: next actions, the referral's facts and the history."""
+
+    def __init__(self, case: Case, today: datetime.date | None = None) -> None:
+        self.case = case
+        self.row = CaseRow(case, today)
+
+    @property
+    def status_label(self) -> str:
+        if self.case.status == codes.CaseStatus.CLOSED:
+            return f"Closed: {self.case.get_closure_outcome_display().lower()}"
+        return self.case.get_status_display()
+
+    @property
+    def tag_colour(self) -> str:
+        return self.row.tag_colour
+
+    def next_action_rows(self) -> list[Row]:
+        rows = [
+            Row("First contact due", self.row.first_contact_due),
+            Row("Attempts so far", str(self.row.attempts)),
+            Row("Next appointment", self.row.next_appointment or "None booked"),
+            Row("Review due", self.row.review_due or "No support plan yet"),
+            Row("Days open", str(self.row.days_open)),
+        ]
+        return rows
+
+    def referral_rows(self) -> list[Row]:
+        referral = self.case.referral
+        return [
+            Row("Reference", referral.reference),
+            Row("Referred by", str(referral.referring_organisation or "Self-referral")),
+            Row("Reasons", ReferralPresenter(referral).reasons),
+            Row("What matters to them", referral.what_matters),
+            Row("Safeguarding concerns", referral.safeguarding_concerns or "None recorded"),
+            Row("Lone working risks", referral.lone_working_risks or "None recorded"),
+        ]
+
+    def person_rows(self) -> list[Row]:
+        return person_rows(self.case.referral.person)  # type: ignore[return-value]
+
+    def contact_rows(self) -> list[ContactRow]:
+        return [ContactRow(c) for c in self.case.contacts.select_related("recorded_by")]
+
+    def events(self) -> list[CaseStatusEvent]:
+        return list(self.case.events.select_related("actor"))

@@ -13,14 +13,18 @@ from django.views.decorators.http import require_POST
 from linkworkers.auditing import audit_cases_listed
 from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
+    CASE_ROLES,
     LEAD_ROLES,
+    case_for,
     cases_visible_to,
     managed_teams_for,
     referral_to_open_for,
     referrals_to_open_for,
 )
-from linkworkers.presenters.cases import CaseRow
-from linkworkers.services.cases import case_open, team_loads
+from linkworkers.presenters.cases import CasePresenter, CaseRow
+from linkworkers.services.cases import case_open, is_link_worker_in, team_loads
+from linkworkers.services.contacts import unable_to_contact_suggested
+from socialrx.core.audit import audit_view
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
@@ -65,12 +69,12 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_open_view(request: AuthenticatedHttpRequest, referral_pk: int) -> HttpResponse:
     referral = referral_to_open_for(request.user, referral_pk)
     try:
-        case_open(referral=referral, actor=request.user)
+        case = case_open(referral=referral, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("linkworkers:caseload")
     messages.success(request, f"Case opened for {referral.reference}")
-    return redirect("linkworkers:caseload")
+    return redirect("linkworkers:case", pk=case.pk)
 
 
 @role_required(*LEAD_ROLES)
@@ -78,3 +82,21 @@ def team_caseloads(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each worker's open cases, overdue work and capacity against their target."""
     loads = team_loads(teams=list(managed_teams_for(request.user)))
     return render(request, "linkworkers/team.html", {"loads": loads})
+
+
+@role_required(*CASE_ROLES)
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One case: next actions, the person, the referral, contacts and history."""
+    case = case_for(request.user, pk)
+    audit_view(request=request, obj=case)
+    audit_view(request=request, obj=case.referral.person)
+    return render(
+        request,
+        "linkworkers/case.html",
+        {
+            "case": case,
+            "presenter": CasePresenter(case),
+            "suggest_unable_to_contact": unable_to_contact_suggested(case),
+            "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
+        },
+    )

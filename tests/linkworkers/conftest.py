@@ -1,5 +1,9 @@
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from referrals.models import Referral
 from tests.linkworkers.factories import CaseFactory
 
 
@@ -10,13 +14,19 @@ def _linkworkers_urls(settings):  # noqa: PT004
 
 @pytest.fixture
 def case(link_worker, link_worker_team, referrer, link_worker_service):
-    """An open case of the test team, referred by the test GP."""
-    return CaseFactory(
+    """An open case of the test team, referred by the test GP five days ago."""
+    case = CaseFactory(
         team=link_worker_team,
         link_worker=link_worker,
         referral__referrer=referrer,
         referral__triage_service=link_worker_service,
+        opened_at=timezone.now() - datetime.timedelta(days=3),
     )
+    Referral.objects.filter(pk=case.referral_id).update(
+        created_at=timezone.now() - datetime.timedelta(days=5)
+    )
+    case.referral.refresh_from_db()
+    return case
 
 
 @pytest.fixture

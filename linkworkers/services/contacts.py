@@ -1,0 +1,100 @@
+"""Recording contacts: attempts to reach the person and conversations with them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from linkworkers import codes
+from linkworkers.models import Case, Contact
+from linkworkers.services.cases import case_event_write, is_link_worker_in
+from referrals import codes as referral_codes
+from referrals.services import referral_record_progress
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, User
+
+# Three unsuccessful attempts over at least ten days suggests closing as "unable to
+# contact" (issue 5): enough tries, at different times, before giving up on someone.
+UNABLE_TO_CONTACT_ATTEMPTS = 3
+UNABLE_TO_CONTACT_SPAN = datetime.timedelta(days=10)
+
+
+def case_for_work(case: Case, actor: User) -> Case:
+    """The case, locked, if the actor is a link worker of its team and it is open."""
+    if not is_link_worker_in(actor, case.team_id):
+        raise PermissionDenied("Only a link worker of the case's team can do this")
+    case = Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError("This case is closed")
+    return case
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    case: Case,
+    actor: User,
+    occurred_at: datetime.datetime,
+    mode: str,
+    successful: bool,
+    duration_minutes: int | None = None,
+    note: str = "",
+    next_appointment_at: datetime.datetime | None = None,
+) -> Contact:
+    """Record a contact. The first conversation is the referral's first contact: the
+    referral moves on (and its SNOMED code is written) through referrals' own service."""
+    case = case_for_work(case, actor)
+    if occurred_at > timezone.now():
+        raise ValidationError({"occurred_at": ["The contact must be in the past"]})
+    # A call made before the case was opened on the system is still recorded, but not
+    # one before the person was referred.
+    if occurred_at < case.referral.created_at:
+        raise ValidationError({"occurred_at": ["The contact must be after the referral"]})
+    contact = Contact.objects.create(
+        case=case,
+        occurred_at=occurred_at,
+        mode=mode,
+        successful=successful,
+        duration_minutes=duration_minutes if successful else None,
+        note=note,
+        recorded_by=actor,
+    )
+    if successful and case.status == codes.CaseStatus.AWAITING_CONTACT:
+        _first_contact(case, actor, occurred_at)
+    if next_appointment_at is not None:
+        case.next_appointment_at = next_appointment_at
+        case.save(update_fields=["next_appointment_at", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=contact, detail={"case": case.pk})
+    return contact
+
+
+def _first_contact(case: Case, actor: User, occurred_at: datetime.datetime) -> None:
+    previous = case.status
+    case.status = codes.CaseStatus.ACTIVE
+    case.first_contact_at = occurred_at
+    case.save(update_fields=["status", "first_contact_at", "updated_at"])
+    case_event_write(
+        case=case, kind=codes.CaseEventKind.FIRST_CONTACT, actor=actor, previous=previous
+    )
+    if referral_codes.can_transition(case.referral.status, referral_codes.EventKind.FIRST_CONTACT):
+        referral_record_progress(
+            referral=case.referral, actor=actor, kind=referral_codes.EventKind.FIRST_CONTACT
+        )
+
+
+def unable_to_contact_suggested(case: Case) -> bool:
+    """Three or more attempts since the last conversation, spread over ten days or more."""
+    if not case.is_open:
+        return False
+    contacts = case.contacts.order_by("occurred_at")
+    last_spoke = contacts.filter(successful=True).values_list("occurred_at", flat=True).last()
+    attempts = contacts.filter(successful=False)
+    if last_spoke is not None:
+        attempts = attempts.filter(occurred_at__gt=last_spoke)
+    times = list(attempts.values_list("occurred_at", flat=True))
+    return (
+        len(times) >= UNABLE_TO_CONTACT_ATTEMPTS and times[-1] - times[0] >= UNABLE_TO_CONTACT_SPAN
+    )
