@@ -220,6 +220,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referrals_decline_expired_task",
         "schedule": crontab(minute=0, hour=7),
     },
+    # Onward connections count working days, so these run on weekday mornings: first the
+    # ones unanswered too long go back to their link workers as "no response" (each told
+    # in one email), then each service editor gets one email listing what still waits for
+    # them at day 5. Each connection is moved, and nudged, once, however often these run.
+    "linkworkers-connections-no-response": {
+        "task": "linkworkers.tasks_connections.connections_no_response_mark_task",
+        "schedule": crontab(minute=15, hour=7, day_of_week="mon-fri"),
+    },
+    "linkworkers-connection-nudges": {
+        "task": "linkworkers.tasks_connections.connection_nudges_send_task",
+        "schedule": crontab(minute=30, hour=9, day_of_week="mon-fri"),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -261,7 +273,18 @@ REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
 )
 REFERRALS_AUTO_DECLINE_DAYS = env.int("REFERRALS_AUTO_DECLINE_DAYS", default=14)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
+# Onward connections: the receiving service's editors get one reminder this many working
+# days after a connection is sent unanswered; at the second number it goes back to the
+# link worker as "no response" (never declined automatically).
+CONNECTIONS_NUDGE_WORKING_DAYS = env.int("CONNECTIONS_NUDGE_WORKING_DAYS", default=5)
+CONNECTIONS_NO_RESPONSE_WORKING_DAYS = env.int("CONNECTIONS_NO_RESPONSE_WORKING_DAYS", default=10)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
+# Outcome measures: follow-ups fall due this many weeks after the baseline (12 weeks and
+# about 6 months); the SWEMWBS metric change counted as a meaningful improvement (stated
+# on every report that uses it); reports over more days than this run in Celery.
+OUTCOMES_FOLLOW_UP_WEEKS = env.list("OUTCOMES_FOLLOW_UP_WEEKS", cast=int, default=[12, 26])
+OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE = env.float("OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE", default=3.0)
+OUTCOMES_LARGE_REPORT_DAYS = env.int("OUTCOMES_LARGE_REPORT_DAYS", default=366)
 
 # Security. Production values are the defaults whenever DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

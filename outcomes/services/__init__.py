@@ -1,0 +1,1 @@
+"""Outcomes workflows, each one keyword-only function in one transaction."""

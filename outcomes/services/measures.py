@@ -1,0 +1,110 @@
+"""Recording measures from a case, and keeping the built-in measures in the database."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from linkworkers.models import Case
+from outcomes import codes, scoring
+from outcomes.builtin import BUILTIN_MEASURES
+from outcomes.models import Measure, MeasureAnswer, MeasureItem, MeasureRecord
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, User
+
+
+def follow_up_weeks() -> list[int]:
+    return sorted(set(settings.OUTCOMES_FOLLOW_UP_WEEKS))
+
+
+def sync_builtin_measures(measure_model: Any, item_model: Any) -> None:
+    """Create or update the built-in measures. Shared with migration 0002, which passes
+    its historical models."""
+    for spec in BUILTIN_MEASURES:
+        fields = {k: v for k, v in spec.items() if k not in ("code", "items")}
+        measure, _ = measure_model.objects.update_or_create(code=spec["code"], defaults=fields)
+        for position, item in enumerate(spec["items"], start=1):
+            values = [value for value, _label in item["answers"]]
+            item_model.objects.update_or_create(
+                measure=measure,
+                code=item["code"],
+                defaults={
+                    "position": position,
+                    "text": item["text"],
+                    "answers": item["answers"],
+                    "min_value": min(values),
+                    "max_value": max(values),
+                },
+            )
+
+
+@transaction.atomic
+def measures_sync_builtin() -> None:
+    sync_builtin_measures(Measure, MeasureItem)
+
+
+def next_timepoint(*, case: Case, measure: Measure) -> tuple[str, int] | None:
+    """Baseline first, then each scheduled follow-up in turn; None once all are done."""
+    done = set(
+        MeasureRecord.objects.filter(case=case, measure=measure).values_list(
+            "follow_up_week", flat=True
+        )
+    )
+    if 0 not in done:
+        return codes.Timepoint.BASELINE, 0
+    for week in follow_up_weeks():
+        if week not in done:
+            return codes.Timepoint.FOLLOW_UP, week
+    return None
+
+
+@transaction.atomic
+def measure_record_create(
+    *,
+    case: Case,
+    measure: Measure,
+    answers: Mapping[str, int],
+    actor: User,
+    recorded_on: datetime.date | None = None,
+) -> MeasureRecord:
+    """Store one completion item by item, with its derived score, at the next timepoint."""
+    # Lock the case so two submissions cannot both claim the same timepoint.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    point = next_timepoint(case=case, measure=measure)
+    if point is None:
+        raise ValidationError("Every scheduled follow-up of this measure is recorded.")
+    items = list(measure.items.order_by("position"))
+    if {i.code for i in items} != set(answers):
+        raise ValidationError("Answer every question.")
+    values = [answers[i.code] for i in items]
+    try:
+        result = scoring.score_answers(
+            measure.scoring,
+            values,
+            low=min(i.min_value for i in items),
+            high=max(i.max_value for i in items),
+        )
+    except scoring.ScoringError as error:
+        raise ValidationError(str(error)) from error
+    record = MeasureRecord.objects.create(
+        case=case,
+        measure=measure,
+        timepoint=point[0],
+        follow_up_week=point[1],
+        recorded_on=recorded_on or timezone.localdate(),
+        recorded_by=actor,
+        raw_total=result.raw_total,
+        score=result.score,
+    )
+    MeasureAnswer.objects.bulk_create(
+        MeasureAnswer(record=record, item=item, value=value)
+        for item, value in zip(items, values, strict=True)
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=record)
+    return record

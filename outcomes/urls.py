@@ -1,0 +1,19 @@
+from django.urls import path
+
+from outcomes.views import measures
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("outcomes/cases/<int:case_pk>/measures/", measures.case_measures, name="case_measures"),
+    path(
+        "outcomes/cases/<int:case_pk>/measures/<slug:code>/record/",
+        measures.measure_record,
+        name="measure_record",
+    ),
+    path(
+        "outcomes/cases/<int:case_pk>/measures/records/<int:pk>/",
+        measures.measure_record_detail,
+        name="measure_record_detail",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Thin views: permission check, a scoped queryset or a service, render."""
