@@ -46,6 +46,7 @@ class SearchForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.mark_optional = False  # every filter is optional; saying so is noise
         self.origin: tuple[float, float] | None = None
 
     def clean_postcode(self) -> str:

@@ -239,6 +239,30 @@ def test_only_optional_questions_are_marked():
     assert "(optional)" not in page.by_id("id_full_name").ancestor(cls="nhsuk-form-group").text
 
 
+class FilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    area = forms.ChoiceField(label="Area", required=False, choices=[("", "Any"), ("n", "North")])
+    note = forms.CharField(label="Note (optional)", required=False)
+
+    def __init__(self, *args: Any, mark_optional: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        if not mark_optional:
+            self.helper.mark_optional = False
+
+
+def test_filter_forms_can_leave_optional_unsaid():
+    page = render(FilterForm(mark_optional=False))
+    assert label_for(page, page.by_id("id_q")).text == "Search"
+    assert label_for(page, page.by_id("id_area")).text == "Area"
+
+
+def test_a_label_that_already_says_optional_is_not_marked_twice():
+    page = render(FilterForm())
+    assert label_for(page, page.by_id("id_note")).text == "Note (optional)"
+    assert label_for(page, page.by_id("id_q")).text == "Search (optional)"
+
+
 def test_hints_are_linked_to_their_controls():
     page = render(SampleForm())
 
