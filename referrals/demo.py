@@ -146,7 +146,7 @@ def seed_referrals() -> str:
                 ethnicity=codes.EthnicCategory.values[n % len(codes.EthnicCategory.values)],
             ),
             reasons=(reasons[n % len(reasons)], reasons[(n * 5 + 1) % len(reasons)]),
-            reason_other="Wants to get back into volunteering",
+            reason_other="Wants to get back into volunteering",  # kept only with "Other"
             what_matters="Getting out more and meeting people nearby.",
             urgency=codes.Urgency.URGENT if n % 9 == 0 else codes.Urgency.ROUTINE,
             consent_to_referral=True,

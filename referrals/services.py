@@ -202,6 +202,9 @@ def _referral_create(
     fields = dataclasses.asdict(data)
     for name in ("person", "reasons"):
         fields.pop(name)
+    if codes.Reason.OTHER not in data.reasons:
+        # A description left in the form after "Other" was unticked is not a reason.
+        fields["reason_other"] = ""
     referral = Referral.objects.create(
         person=person,
         referrer=referrer,

@@ -43,6 +43,20 @@ def test_submit_stores_person_reasons_and_a_received_event(submitted, referrer, 
 
 
 @pytest.mark.django_db
+def test_other_reason_text_is_kept_only_when_other_is_chosen(referrer, practice, route, make_input):
+    # The form keeps the text box's contents after "Other" is unticked.
+    without = _submit(referrer, practice, make_input(practice, reason_other="Gardening")).referral
+    with_other = _submit(
+        referrer,
+        practice,
+        make_input(practice, reasons=(codes.Reason.OTHER,), reason_other="Gardening"),
+        key="second",
+    ).referral
+    assert without.reason_other == ""
+    assert with_other.reason_other == "Gardening"
+
+
+@pytest.mark.django_db
 def test_the_person_is_told_who_will_contact_them(submitted, route):
     [message] = mail.outbox
     assert message.to == ["ada.lane@person.example"]
