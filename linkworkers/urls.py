@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from linkworkers.views import cases, contacts
+from linkworkers.views import assessments, cases, contacts
 
 app_name = "linkworkers"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("caseload/open/<int:referral_pk>/", cases.case_open_view, name="case-open"),
     path("cases/<int:pk>/", cases.case_detail, name="case"),
     path("cases/<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
+    path("cases/<int:pk>/assessments/", assessments.assessment_list, name="assessments"),
+    path("cases/<int:pk>/assessments/new/", assessments.assessment_add, name="assessment-add"),
     # --- onward connections --------------------------------------------------------------
     # Connection routes live in urls_connections.py (the connections work), included here
     # so they share the "linkworkers" namespace. Add no connection routes in this file.

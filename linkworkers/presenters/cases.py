@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from linkworkers import codes
-from linkworkers.models import Case, CaseStatusEvent, Contact
+from linkworkers.models import Assessment, Case, CaseStatusEvent, Contact
 from referrals.presenters import ReferralPresenter, person_rows
 
 STATUS_TAG: dict[str, str] = {
@@ -153,6 +153,9 @@ class CasePresenter:
 
     def contact_rows(self) -> list[ContactRow]:
         return [ContactRow(c) for c in self.case.contacts.select_related("recorded_by")]
+
+    def latest_assessment(self) -> Assessment | None:
+        return self.case.assessments.prefetch_related("domains").last()
 
     def events(self) -> list[CaseStatusEvent]:
         return list(self.case.events.select_related("actor"))

@@ -15,6 +15,9 @@ CASE_URLS = [
     ("linkworkers:case", "get"),
     ("linkworkers:contact-add", "get"),
     ("linkworkers:contact-add", "post"),
+    ("linkworkers:assessments", "get"),
+    ("linkworkers:assessment-add", "get"),
+    ("linkworkers:assessment-add", "post"),
 ]
 
 
