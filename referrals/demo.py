@@ -158,9 +158,10 @@ def seed_referrals() -> str:
         referral = referral_submit(
             data=data, referrer=referrer, organisation=organisation, idempotency_key=key
         ).referral
-        # Spread arrival over the last few weeks so the queue shows waiting times.
+        # Spread arrival over the last 12 days so the queue shows waiting times, yet none
+        # is old enough for the automatic decline to empty a running demo's queue.
         Referral.objects.filter(pk=referral.pk).update(
-            created_at=timezone.now() - datetime.timedelta(days=n % 30, hours=n)
+            created_at=timezone.now() - datetime.timedelta(days=n % 12, hours=n % 24)
         )
         referral.refresh_from_db()
         team = (
