@@ -1,3 +1,40 @@
 """Routes for onward connections and the VCSE side of the loop (the connections work)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from linkworkers.views import connections as views
+
+urlpatterns = [
+    # The link worker, on a case.
+    path("cases/<int:case_pk>/connections/", views.case_connections, name="case-connections"),
+    path(
+        "cases/<int:case_pk>/connections/find/",
+        views.connection_choose,
+        name="connection-choose",
+    ),
+    path(
+        "cases/<int:case_pk>/connections/new/<uuid:service_id>/",
+        views.connection_new,
+        name="connection-new",
+    ),
+    path(
+        "cases/<int:case_pk>/connections/<int:pk>/<slug:action>/",
+        views.connection_act,
+        name="connection-act",
+    ),
+    path("cases/<int:case_pk>/unmet-needs/new/", views.unmet_need_new, name="unmet-need-new"),
+    # A service's track record, as a fragment the directory's service page can hx-get.
+    path(
+        "services/<uuid:service_id>/track-record/",
+        views.track_record_fragment,
+        name="service-track-record",
+    ),
+    # The receiving service's VCSE editors.
+    path("service-connections/", views.vcse_connections, name="vcse-connections"),
+    path("service-connections/<int:pk>/", views.vcse_connection, name="vcse-connection"),
+    path(
+        "service-connections/<int:pk>/<slug:action>/",
+        views.vcse_connection_act,
+        name="vcse-connection-act",
+    ),
+]

@@ -1,0 +1,416 @@
+"""Onward connections: the link worker's pages on a case, and the service's side.
+
+Link worker pages reach the case through ``case_for`` (another team's case is 404);
+service pages reach connections through ``connection_to_service_of`` (another
+organisation's is 404, and suggestions and private case notes are never there).
+Every page showing a person's details writes an audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from directory.geo import postcode_centroid
+from directory.permissions import service_published_full, services_published
+from directory.presenters import ListingPresenter
+from linkworkers import codes
+from linkworkers.forms.connections import (
+    ConnectForm,
+    FindServiceForm,
+    ReferForm,
+    ServiceDeclineForm,
+    UnmetNeedForm,
+    add_service_errors,
+)
+from linkworkers.models import Connection, ConnectionEvent
+from linkworkers.permissions import CASE_ROLES, case_for
+from linkworkers.services import connections as svc
+from linkworkers.track_record import TrackRecord, track_record_for
+from socialrx.core.audit import audit_record, audit_view
+from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.models import AuditAction, Role
+from socialrx.core.permissions import role_required
+
+S = codes.ConnectionStatus
+PAGE_SIZE = 20
+
+STATUS_TAG: dict[str, str] = {
+    S.SUGGESTED: "grey",
+    S.REFERRED: "blue",
+    S.ACCEPTED: "aqua-green",
+    S.STARTED: "green",
+    S.COMPLETED: "purple",
+    S.DECLINED_BY_PERSON: "grey",
+    S.DECLINED_BY_SERVICE: "red",
+    S.SERVICE_FULL: "orange",
+    S.NO_RESPONSE: "yellow",
+}
+# The buttons each side sees for each status it may move to (declines have forms).
+PERSON_ACTIONS = {
+    S.REFERRED: ("refer", "Send to the service"),
+    S.STARTED: ("start", "Mark as started"),
+    S.COMPLETED: ("complete", "Mark as completed"),
+    S.DECLINED_BY_PERSON: ("decline", "The person decided against it"),
+}
+SERVICE_ACTIONS = {
+    S.ACCEPTED: ("accept", "Accept"),
+    S.STARTED: ("start", "Mark as started"),
+    S.COMPLETED: ("complete", "Mark as completed"),
+}
+
+
+# --- presenters -------------------------------------------------------------------------
+
+
+def _when(value: datetime.datetime | datetime.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+        return f"{value:%-d %b %Y, %H:%M}"
+    return f"{value:%-d %b %Y}"
+
+
+@dataclass
+class EventRow:
+    event: ConnectionEvent
+
+    @property
+    def text(self) -> str:
+        event = self.event
+        if event.from_status == event.to_status:
+            return event.note or "Reminder sent"
+        label = S(event.to_status).label
+        if event.decline_reason:
+            label += f": {codes.ConnectionDeclineReason(event.decline_reason).label.lower()}"
+        return label
+
+    @property
+    def by(self) -> str:
+        return self.event.actor.full_name if self.event.actor else "Automatically"
+
+    @property
+    def when(self) -> str:
+        return _when(self.event.occurred_at)
+
+
+@dataclass
+class ConnectionRow:
+    connection: Connection
+    side: str
+
+    @property
+    def status_label(self) -> str:
+        return self.connection.get_status_display()
+
+    @property
+    def tag_colour(self) -> str:
+        return STATUS_TAG.get(self.connection.status, "grey")
+
+    @property
+    def reason(self) -> str:
+        return self.connection.get_decline_reason_display()
+
+    @property
+    def referred_on(self) -> str:
+        return _when(self.connection.referred_at)
+
+    @property
+    def history(self) -> list[EventRow]:
+        # Prefetched with the actor (``with_display``): no query per row.
+        return [EventRow(e) for e in self.connection.events.all()]
+
+    @property
+    def actions(self) -> list[tuple[str, str]]:
+        table = PERSON_ACTIONS if self.side == svc.Side.PERSON else SERVICE_ACTIONS
+        moves = svc.allowed_moves(self.connection, self.side)
+        return [table[status] for status in table if status in moves]
+
+    @property
+    def can_decline(self) -> bool:
+        moves = svc.allowed_moves(self.connection, self.side)
+        return self.side == svc.Side.SERVICE and S.DECLINED_BY_SERVICE in moves
+
+    @property
+    def person(self):  # type: ignore[no-untyped-def]
+        return self.connection.case.referral.person
+
+
+@dataclass
+class ServiceChoice:
+    """One service on the choosing screen: the directory's listing plus its record."""
+
+    listing: ListingPresenter
+    record: TrackRecord
+
+    @property
+    def accepting(self) -> bool:
+        return svc.is_accepting(self.listing.service)
+
+
+# --- the link worker's side -------------------------------------------------------------
+
+
+@role_required(*CASE_ROLES)
+def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """The case's connections with their history, and unmet needs recorded."""
+    case = case_for(request.user, case_pk)
+    audit_view(request=request, obj=case)
+    connections = svc.with_display(svc.connections_of_cases_for(request.user).filter(case=case))
+    return render(
+        request,
+        "linkworkers/connections/case_connections.html",
+        {
+            "case": case,
+            "person": case.referral.person,
+            "rows": [ConnectionRow(c, svc.Side.PERSON) for c in connections],
+            "unmet_needs": list(case.unmet_needs.all()),
+            "can_act": request.user.has_role(Role.LINK_WORKER) and case.is_open,
+            "refer_form": ReferForm(),
+        },
+    )
+
+
+@role_required(Role.LINK_WORKER)
+def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    """Find a service, pre-filtered by the greatest need the assessment recorded, nearest
+    the person first; capacity and track record shown. A constant number of queries."""
+    case = case_for(request.user, case_pk)
+    audit_view(request=request, obj=case)
+    needs = svc.case_needs(case)
+    choices = [
+        (n.domain, f"{n.get_domain_display()} ({n.get_need_level_display().lower()})")
+        for n in needs
+    ]
+    choices += [c for c in codes.LifeDomain.choices if c[0] not in {n.domain for n in needs}]
+    data = request.GET if request.GET else {"need": needs[0].domain if needs else ""}
+    form = FindServiceForm(data, needs=choices)
+    filters = form.cleaned_data if form.is_valid() else {}
+    origin = postcode_centroid(case.referral.person.postcode or "")
+    services = svc.services_for_need(
+        domain=filters.get("need", ""),
+        text=filters.get("q", ""),
+        accepting_only=bool(filters.get("accepting")),
+        origin=origin,
+    )
+    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "linkworkers/connections/choose.html",
+        {
+            "case": case,
+            "person": case.referral.person,
+            "form": form,
+            "page": page,
+            "choices": [ServiceChoice(ListingPresenter(s), TrackRecord.of(s)) for s in page],
+            "sorted_by_distance": origin is not None,
+        },
+    )
+
+
+@role_required(Role.LINK_WORKER)
+def connection_new(
+    request: AuthenticatedHttpRequest, case_pk: int, service_id: uuid.UUID
+) -> HttpResponse:
+    case = case_for(request.user, case_pk)
+    service = service_published_full(service_id)
+    accepting = svc.is_accepting(service)
+    form = ConnectForm(
+        request.POST if request.method == "POST" else None,
+        accepting=accepting,
+        initial={"domain": request.GET.get("need")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = svc.connection_create(
+                case=case,
+                service=service,
+                actor=request.user,
+                domain=form.cleaned_data["domain"],
+                note=form.cleaned_data["note"],
+                consent_to_share=form.cleaned_data["consent_to_share"],
+                send_now=form.send_now,
+                confirm_not_accepting=form.cleaned_data.get("confirm_not_accepting", False),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{connection.get_status_display()}: {service.name}")
+            return redirect("linkworkers:case-connections", case.pk)
+    audit_view(request=request, obj=case)
+    return render(
+        request,
+        "linkworkers/connections/connect.html",
+        {
+            "case": case,
+            "person": case.referral.person,
+            "listing": ListingPresenter(service),
+            "record": track_record_for(service),
+            "accepting": accepting,
+            "form": form,
+        },
+    )
+
+
+def _refer(request: AuthenticatedHttpRequest, connection: Connection) -> Connection:
+    form = ReferForm(request.POST)
+    form.is_valid()
+    consent = bool(form.cleaned_data.get("consent_to_share"))
+    return svc.connection_refer(connection=connection, actor=request.user, consent_to_share=consent)
+
+
+PERSON_STEPS: dict[str, Callable[[AuthenticatedHttpRequest, Connection], Connection]] = {
+    "refer": _refer,
+    "start": lambda r, c: svc.connection_start(connection=c, actor=r.user),
+    "complete": lambda r, c: svc.connection_complete(connection=c, actor=r.user),
+    "decline": lambda r, c: svc.connection_decline_by_person(connection=c, actor=r.user),
+}
+
+
+@require_POST
+@role_required(Role.LINK_WORKER)
+def connection_act(
+    request: AuthenticatedHttpRequest, case_pk: int, pk: int, action: str
+) -> HttpResponse:
+    case = case_for(request.user, case_pk)
+    connection = svc.connection_of_case_for(request.user, case, pk)
+    if action not in PERSON_STEPS:
+        raise Http404("No such action")
+    try:
+        connection = PERSON_STEPS[action](request, connection)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{connection.service.name}: {connection.get_status_display()}")
+    return redirect("linkworkers:case-connections", case.pk)
+
+
+@role_required(Role.LINK_WORKER)
+def unmet_need_new(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
+    case = case_for(request.user, case_pk)
+    form = UnmetNeedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"domain": request.GET.get("need")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.unmet_need_record(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Unmet need recorded")
+            return redirect("linkworkers:case-connections", case.pk)
+    audit_view(request=request, obj=case)
+    return render(
+        request,
+        "linkworkers/connections/unmet_need.html",
+        {"case": case, "person": case.referral.person, "form": form},
+    )
+
+
+@role_required(Role.LINK_WORKER, Role.SERVICE_MANAGER, Role.DIRECTORY_ADMIN)
+def track_record_fragment(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """The service's track record as an HTML fragment, for ``hx-get`` from the directory's
+    service page (which may not import this app). Aggregate only: no personal data."""
+    service = services_published().filter(id=service_id).first()
+    if service is None:
+        raise Http404("No such service")
+    return render(
+        request,
+        "linkworkers/connections/includes/track_record.html",
+        {"record": track_record_for(service), "fragment": True},
+    )
+
+
+# --- the service's side ---------------------------------------------------------------
+
+
+@role_required(Role.VCSE_EDITOR)
+def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Connections sent to the editor's services: those awaiting an answer first. Names
+    are shown, so the page is audited with the people on it."""
+    waiting_first = When_(
+        When(svc.awaiting_answer(), then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    connections = (
+        svc.connections_to_services_of(request.user)
+        .select_related("service", "case__referral__person")
+        .alias(waiting=waiting_first)
+        .order_by("waiting", "-referred_at", "-pk")
+    )
+    page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [ConnectionRow(c, svc.Side.SERVICE) for c in page]
+    if rows:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type=Connection._meta.label_lower,
+            request=request,
+            detail={
+                "listing": "service_connections",
+                "connections": [r.connection.pk for r in rows],
+                "people": sorted({r.connection.case.referral.person_id for r in rows}),
+            },
+        )
+    return render(request, "linkworkers/connections/vcse_list.html", {"page": page, "rows": rows})
+
+
+@role_required(Role.VCSE_EDITOR)
+def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One connection: the person's name and contact details, what they hope for, and
+    the answer buttons. Nothing else of the case."""
+    connection = svc.connection_to_service_of(request.user, pk)
+    form = ServiceDeclineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.connection_decline(connection=connection, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Connection {connection.pk} declined")
+            return redirect("linkworkers:vcse-connections")
+    audit_view(request=request, obj=connection.case.referral.person)
+    return render(
+        request,
+        "linkworkers/connections/vcse_detail.html",
+        {
+            "row": ConnectionRow(connection, svc.Side.SERVICE),
+            "person": connection.case.referral.person,
+            "form": form,
+        },
+    )
+
+
+SERVICE_STEPS: dict[str, Callable[..., Connection]] = {
+    "accept": svc.connection_accept,
+    "start": svc.connection_start,
+    "complete": svc.connection_complete,
+}
+
+
+@require_POST
+@role_required(Role.VCSE_EDITOR)
+def vcse_connection_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    connection = svc.connection_to_service_of(request.user, pk)
+    if action not in SERVICE_STEPS:
+        raise Http404("No such action")
+    try:
+        connection = SERVICE_STEPS[action](connection=connection, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Connection {connection.pk}: {connection.get_status_display()}")
+    return redirect("linkworkers:vcse-connection", connection.pk)
