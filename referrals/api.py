@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -69,7 +69,8 @@ class ConsentIn(serializers.Serializer):
 
 class ReferralIn(serializers.Serializer):
     person = PersonIn()
-    source = serializers.ChoiceField(
+    # Named like the API field, it shadows Field.source for the type checker only.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         [c for c in codes.ReferralSource.choices if c[0] != codes.ReferralSource.SELF]
     )
     reasons = serializers.ListField(child=serializers.ChoiceField(codes.Reason.choices))
@@ -183,12 +184,13 @@ class ReferralCollectionApi(APIView):
         serializer = ReferralIn(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        organisation = _referring_organisation(request.user, data.get("organisation_id"))
+        user = cast(User, request.user)  # IsAuthenticated has let only users through
+        organisation = _referring_organisation(user, data.get("organisation_id"))
         practice_id = _practice_id(data["person"]["registered_practice_ods_code"])
         try:
             result = referral_submit(
                 data=referral_input_from(data, practice_id),
-                referrer=request.user,
+                referrer=user,
                 organisation=organisation,
                 idempotency_key=key,
             )

@@ -14,7 +14,7 @@ from django.db import models
 SNOMED_SYSTEM = "http://snomed.info/sct"
 SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = "871731000000106"
 SNOMED_SOCIAL_PRESCRIBING_DECLINED = "871711000000103"
-SNOMED_DISPLAY = {
+SNOMED_DISPLAY: dict[str, str] = {
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING: "Referral to social prescribing service (procedure)",
     SNOMED_SOCIAL_PRESCRIBING_DECLINED: "Social prescribing declined (situation)",
 }

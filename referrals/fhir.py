@@ -120,10 +120,10 @@ def _person(patient: Patient, practice_id: int | None) -> PersonInput:
         validate_not_future(patient.birthDate)
     except ValidationError as error:
         raise FhirError(" ".join(error.messages), code="value", status=422) from error
-    name = (patient.name or [None])[0]
-    if name is None or not name.family or not name.given:
+    name = patient.name[0] if patient.name else None
+    if name is None or not name.family or not name.given or not name.given[0]:
         raise FhirError("The Patient needs a family and given name", code="required", status=422)
-    address = (patient.address or [None])[0]
+    address = patient.address[0] if patient.address else None
     return PersonInput(
         given_name=name.given[0],
         family_name=name.family,
@@ -131,7 +131,7 @@ def _person(patient: Patient, practice_id: int | None) -> PersonInput:
         nhs_number=nhs_number,
         sex=SEX_FROM_GENDER.get(patient.gender or "", codes.Sex.INDETERMINATE),
         postcode=(address.postalCode or "") if address else "",
-        address=", ".join(address.line or []) if address else "",
+        address=", ".join(line for line in address.line or [] if line) if address else "",
         registered_practice_id=practice_id,
     )
 
@@ -206,7 +206,7 @@ def referral_input_from_fhir(
     return data, ("fhir:" + identifiers[0])[:100] if identifiers else ""
 
 
-SERVICE_REQUEST_STATUS = {
+SERVICE_REQUEST_STATUS: dict[str, str] = {
     codes.Status.CLOSED: "completed",
     codes.Status.DECLINED: "revoked",
 }

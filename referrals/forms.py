@@ -16,7 +16,7 @@ from socialrx.core.models import Organisation, OrganisationType, Profession, Use
 from socialrx.core.widgets import NHSDateField
 
 # The source a referrer's profession or organisation implies, so they need not say it.
-SOURCE_FOR_PROFESSION = {
+SOURCE_FOR_PROFESSION: dict[str, str] = {
     Profession.GP: codes.ReferralSource.GP,
     Profession.NURSE: codes.ReferralSource.PRACTICE_NURSE,
     Profession.OTHER_PROFESSIONAL: codes.ReferralSource.OTHER_HEALTH,

@@ -21,7 +21,7 @@ from socialrx.core.models import User
 from socialrx.core.services import notification_queue
 
 # The events a referrer is told about, and how the subject line puts it.
-REFERRER_EVENTS = {
+REFERRER_EVENTS: dict[str, str] = {
     codes.EventKind.ASSIGNED: "accepted",
     codes.EventKind.DECLINED: "declined",
     codes.EventKind.EXPIRED: "declined",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Q
 from django.http import Http404
 
@@ -105,7 +107,7 @@ def triage_services_for(user: User) -> list[Organisation]:
     return list(organisations_for(user, Role.TRIAGE_LEAD))
 
 
-def referral_by_uuid_for(user: User, referral_uuid: object) -> Referral:
+def referral_by_uuid_for(user: User, referral_uuid: uuid.UUID | str) -> Referral:
     """One referral by its public id, if the user may see it, or 404."""
     referral = (
         referrals_visible_to(user)

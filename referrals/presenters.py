@@ -9,7 +9,7 @@ from referrals import codes
 from referrals.models import Person, Referral, ReferralStatusEvent
 
 # NHS.UK tag colour for each status (includes/tag.html).
-STATUS_TAG = {
+STATUS_TAG: dict[str, str] = {
     codes.Status.RECEIVED: "blue",
     codes.Status.INFO_REQUESTED: "yellow",
     codes.Status.TRIAGED: "aqua-green",

@@ -278,7 +278,10 @@ def teams_for_service(service: Organisation) -> list[Organisation]:
     return list(
         Organisation.objects.active()
         .of_type(OrganisationType.LINK_WORKER_TEAM)
-        .filter(Q(parent=service) | Q(pk__in=service.triage_routes.values("default_team")))
+        .filter(
+            Q(parent=service)
+            | Q(pk__in=TriageRoute.objects.filter(service=service).values("default_team"))
+        )
         .distinct()
     )
 
@@ -423,7 +426,7 @@ def referral_record_progress(
         codes.EventKind.CLOSED,
     ):
         raise ValidationError("Not a link worker status change")
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if kind == codes.EventKind.CLOSED:
         if outcome not in codes.ClosureOutcome.values:
             raise ValidationError({"outcome": ["Select the outcome"]})
@@ -490,6 +493,7 @@ def link_worker_loads(*, service: Organisation) -> list[LinkWorkerLoad]:
         .order_by("organisation__name", "user__full_name")
     )
     return [
-        LinkWorkerLoad(m.user, m.organisation, m.open_referrals, m.effective_target_caseload)
+        # open_referrals is the annotation above, unknown to the type checker.
+        LinkWorkerLoad(m.user, m.organisation, m.open_referrals, m.effective_target_caseload)  # type: ignore[attr-defined]
         for m in memberships
     ]
