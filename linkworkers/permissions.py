@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from linkworkers.models import Case, CaseQuerySet, MessageBack
+from linkworkers.models import Case, CaseQuerySet, MessageBack, PlanGoal
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
@@ -94,3 +94,11 @@ def referral_to_open_for(user: User, pk: int) -> Referral:
     if referral is None:
         raise Http404("No such referral")
     return referral
+
+
+def goal_of(case: Case, goal_pk: int) -> PlanGoal:
+    """A goal of a case the caller already reached through ``case_for``, or 404."""
+    goal = PlanGoal.objects.filter(plan__case=case, pk=goal_pk).select_related("plan__case").first()
+    if goal is None:
+        raise Http404("No such goal")
+    return goal

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from linkworkers.views import assessments, cases, contacts
+from linkworkers.views import assessments, cases, contacts, plans
 
 app_name = "linkworkers"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("cases/<int:pk>/contacts/new/", contacts.contact_add, name="contact-add"),
     path("cases/<int:pk>/assessments/", assessments.assessment_list, name="assessments"),
     path("cases/<int:pk>/assessments/new/", assessments.assessment_add, name="assessment-add"),
+    path("cases/<int:pk>/plan/", plans.plan_detail, name="plan"),
+    path("cases/<int:pk>/plan/goals/new/", plans.goal_add, name="goal-add"),
+    path(
+        "cases/<int:pk>/plan/goals/<int:goal_pk>/review/",
+        plans.goal_outcome,
+        name="goal-outcome",
+    ),
     # --- onward connections --------------------------------------------------------------
     # Connection routes live in urls_connections.py (the connections work), included here
     # so they share the "linkworkers" namespace. Add no connection routes in this file.

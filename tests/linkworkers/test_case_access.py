@@ -18,6 +18,9 @@ CASE_URLS = [
     ("linkworkers:assessments", "get"),
     ("linkworkers:assessment-add", "get"),
     ("linkworkers:assessment-add", "post"),
+    ("linkworkers:plan", "get"),
+    ("linkworkers:goal-add", "get"),
+    ("linkworkers:goal-add", "post"),
 ]
 
 
