@@ -3,17 +3,26 @@ scope in ``linkworkers.permissions``. Reports are aggregates scoped to an area."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Q
 from django.http import Http404
 
 from linkworkers.models import Case
 from linkworkers.permissions import CASE_ROLES, case_for, cases_visible_to
 from outcomes.models import Measure, MeasureRecord, MeasureRecordQuerySet
-from socialrx.core.models import Organisation, User
+from referrals.models import Referral
+from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
+from socialrx.core.permissions import organisations_for
 
 MEASURE_ROLES = CASE_ROLES
 
 __all__ = [
     "MEASURE_ROLES",
+    "REPORT_ROLES",
+    "ReportScope",
+    "report_choices_for",
+    "report_scope_for",
     "case_for",
     "measure_for_case",
     "measure_records_for_case",
@@ -37,3 +46,93 @@ def measure_for_case(case: Case, code: str) -> Measure:
     if measure is None:
         raise Http404("No such measure")
     return measure
+
+
+# --- reports ------------------------------------------------------------------------
+
+REPORT_ROLES = (Role.COMMISSIONER, Role.SERVICE_MANAGER)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The area whose aggregates a user may see, as referral lookups (OR'ed).
+
+    A commissioner at an ICB sees referrals of people registered with practices in its
+    PCNs and referrals triaged by services it commissions; at a council, those of the
+    services it commissions; at a PCN, its practices' patients and its own team's cases.
+    A service manager sees their service (or team).
+    """
+
+    clauses: tuple[tuple[str, int], ...]
+    practice_clauses: tuple[tuple[str, int], ...]
+    area_names: tuple[str, ...]
+    organisations: tuple[int, ...] = ()
+
+    def referrals(self, prefix: str = "") -> Q:
+        if not self.clauses:
+            return Q(pk__in=[])
+        q = Q()
+        for lookup, value in self.clauses:
+            q |= Q(**{prefix + lookup: value})
+        return q
+
+    def practices(self) -> Q:
+        q = Q(pk__in=[])
+        for lookup, value in self.practice_clauses:
+            q |= Q(**{lookup: value})
+        return q
+
+    @property
+    def area(self) -> str:
+        return ", ".join(self.area_names) or "None"
+
+
+def report_scope_for(user: User) -> ReportScope:
+    clauses: list[tuple[str, int]] = []
+    practices: list[tuple[str, int]] = []
+    names: list[str] = []
+    orgs: list[int] = []
+    for org in organisations_for(user, Role.COMMISSIONER):
+        names.append(org.name)
+        orgs.append(org.pk)
+        if org.org_type == OrganisationType.ICB:
+            clauses += [("person__registered_practice__parent__parent", org.pk)]
+            clauses += [("triage_service__parent", org.pk)]
+            practices += [("parent__parent", org.pk)]
+        elif org.org_type == OrganisationType.PCN:
+            clauses += [("person__registered_practice__parent", org.pk)]
+            clauses += [("assigned_team__parent", org.pk)]
+            practices += [("parent", org.pk)]
+        else:  # councils and others commission services
+            clauses += [
+                ("triage_service__parent", org.pk),
+                ("assigned_team__parent__parent", org.pk),
+            ]
+    for org in organisations_for(user, Role.SERVICE_MANAGER):
+        names.append(org.name)
+        orgs.append(org.pk)
+        if org.org_type == OrganisationType.LINK_WORKER_TEAM:
+            clauses += [("assigned_team", org.pk)]
+        else:
+            clauses += [("triage_service", org.pk), ("assigned_team__parent", org.pk)]
+    return ReportScope(tuple(clauses), tuple(practices), tuple(names), tuple(orgs))
+
+
+def report_choices_for(scope: ReportScope) -> dict[str, OrganisationQuerySet]:
+    """Services, PCNs and practices the filter form offers: those in the user's area."""
+    referrals = Referral.objects.filter(scope.referrals())
+    practice_ids = Organisation.objects.filter(
+        Q(pk__in=referrals.values("person__registered_practice")) | scope.practices()
+    ).values("pk")
+    return {
+        "service": Organisation.objects.of_type(OrganisationType.LINK_WORKER_SERVICE).filter(
+            Q(pk__in=referrals.values("triage_service"))
+            | Q(pk__in=referrals.values("assigned_team__parent"))
+        ),
+        "pcn": Organisation.objects.of_type(OrganisationType.PCN).filter(
+            pk__in=Organisation.objects.filter(pk__in=practice_ids).values("parent")
+        ),
+        "practice": Organisation.objects.of_type(OrganisationType.GP_PRACTICE).filter(
+            pk__in=practice_ids
+        ),
+    }

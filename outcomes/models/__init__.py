@@ -10,8 +10,18 @@ from outcomes.models.measures import (
     MeasureRecord,
     MeasureRecordQuerySet,
 )
+from outcomes.models.reporting import (
+    OutcomeTariff,
+    PopulationDimension,
+    PracticePopulation,
+    TariffOutcome,
+)
 
 __all__ = [
+    "OutcomeTariff",
+    "PopulationDimension",
+    "PracticePopulation",
+    "TariffOutcome",
     "Measure",
     "MeasureAnswer",
     "MeasureItem",
