@@ -19,6 +19,8 @@ from socialrx.core.permissions import organisations_for
 # Roles that may open a case page (private notes included).
 CASE_ROLES = (Role.LINK_WORKER, Role.SERVICE_MANAGER)
 LEAD_ROLES = (Role.SERVICE_MANAGER,)
+# The message back also goes to the referrer and the person's GP practice.
+MESSAGE_BACK_ROLES = (*CASE_ROLES, Role.REFERRER)
 
 
 def managed_teams_for(user: User) -> OrganisationQuerySet:
@@ -57,11 +59,13 @@ def case_for(user: User, pk: int) -> Case:
 
 
 def message_backs_visible_to(user: User) -> Q:
-    """Scope for message backs: the case team, and the organisation that referred."""
-    return Q(case__in=cases_visible_to(user).values("pk")) | Q(
-        case__referral__referring_organisation__in=organisations_for(user, Role.REFERRER).values(
-            "pk"
-        )
+    """Scope for message backs: the case team, the organisation that referred, and the
+    person's registered GP practice (the PRSB message back is to the GP and referrer)."""
+    referrer_orgs = organisations_for(user, Role.REFERRER).values("pk")
+    return (
+        Q(case__in=cases_visible_to(user).values("pk"))
+        | Q(case__referral__referring_organisation__in=referrer_orgs)
+        | Q(case__referral__person__registered_practice__in=referrer_orgs)
     )
 
 

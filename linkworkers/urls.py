@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from linkworkers.views import assessments, cases, contacts, plans
+from linkworkers.views import assessments, cases, closure, contacts, plans
 
 app_name = "linkworkers"
 
@@ -18,6 +18,13 @@ urlpatterns = [
         "cases/<int:pk>/plan/goals/<int:goal_pk>/review/",
         plans.goal_outcome,
         name="goal-outcome",
+    ),
+    path("cases/<int:pk>/close/", closure.case_close_view, name="case-close"),
+    path("cases/<int:pk>/message-back/", closure.message_back, name="message-back"),
+    path(
+        "cases/<int:pk>/message-back.pdf",
+        closure.message_back_download,
+        name="message-back-pdf",
     ),
     # --- onward connections --------------------------------------------------------------
     # Connection routes live in urls_connections.py (the connections work), included here

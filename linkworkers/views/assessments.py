@@ -28,7 +28,7 @@ def assessment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_view(request=request, obj=case)
     previous = case.assessments.prefetch_related("domains").last()
     form = AssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         previous=previous,
         initial={"assessed_on": timezone.localdate()},
     )

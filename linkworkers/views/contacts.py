@@ -27,7 +27,7 @@ def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_view(request=request, obj=case)
     now = timezone.localtime()
     form = ContactForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"occurred_on": now.date(), "occurred_time": now.strftime("%H:%M")},
     )
     if request.method == "POST" and form.is_valid():

@@ -46,7 +46,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.LINK_WORKER)
 def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = _workable_case(request, pk)
-    form = GoalForm(request.POST or None)
+    form = GoalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -75,7 +75,7 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def goal_outcome(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     case = _workable_case(request, pk)
     goal = goal_of(case, goal_pk)
-    form = GoalOutcomeForm(request.POST or None)
+    form = GoalOutcomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             plan_goal_mark(

@@ -21,6 +21,8 @@ CASE_URLS = [
     ("linkworkers:plan", "get"),
     ("linkworkers:goal-add", "get"),
     ("linkworkers:goal-add", "post"),
+    ("linkworkers:case-close", "get"),
+    ("linkworkers:case-close", "post"),
 ]
 
 

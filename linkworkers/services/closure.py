@@ -1,0 +1,103 @@
+"""Closing a case with an outcome, and the PRSB "message back" to the GP and referrer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from linkworkers import codes
+from linkworkers.models import Case, MessageBack
+from linkworkers.services.cases import case_event_write
+from linkworkers.services.contacts import case_for_work
+from referrals import codes as referral_codes
+from referrals.presenters import ReferralPresenter
+from referrals.services import referral_record_progress
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, User
+
+# Needs at this level or above in the latest assessment are reported as needs and concerns.
+REPORTED_NEED = codes.NeedLevel.MEDIUM
+
+
+def message_back_url(case: Case) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message-back", args=[case.pk])
+
+
+def _needs_and_concerns(case: Case) -> str:
+    lines = [f"Referred for: {ReferralPresenter(case.referral).reasons}."]
+    latest = case.assessments.prefetch_related("domains").last()
+    if latest is not None:
+        lines += [
+            f"{d.get_domain_display()}: {d.get_need_level_display().lower()}."
+            for d in latest.domains.all()
+            if d.need_level >= REPORTED_NEED
+        ]
+    return "\n".join(lines)
+
+
+def _support_offered(case: Case, summary: str) -> str:
+    plan = getattr(case, "plan", None)
+    goals = (
+        [f"Goal: {g.description} ({g.get_status_display().lower()})." for g in plan.goals.all()]
+        if plan
+        else []
+    )
+    return "\n".join(line for line in [summary.strip(), *goals] if line)
+
+
+def _activities(case: Case) -> list[dict[str, str]]:
+    """Services the person was connected to; suggestions never taken up are left out."""
+    return [
+        {"service": c.service.name, "status": c.get_status_display()}
+        for c in case.connections.select_related("service").exclude(
+            status=codes.ConnectionStatus.SUGGESTED
+        )
+    ]
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: User, outcome: str, support_summary: str = "") -> MessageBack:
+    """Close the case and its referral (the referrer is told by referrals' service), and
+    write the message back: a snapshot, so it stays what was sent."""
+    if outcome not in referral_codes.ClosureOutcome.values:
+        raise ValidationError({"outcome": ["Select the outcome"]})
+    case = case_for_work(case, actor)
+    previous = case.status
+    case.status = codes.CaseStatus.CLOSED
+    case.closed_at = timezone.now()
+    case.closure_outcome = outcome
+    case.next_appointment_at = None
+    case.save(
+        update_fields=[
+            "status",
+            "closed_at",
+            "closure_outcome",
+            "next_appointment_at",
+            "updated_at",
+        ]
+    )
+    case_event_write(case=case, kind=codes.CaseEventKind.CLOSED, actor=actor, previous=previous)
+    referral_record_progress(
+        referral=case.referral,
+        actor=actor,
+        kind=referral_codes.EventKind.CLOSED,
+        outcome=outcome,
+        note=f"The link worker's message back: {message_back_url(case)}",
+    )
+    latest = case.assessments.last()
+    message = MessageBack.objects.create(
+        case=case,
+        closure_outcome=outcome,
+        needs_and_concerns=_needs_and_concerns(case),
+        what_matters=(latest.what_matters if latest and latest.what_matters else "")
+        or case.referral.what_matters,
+        support_offered=_support_offered(case, support_summary),
+        activities=_activities(case),
+        snomed_codes=sorted({e.snomed_code for e in case.referral.events.all() if e.snomed_code}),
+        written_by=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, detail={"closed": outcome})
+    return message
