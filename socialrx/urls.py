@@ -21,4 +21,6 @@ urlpatterns = [
     # Each app's urls.py owns its prefixes (directory also serves /oruk/).
     path("", include("directory.urls")),
     path("", include("referrals.urls")),
+    path("", include("linkworkers.urls")),
+    path("", include("outcomes.urls")),
 ]
