@@ -117,6 +117,17 @@ def test_a_published_listing_is_public_and_an_unpublished_one_is_404(client):
     assert names(client, q="") == ["Lunch club"]
 
 
+def test_link_workers_see_the_track_record_fragment_the_public_does_not(client, link_worker):
+    service = service_with(name="Lunch club")
+    fragment = f'hx-get="/services/{service.id}/track-record/"'
+    assert fragment not in client.get(f"/directory/services/{service.id}/").content.decode()
+
+    client.force_login(link_worker)
+    assert fragment in client.get(f"/directory/services/{service.id}/").content.decode()
+    # The path the page asks for is served (by the link worker app).
+    assert client.get(f"/services/{service.id}/track-record/").status_code == 200
+
+
 def test_import_postcodes_reads_the_ons_directory_and_district_csvs(tmp_path):
     ons = tmp_path / "onspd.csv"
     ons.write_text(
