@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from linkworkers.api import cases as api
 from linkworkers.views import assessments, cases, closure, contacts, plans
 
 app_name = "linkworkers"
@@ -26,6 +27,26 @@ urlpatterns = [
         closure.message_back_download,
         name="message-back-pdf",
     ),
+    path("api/v1/cases/", api.CaseCollectionApi.as_view(), name="api-cases"),
+    path("api/v1/cases/<int:pk>/", api.CaseDetailApi.as_view(), name="api-case"),
+    path(
+        "api/v1/cases/<int:pk>/contacts/",
+        api.ContactCollectionApi.as_view(),
+        name="api-contacts",
+    ),
+    path(
+        "api/v1/cases/<int:pk>/assessments/",
+        api.AssessmentCollectionApi.as_view(),
+        name="api-assessments",
+    ),
+    path("api/v1/cases/<int:pk>/plan/", api.PlanApi.as_view(), name="api-plan"),
+    path("api/v1/cases/<int:pk>/plan/goals/", api.GoalCollectionApi.as_view(), name="api-goals"),
+    path(
+        "api/v1/cases/<int:pk>/plan/goals/<int:goal_pk>/review/",
+        api.GoalReviewApi.as_view(),
+        name="api-goal-review",
+    ),
+    path("api/v1/cases/<int:pk>/close/", api.CaseCloseApi.as_view(), name="api-case-close"),
     # --- onward connections --------------------------------------------------------------
     # Connection routes live in urls_connections.py (the connections work), included here
     # so they share the "linkworkers" namespace. Add no connection routes in this file.
