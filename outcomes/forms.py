@@ -38,3 +38,42 @@ class MeasureForm(forms.Form):
 
     def answers(self) -> dict[str, int]:
         return {code: int(value) for code, value in self.cleaned_data.items()}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReportFilterForm(forms.Form):
+    """Date range, grouping and filters for a report, read from the query string so
+    every report and download is a plain GET link."""
+
+    start = forms.DateField(label="From", widget=DateInput)
+    end = forms.DateField(label="To", widget=DateInput)
+    period = forms.ChoiceField(
+        label="Group by",
+        choices=[("quarter", "Quarter"), ("month", "Month")],
+        initial="quarter",
+        required=False,
+    )
+    service = forms.ModelChoiceField(
+        label="Link worker service", queryset=None, required=False, empty_label="All"
+    )
+    pcn = forms.ModelChoiceField(label="PCN", queryset=None, required=False, empty_label="All")
+    practice = forms.ModelChoiceField(
+        label="GP practice", queryset=None, required=False, empty_label="All"
+    )
+
+    def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("submit", "Show report"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from outcomes import codes, scoring
 from outcomes.models import Measure, MeasureRecord
@@ -87,11 +88,98 @@ def measure_cards(
     return cards
 
 
-def format_number(value: Decimal | float | int | str | None, places: int = 1) -> str:
+def format_number(value: Any, places: int = 1) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.{places}f}"
+
+
+# --- report charts --------------------------------------------------------------------
+
+CHART_ROWS = 20
+CHART_LABEL_WIDTH = 230
+CHART_BAR_WIDTH = 380
+CHART_ROW_HEIGHT = 26
+
+
+@dataclass
+class Bar:
+    label: str
+    shown: str
+    y: int
+    width: int
+    text_y: int
+    value_x: int
+
+
+@dataclass
+class BarChart:
+    """A horizontal bar chart drawn as SVG on the server: no scripts, no inline styles
+    (the CSP refuses both), only SVG attributes. The table beside it has the figures."""
+
+    title: str
+    bars: list[Bar]
+    height: int
+    label_width: int = CHART_LABEL_WIDTH
+    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60
+    truncated: bool = False
+
+
+def bar_chart(table: Any) -> BarChart | None:
+    if not table.chart_label or not table.chart_value or not table.rows:
+        return None
+    label_at = table.column_keys.index(table.chart_label)
+    value_at = table.column_keys.index(table.chart_value)
+    label_cols = [i for i, k in enumerate(table.kinds) if k == "label"][:2]
+    rows = table.rows[:CHART_ROWS]
+    numbers = [r[value_at] if isinstance(r[value_at], int | float | Decimal) else 0 for r in rows]
+    top = max(numbers) or 1
+    bars = []
+    for n, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        label = (
+            " – ".join(str(row[i]) for i in label_cols)
+            if label_at in label_cols
+            else str(row[label_at])
+        )
+        width = int(CHART_BAR_WIDTH * float(number) / float(top))
+        y = n * CHART_ROW_HEIGHT + 4
+        bars.append(
+            Bar(
+                label=label[:38],
+                shown=format_number(row[value_at], 0) if row[value_at] is not None else "",
+                y=y,
+                width=width,
+                text_y=y + 14,
+                value_x=CHART_LABEL_WIDTH + width + 6,
+            )
+        )
+    return BarChart(
+        title=f"{table.title}: {table.headers[value_at]}",
+        bars=bars,
+        height=len(bars) * CHART_ROW_HEIGHT + 8,
+        truncated=len(table.rows) > CHART_ROWS,
+    )
+
+
+@dataclass
+class TableView:
+    table: Any
+    chart: BarChart | None
+    numeric: list[bool]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        return [
+            [format_number(v, 2) if v is not None else "" for v in row] for row in self.table.rows
+        ]
+
+
+def table_views(report: Any) -> list[TableView]:
+    return [
+        TableView(table=t, chart=bar_chart(t), numeric=[k != "label" for k in t.kinds])
+        for t in report.tables
+    ]

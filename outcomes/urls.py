@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import measures
+from outcomes.views import measures, reports
 
 app_name = "outcomes"
 
@@ -15,5 +15,12 @@ urlpatterns = [
         "outcomes/cases/<int:case_pk>/measures/records/<int:pk>/",
         measures.measure_record_detail,
         name="measure_record_detail",
+    ),
+    path("outcomes/reports/", reports.dashboard, name="dashboard"),
+    path("outcomes/reports/<slug:key>/", reports.report, name="report"),
+    path(
+        "outcomes/reports/<slug:key>/download.<str:fmt>",
+        reports.report_download,
+        name="report_download",
     ),
 ]

@@ -1,0 +1,105 @@
+"""The commissioner dashboard, each report's page, and its downloads (plain GET links).
+Everything shown comes from ``outcomes.reports.build_disclosed``: aggregates that have
+been through disclosure control."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from outcomes import exports
+from outcomes.forms import ReportFilterForm
+from outcomes.permissions import REPORT_ROLES, report_choices_for, report_scope_for
+from outcomes.presenters import table_views
+from outcomes.reports import REPORTS, build_disclosed
+from outcomes.reports.base import ReportFilters, default_range
+from socialrx.core.audit import audit_record
+from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.models import AuditAction
+from socialrx.core.permissions import role_required
+
+
+def _filters(request: AuthenticatedHttpRequest) -> tuple[ReportFilterForm, ReportFilters]:
+    """The filters asked for, or the default (last four quarters, all of the area)."""
+    scope = report_scope_for(request.user)
+    start, end = default_range()
+    data = request.GET.copy() if "start" in request.GET else None
+    form = ReportFilterForm(
+        data, initial={"start": start, "end": end}, choices=report_choices_for(scope)
+    )
+    if data is not None and form.is_valid():
+        d = form.cleaned_data
+        filters = ReportFilters(
+            start=d["start"], end=d["end"], period=d["period"] or "quarter",
+            service=d["service"], pcn=d["pcn"], practice=d["practice"],
+        )  # fmt: skip
+    else:
+        filters = ReportFilters(start=start, end=end)
+    return form, filters
+
+
+def _links(key: str, filters: ReportFilters) -> dict[str, str]:
+    query = urlencode(filters.as_params())
+    return {
+        fmt: f"{reverse('outcomes:report_download', args=[key, fmt])}?{query}"
+        for fmt in exports.FORMATS
+    } | {"page": f"{reverse('outcomes:report', args=[key])}?{query}"}
+
+
+@role_required(*REPORT_ROLES)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    scope = report_scope_for(request.user)
+    sections = []
+    for key, kind in REPORTS.items():
+        report = build_disclosed(key, scope=scope, filters=filters)
+        views = table_views(report)
+        sections.append(
+            {"kind": kind, "report": report, "first": views[0], "links": _links(key, filters)}
+        )
+    return render(
+        request,
+        "outcomes/reports/dashboard.html",
+        {"form": form, "filters": filters, "sections": sections, "area": scope.area},
+    )
+
+
+@role_required(*REPORT_ROLES)
+def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
+    if key not in REPORTS:
+        raise Http404("No such report")
+    form, filters = _filters(request)
+    built = build_disclosed(key, scope=report_scope_for(request.user), filters=filters)
+    return render(
+        request,
+        "outcomes/reports/report.html",
+        {
+            "form": form,
+            "report": built,
+            "kind": REPORTS[key],
+            "tables": table_views(built),
+            "links": _links(key, filters),
+        },
+    )
+
+
+@role_required(*REPORT_ROLES)
+def report_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponse:
+    if key not in REPORTS or fmt not in exports.FORMATS:
+        raise Http404("No such report")
+    _form, filters = _filters(request)
+    built = build_disclosed(key, scope=report_scope_for(request.user), filters=filters)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="outcomes.report",
+        object_id=key,
+        request=request,
+        detail={"format": fmt, **filters.as_params()},
+    )
+    content_type, _ext = exports.FORMATS[fmt]
+    response = HttpResponse(exports.render(built, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(built, fmt)}"'
+    return response
