@@ -1,12 +1,35 @@
 """Celery tasks of the linkworkers app: Celery's autodiscovery imports this module.
 
-Connection tasks live in ``tasks_connections`` (the connections work) and are imported
-here only so that the worker registers them; add the app's other tasks below.
+Thin wrappers that call services; each is safe to run twice. Connection tasks live in
+``tasks_connections`` (the connections work) and are imported here only so that the
+worker registers them.
 """
 
+from celery import shared_task
+from django.db import OperationalError
+
+from linkworkers.services.digest import digests_send
 from linkworkers.tasks_connections import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
 )
 
-__all__ = ["connection_nudges_send_task", "connections_no_response_mark_task"]
+__all__ = [
+    "connection_nudges_send_task",
+    "connections_no_response_mark_task",
+    "linkworker_digests_send_task",
+]
+
+
+# A dropped database connection or a deadlock is worth retrying; a bug is not.
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def linkworker_digests_send_task() -> int:
+    """The daily digest. Each link worker is emailed at most once a day."""
+    return digests_send()

@@ -220,6 +220,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referrals_decline_expired_task",
         "schedule": crontab(minute=0, hour=7),
     },
+    # 07:00 each working day: one email per link worker with counts and a link (first
+    # contacts overdue, reviews due this week, quiet connections). Once a day per worker,
+    # however often it runs.
+    "linkworkers-daily-digest": {
+        "task": "linkworkers.tasks.linkworker_digests_send_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
+    },
     # Onward connections count working days, so these run on weekday mornings: first the
     # ones unanswered too long go back to their link workers as "no response" (each told
     # in one email), then each service editor gets one email listing what still waits for
