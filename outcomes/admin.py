@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from outcomes.models import Measure, MeasureItem, MeasureLicence
+from outcomes.models import (
+    Measure,
+    MeasureItem,
+    MeasureLicence,
+    OutcomeTariff,
+    PracticePopulation,
+    ReportFile,
+    ReportSubscription,
+)
 
 
 class MeasureItemInline(admin.TabularInline):
@@ -22,3 +30,31 @@ class MeasureLicenceAdmin(admin.ModelAdmin):
     list_display = ("measure", "organisation", "licence_reference", "registered_on", "is_active")
     list_filter = ("measure", "is_active")
     autocomplete_fields = ("organisation",)
+
+
+@admin.register(ReportSubscription)
+class ReportSubscriptionAdmin(admin.ModelAdmin):
+    """The schedule itself is the linked periodic task (Periodic tasks, in the admin)."""
+
+    list_display = ("user", "report", "frequency", "fmt", "periodic_task", "is_active")
+    list_filter = ("report", "frequency", "is_active")
+    raw_id_fields = ("user", "periodic_task")
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(admin.ModelAdmin):
+    list_display = ("report", "fmt", "owner", "period_start", "status", "created_at")
+    list_filter = ("report", "status")
+    exclude = ("content",)
+    readonly_fields = ("owner", "report", "fmt", "params", "subscription", "period_start")
+
+
+@admin.register(OutcomeTariff)
+class OutcomeTariffAdmin(admin.ModelAdmin):
+    list_display = ("name", "commissioner", "outcome", "price", "cap", "valid_from", "valid_to")
+
+
+@admin.register(PracticePopulation)
+class PracticePopulationAdmin(admin.ModelAdmin):
+    list_display = ("practice", "dimension", "group", "people", "as_of")
+    list_filter = ("dimension",)

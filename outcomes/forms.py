@@ -77,3 +77,24 @@ class ReportFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date must be on or after the start date")
         return data
+
+
+class SubscriptionForm(forms.Form):
+    report = forms.ChoiceField(label="Report", choices=[])
+    frequency = forms.ChoiceField(
+        label="How often", choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    fmt = forms.ChoiceField(
+        label="Format",
+        choices=[("xlsx", "Excel"), ("csv", "CSV"), ("pdf", "PDF")],
+        widget=forms.RadioSelect,
+        initial="xlsx",
+    )
+
+    def __init__(self, *args: Any, reports: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["report"].choices = reports  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.form_action = "outcomes:subscribe"
+        self.helper.add_input(Submit("submit", "Subscribe"))

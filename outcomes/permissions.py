@@ -10,7 +10,14 @@ from django.http import Http404
 
 from linkworkers.models import Case
 from linkworkers.permissions import CASE_ROLES, case_for, cases_visible_to
-from outcomes.models import Measure, MeasureRecord, MeasureRecordQuerySet
+from outcomes.models import (
+    Measure,
+    MeasureRecord,
+    MeasureRecordQuerySet,
+    ReportFile,
+    ReportFileQuerySet,
+    ReportSubscription,
+)
 from referrals.models import Referral
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
 from socialrx.core.permissions import organisations_for
@@ -136,3 +143,19 @@ def report_choices_for(scope: ReportScope) -> dict[str, OrganisationQuerySet]:
             pk__in=practice_ids
         ),
     }
+
+
+def report_files_for(user: User) -> ReportFileQuerySet:
+    """A user's own report archive: generated for them, by request or subscription."""
+    return ReportFile.objects.filter(owner=user).defer("content")
+
+
+def report_file_for(user: User, pk: int) -> ReportFile:
+    run = ReportFile.objects.filter(owner=user, pk=pk).first()
+    if run is None:
+        raise Http404("No such report file")
+    return run
+
+
+def subscriptions_for(user: User) -> list[ReportSubscription]:
+    return list(ReportSubscription.objects.filter(user=user, is_active=True))

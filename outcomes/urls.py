@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import measures, reports
+from outcomes.views import archive, measures, reports
 
 app_name = "outcomes"
 
@@ -17,6 +17,15 @@ urlpatterns = [
         name="measure_record_detail",
     ),
     path("outcomes/reports/", reports.dashboard, name="dashboard"),
+    path("outcomes/reports/archive/", archive.archive, name="archive"),
+    path("outcomes/reports/subscribe/", archive.subscribe, name="subscribe"),
+    path("outcomes/reports/files/<int:pk>/", archive.report_file, name="report_file"),
+    path(
+        "outcomes/reports/files/<int:pk>/download/",
+        archive.report_file_download,
+        name="report_file_download",
+    ),
+    path("outcomes/reports/<slug:key>/large/", archive.report_run_start, name="report_run_start"),
     path("outcomes/reports/<slug:key>/", reports.report, name="report"),
     path(
         "outcomes/reports/<slug:key>/download.<str:fmt>",

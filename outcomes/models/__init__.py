@@ -1,6 +1,13 @@
 """Outcome measures (item by item) and the reporting records: population figures,
 tariffs, subscriptions and the report archive."""
 
+from outcomes.models.archive import (
+    Frequency,
+    ReportFile,
+    ReportFileQuerySet,
+    ReportSubscription,
+    RunStatus,
+)
 from outcomes.models.measures import (
     Measure,
     MeasureAnswer,
@@ -18,6 +25,11 @@ from outcomes.models.reporting import (
 )
 
 __all__ = [
+    "Frequency",
+    "ReportFile",
+    "ReportFileQuerySet",
+    "ReportSubscription",
+    "RunStatus",
     "OutcomeTariff",
     "PopulationDimension",
     "PracticePopulation",

@@ -4,8 +4,9 @@ been through disclosure control."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -90,6 +91,10 @@ def report_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> Ht
     if key not in REPORTS or fmt not in exports.FORMATS:
         raise Http404("No such report")
     _form, filters = _filters(request)
+    if (filters.end - filters.start).days > settings.OUTCOMES_LARGE_REPORT_DAYS:
+        # A county's full year and more runs in the worker, with a progress page.
+        query = urlencode(filters.as_params() | {"format": fmt})
+        return redirect(f"{reverse('outcomes:report_run_start', args=[key])}?{query}")
     built = build_disclosed(key, scope=report_scope_for(request.user), filters=filters)
     audit_record(
         actor=request.user,

@@ -8,12 +8,13 @@ from outcomes.models import Measure, MeasureLicence
 from outcomes.reports.base import ReportFilters
 from socialrx.core.models import Organisation
 from tests.linkworkers.factories import CaseFactory
-from tests.outcomes.world import World, build_world
+from tests.outcomes.world import World, build_world, ensure_builtin_measures
 
 
 @pytest.fixture(autouse=True)
-def _outcomes_urls(settings):  # noqa: PT004
-    settings.ROOT_URLCONF = "tests.outcomes.urls"
+def _builtin_measures(db):  # noqa: PT004
+    """Migration 0002 loads them, but a transactional test elsewhere flushes the tables."""
+    ensure_builtin_measures()
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def build_world(
 ) -> World:
     """``people`` referrals received from ``start``, one a day; every one accepted after
     a few days and opened as a case; every second measured at baseline and 12 weeks."""
+    ensure_builtin_measures()
     world = World()
     MeasureLicence.objects.get_or_create(
         organisation=service,
@@ -122,6 +123,14 @@ def build_world(
         created_at=timezone.make_aware(datetime.datetime.combine(start, datetime.time(12)))
     )
     return world
+
+
+def ensure_builtin_measures() -> None:
+    from outcomes.models import Measure
+    from outcomes.services.measures import measures_sync_builtin
+
+    if not Measure.objects.filter(code=codes.SWEMWBS).exists():
+        measures_sync_builtin()
 
 
 def _weeks(n: int) -> datetime.timedelta:

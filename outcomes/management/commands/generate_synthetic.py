@@ -16,7 +16,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from directory.synthetic import SCALES, Synth, generate_directory, next_id, reset_sequences
+from directory.synthetic import (
+    SCALES,
+    Synth,
+    foreign_key_triggers_off,
+    generate_directory,
+    next_id,
+    reset_sequences,
+    verify_foreign_keys,
+)
 from linkworkers.models import Case
 from linkworkers.synthetic import generate_casework
 from outcomes.synthetic import generate_measures
@@ -59,9 +67,13 @@ class Command(BaseCommand):
         day = options["as_of"] or timezone.localdate()
         as_of = datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC)
         synth = Synth(SCALES[options["scale"]], options["seed"], as_of, options["chunk_size"])
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         with transaction.atomic():
-            self._generate(synth)
+            with foreign_key_triggers_off() as unchecked:
+                self._generate(synth)
+            if unchecked:
+                verify_foreign_keys(synth.written)
+                self._step(synth, "foreign keys verified", started)
             User.objects.create(
                 email=MARKER_EMAIL,
                 full_name=marker_text(synth.scale.name, synth.seed),
@@ -91,6 +103,8 @@ class Command(BaseCommand):
         generate_measures(synth, range(first_case, next_id(Case)), pathway.services)
         self._step(synth, "outcomes")
         reset_sequences(synth.written)
+        self._step(synth, "sequences reset")
 
-    def _step(self, synth: Synth, name: str) -> None:
-        self.stdout.write(f"{name} done ({sum(synth.counts.values()):,} rows so far)")
+    def _step(self, synth: Synth, name: str, started: float | None = None) -> None:
+        seconds = time.monotonic() - (started or self.started)
+        self.stdout.write(f"{name}: {sum(synth.counts.values()):,} rows, {seconds:.1f} s")
