@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class LinkworkersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "linkworkers"
+
+    def ready(self) -> None:
+        from linkworkers.demo import seed_casework
+        from socialrx.core.demo import register_demo_seeder
+        from socialrx.core.models import Role
+        from socialrx.core.workspaces import register_workspace
+
+        register_demo_seeder("linkworkers", seed_casework)
+        register_workspace(
+            role=Role.LINK_WORKER,
+            title="My caseload",
+            url_name="linkworkers:caseload",
+            description="Your open cases and what needs doing next; open assigned referrals.",
+        )
+        register_workspace(
+            role=Role.SERVICE_MANAGER,
+            title="Team caseloads",
+            url_name="linkworkers:team",
+            description="Each link worker's open cases, overdue work and capacity.",
+        )
