@@ -4,3 +4,26 @@ from django.apps import AppConfig
 class OutcomesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "outcomes"
+    verbose_name = "Outcomes and reports"
+
+    def ready(self) -> None:
+        from outcomes.demo import seed_outcomes
+        from socialrx.core.demo import register_demo_seeder
+        from socialrx.core.models import Role
+        from socialrx.core.workspaces import register_workspace
+
+        for role in (Role.COMMISSIONER, Role.SERVICE_MANAGER):
+            register_workspace(
+                role=role,
+                title="Reports",
+                url_name="outcomes:dashboard",
+                description="Activity, reach and equity, wellbeing change, voluntary sector "
+                "demand and outcome payments, with CSV, Excel and PDF downloads.",
+            )
+            register_workspace(
+                role=role,
+                title="Report archive and subscriptions",
+                url_name="outcomes:archive",
+                description="Reports generated for you, and monthly or quarterly subscriptions.",
+            )
+        register_demo_seeder("outcomes", seed_outcomes)

@@ -58,6 +58,7 @@ def generate_measures(synth: Synth, case_ids: range, services: list[int]) -> Non
             .values_list("pk", "link_worker_id", "first_contact_at", "closed_at")
         )
         for case, worker, first, closed in cases:
+            assert first is not None  # excluded above
             end = closed or synth.as_of
             for code, measure in measures.items():
                 _case_measure(rng, ids, records, answers, measure, items[code], case, worker,
