@@ -24,3 +24,9 @@ class LinkworkersConfig(AppConfig):
             url_name="linkworkers:team",
             description="Each link worker's open cases, overdue work and capacity.",
         )
+        register_workspace(
+            role=Role.VCSE_EDITOR,
+            title="Connections to your services",
+            url_name="linkworkers:vcse-connections",
+            description="People link workers have connected to your services: accept or decline.",
+        )

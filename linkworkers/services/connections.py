@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.geo import normalise_postcode
@@ -607,13 +607,7 @@ def connections_no_response_mark(*, now: datetime.datetime | None = None) -> int
 
 def site_link(name: str, *args: object) -> str:
     """An absolute link to one of this app's pages, for an email."""
-    try:
-        path = reverse(f"linkworkers:{name}", args=args)
-    except NoReverseMatch:
-        # The root URLconf does not include linkworkers.urls yet (asked of the lead);
-        # the worker still needs the link, and the app's routes sit at the site root.
-        path = reverse(name, args=args, urlconf="linkworkers.urls")
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + reverse(f"linkworkers:{name}", args=args)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from linkworkers import codes
@@ -67,12 +67,7 @@ def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
 
 
 def _caseload_url() -> str:
-    try:
-        path = reverse("linkworkers:caseload")
-    except NoReverseMatch:
-        # Until the root URLconf includes linkworkers.urls: the path it will have.
-        path = "/caseload/"
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:caseload")
 
 
 def _send(user: User, counts: DigestCounts) -> None:

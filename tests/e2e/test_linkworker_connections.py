@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from directory.models import TaxonomyTerm
@@ -16,12 +15,6 @@ from linkworkers.models import Connection
 from socialrx.core.models import User
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.linkworkers.factories import AssessmentDomainFactory, AssessmentFactory, CaseFactory
-
-
-@pytest.fixture(autouse=True)
-def _linkworkers_urls(settings):  # noqa: PT004
-    # Until the root URLconf includes linkworkers.urls (see tests/linkworkers/urls.py).
-    settings.ROOT_URLCONF = "tests.linkworkers.urls"
 
 
 def test_link_worker_connects_and_the_service_accepts(

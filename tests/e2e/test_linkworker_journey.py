@@ -3,19 +3,12 @@ contact, and completes a holistic assessment with strengths and goals."""
 
 import datetime
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from referrals import codes as referral_codes
 from referrals.models import Referral
 from tests.referrals.factories import ReferralFactory
-
-
-@pytest.fixture(autouse=True)
-def _linkworkers_urls(settings):  # noqa: PT004
-    # Until the root URLconf includes linkworkers.urls (see tests/linkworkers/urls.py).
-    settings.ROOT_URLCONF = "tests.linkworkers.urls"
 
 
 def test_link_worker_opens_contacts_and_assesses(page, login_as, demo_users):

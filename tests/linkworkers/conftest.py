@@ -7,11 +7,6 @@ from referrals.models import Referral
 from tests.linkworkers.factories import CaseFactory
 
 
-@pytest.fixture(autouse=True)
-def _linkworkers_urls(settings):  # noqa: PT004
-    settings.ROOT_URLCONF = "tests.linkworkers.urls"
-
-
 @pytest.fixture
 def case(link_worker, link_worker_team, referrer, link_worker_service):
     """An open case of the test team, referred by the test GP five days ago."""
