@@ -389,6 +389,15 @@ class ConnectionQuerySet(models.QuerySet["Connection"]):
     def not_updated_since(self, cutoff: datetime.datetime) -> ConnectionQuerySet:
         return self.live().filter(status_changed_at__lte=cutoff)
 
+    def for_display(self) -> ConnectionQuerySet:
+        """What a list of connections shows (service, capacity, person, history with its
+        actors), in a fixed number of queries."""
+        return self.select_related(
+            "service__organization", "service__capacity", "case__referral__person"
+        ).prefetch_related(
+            models.Prefetch("events", queryset=ConnectionEvent.objects.select_related("actor"))
+        )
+
 
 class Connection(TimeStampedModel):
     """A social prescription: the person connected to a directory service."""

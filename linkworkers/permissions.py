@@ -2,7 +2,9 @@
 
 Link workers see their own team's cases; a service manager (the team lead) sees the
 cases of the team they manage, or of every team in the service they manage. Referrers
-and VCSE editors never see a case: a referrer sees only the message back.
+and VCSE editors never see a case: a referrer sees only the message back. Connections are
+seen from both sides: the case team sees its cases' connections, and VCSE editors see
+those sent to their organisations' services (with consent, never a suggestion).
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from linkworkers.models import Case, CaseQuerySet, MessageBack, PlanGoal
+from linkworkers import codes
+from linkworkers.models import (
+    Case,
+    CaseQuerySet,
+    Connection,
+    ConnectionQuerySet,
+    MessageBack,
+    PlanGoal,
+)
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
@@ -106,3 +116,35 @@ def goal_of(case: Case, goal_pk: int) -> PlanGoal:
     if goal is None:
         raise Http404("No such goal")
     return goal
+
+
+def connections_of_cases_for(user: User) -> ConnectionQuerySet:
+    """Connections of the cases the user's team may see (link workers, team leads)."""
+    return Connection.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def connection_of_case_for(user: User, case: Case, pk: int) -> Connection:
+    """A connection of a case the caller already reached through ``case_for``, or 404."""
+    connection = connections_of_cases_for(user).filter(case=case, pk=pk).first()
+    if connection is None:
+        raise Http404("No such connection")
+    return connection
+
+
+def connections_to_services_of(user: User) -> ConnectionQuerySet:
+    """Connections sent to services of the user's VCSE organisations, with consent.
+
+    Suggestions never leave the link worker team; the constraint already ties consent
+    to every other status, and the filter says so again where it matters."""
+    organisations = organisations_for(user, Role.VCSE_EDITOR).values("pk")
+    return Connection.objects.filter(
+        service__organization__organisation__in=organisations, consent_to_share=True
+    ).exclude(status=codes.ConnectionStatus.SUGGESTED)
+
+
+def connection_to_service_of(user: User, pk: int) -> Connection:
+    """One connection to the user's services, with what its page shows, or 404."""
+    connection = connections_to_services_of(user).for_display().filter(pk=pk).first()
+    if connection is None:
+        raise Http404("No such connection")
+    return connection

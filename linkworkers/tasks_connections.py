@@ -1,5 +1,5 @@
-"""Connection tasks: thin wrappers that call ``linkworkers.services.connections``; beat
-runs them (CELERY_BEAT_SCHEDULE). Registered through ``linkworkers.tasks``, which
+"""Connection tasks: thin wrappers that call ``services.connection_reminders``; beat runs
+them (CELERY_BEAT_SCHEDULE). Registered through ``linkworkers.tasks``, which
 Celery's autodiscovery imports.
 
 Each is safe to run twice: a nudge is claimed under a row lock and recorded once per
@@ -11,7 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from linkworkers.services import connections
+from linkworkers.services import connection_reminders
 
 # A dropped database connection or a deadlock is worth retrying; a bug is not.
 RETRY = {
@@ -24,9 +24,9 @@ RETRY = {
 
 @shared_task(**RETRY)
 def connection_nudges_send_task() -> int:
-    return connections.connection_nudges_send()
+    return connection_reminders.connection_nudges_send()
 
 
 @shared_task(**RETRY)
 def connections_no_response_mark_task() -> int:
-    return connections.connections_no_response_mark()
+    return connection_reminders.connections_no_response_mark()

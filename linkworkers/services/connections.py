@@ -7,53 +7,27 @@ transaction, called alike by the HTML views, the API and the tasks.
 
 Who acts on which side: the case team's link workers on the person's side, the VCSE
 editors of the receiving organisation on the service's side, and nobody (``actor=None``)
-when a deadline passes. Scoped querysets for both sides are at the end of this module.
+when a deadline passes (``connection_reminders`` runs the clock). Who sees which
+connections is in ``linkworkers.permissions``; finding a service is in
+``connection_search``.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
-from django.template import loader
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
 from directory.geo import normalise_postcode
-from directory.models import (
-    CapacityStatus,
-    Service,
-    ServiceAttribute,
-    ServiceCapacity,
-    ServiceQuerySet,
-)
-from directory.permissions import services_published
-from directory.search import ServiceFilters, services_filter, services_order
-from directory.taxonomy import CATEGORY, term_id
+from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
-from linkworkers.models import (
-    Assessment,
-    AssessmentDomain,
-    Case,
-    Connection,
-    ConnectionEvent,
-    ConnectionQuerySet,
-    UnmetNeed,
-)
-from linkworkers.permissions import cases_visible_to
-from linkworkers.track_record import track_record_since, with_track_record
-from referrals.reminders import working_days_before
+from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, Membership, Role, User
-from socialrx.core.permissions import organisations_for
-from socialrx.core.services import notification_queue
+from socialrx.core.models import AuditAction, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -372,197 +346,13 @@ def unmet_need_record(*, case: Case, actor: User, domain: str, description: str)
     return _unmet_need_write(case=case, actor=actor, domain=domain, description=description)
 
 
-# --- finding a service -----------------------------------------------------------------
+# --- the deadline: no answer is not a decline ---------------------------------------
 
-# Which directory categories (``directory.taxonomy``) meet each need of the assessment.
-NEED_CATEGORIES: dict[str, tuple[str, ...]] = {
-    codes.LifeDomain.MENTAL_WELLBEING: ("mental-wellbeing", "bereavement", "arts"),
-    codes.LifeDomain.PHYSICAL_HEALTH: ("physical-activity", "weight", "self-management", "green"),
-    codes.LifeDomain.SOCIAL_CONNECTION: ("befriending", "arts", "green"),
-    codes.LifeDomain.HOUSING: ("housing",),
-    codes.LifeDomain.MONEY: ("money", "food"),
-    codes.LifeDomain.WORK_LEARNING: ("employment", "learning", "digital"),
-    codes.LifeDomain.RELATIONSHIPS: ("carers", "domestic-abuse", "bereavement"),
-    codes.LifeDomain.DAILY_LIVING: ("dementia", "self-management", "digital", "food"),
-    codes.LifeDomain.LIFESTYLE: ("healthy-eating", "physical-activity", "weight"),
-}
-
-
-def case_needs(case: Case) -> list[AssessmentDomain]:
-    """The needs recorded at the case's latest assessment, greatest first; one query."""
-    latest = Assessment.objects.filter(case=case).order_by("-assessed_on", "-pk")[:1]
-    return list(
-        AssessmentDomain.objects.filter(
-            assessment__in=latest, need_level__gt=codes.NeedLevel.NONE
-        ).order_by("-need_level", "domain")
-    )
-
-
-def services_for_need(
-    *, domain: str, text: str = "", accepting_only: bool = False,
-    origin: tuple[float, float] | None = None,
-) -> ServiceQuerySet:  # fmt: skip
-    """Published services offering any category that meets ``domain`` (or any service),
-    through the directory's own search; capacity, distance and track record attached."""
-    filters = ServiceFilters(text=text, accepting_only=accepting_only, origin=origin)
-    services = services_filter(services_published(), filters)
-    if domain:
-        term_ids = [term_id(CATEGORY, code) for code in NEED_CATEGORIES.get(domain, ())]
-        # Any of the need's categories (the directory's own term filter means all).
-        services = services.filter(
-            Exists(
-                ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=term_ids)
-            )
-        )
-    ordered = services_order(services, by_distance=origin is not None).for_display()
-    return with_track_record(ordered, since=track_record_since())
-
-
-# --- who sees which connections --------------------------------------------------------
-
-
-def connections_of_cases_for(user: User) -> ConnectionQuerySet:
-    """Connections of the cases the user's team may see (link workers, team leads)."""
-    return Connection.objects.filter(case__in=cases_visible_to(user).values("pk"))
-
-
-def connections_to_services_of(user: User) -> ConnectionQuerySet:
-    """Connections sent to services of the user's VCSE organisations, with consent.
-
-    Suggestions never leave the link worker team; the constraint already ties consent
-    to every other status, and the filter says so again where it matters."""
-    return Connection.objects.filter(
-        service__organization__organisation__in=organisations_for(user, Role.VCSE_EDITOR).values(
-            "pk"
-        ),
-        consent_to_share=True,
-    ).exclude(status=S.SUGGESTED)
-
-
-def connection_to_service_of(user: User, pk: int) -> Connection:
-    connection = (
-        connections_to_services_of(user)
-        .select_related("case__referral__person", "service__organization")
-        .prefetch_related(_events())
-        .filter(pk=pk)
-        .first()
-    )
-    if connection is None:
-        raise Http404("No such connection")
-    return connection
-
-
-def connection_of_case_for(user: User, case: Case, pk: int) -> Connection:
-    connection = connections_of_cases_for(user).filter(case=case, pk=pk).first()
-    if connection is None:
-        raise Http404("No such connection")
-    return connection
-
-
-def _events() -> Prefetch:  # type: ignore[type-arg]
-    return Prefetch("events", queryset=ConnectionEvent.objects.select_related("actor"))
-
-
-def with_display(connections: ConnectionQuerySet) -> ConnectionQuerySet:
-    """What a list of connections shows, in a fixed number of queries."""
-    return connections.select_related(
-        "service__organization", "service__capacity", "case__referral__person"
-    ).prefetch_related(_events())
+NO_RESPONSE_NOTE = "The service did not answer in time; back with the link worker to decide"
 
 
 def awaiting_answer() -> Q:
     return Q(status__in=[S.REFERRED, S.NO_RESPONSE])
-
-
-def unanswered_nudge_exists() -> Exists:
-    """A nudge recorded since the connection was (last) referred; see ``reminders``."""
-    return Exists(
-        ConnectionEvent.objects.filter(
-            connection=OuterRef("pk"),
-            from_status=S.REFERRED,
-            to_status=S.REFERRED,
-            occurred_at__gte=OuterRef("referred_at"),
-        )
-    )
-
-
-# --- the clock: a nudge at day 5, "no response" at day 10 -------------------------------
-#
-# Working days as the referral reminders count them (Monday to Friday). Both run from
-# beat and are safe to run twice: a nudge is recorded as an event that leaves the
-# status unchanged (referred -> referred), checked again under the row lock; the no
-# response transition re-checks the status under the lock.
-
-NUDGE_NOTE = "Reminder sent to the service"
-NO_RESPONSE_NOTE = "The service did not answer in time; back with the link worker to decide"
-BATCH_SIZE = 500
-
-
-def _due(days: int, now: datetime.datetime) -> ConnectionQuerySet:
-    cutoff = working_days_before(now, days)
-    return Connection.objects.filter(status=S.REFERRED, referred_at__lte=cutoff)
-
-
-def _editors_of(organisation_ids: set[int]) -> dict[int, list[User]]:
-    editors: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.VCSE_EDITOR)
-        .filter(organisation_id__in=organisation_ids)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        editors[membership.organisation_id].append(membership.user)
-    return editors
-
-
-@transaction.atomic
-def connection_nudges_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind each editor of a service, in one email listing their items, about
-    connections unanswered for ``CONNECTIONS_NUDGE_WORKING_DAYS``. Once per referral.
-
-    Returns the number of emails queued; a second run queues none."""
-    now = now or timezone.now()
-    candidates = list(
-        _due(settings.CONNECTIONS_NUDGE_WORKING_DAYS, now)
-        .exclude(unanswered_nudge_exists())
-        .order_by("referred_at", "pk")
-        .values_list("pk", flat=True)[:BATCH_SIZE]
-    )
-    # Lock, then look again in a new statement: a run that committed while this one
-    # waited for the locks has nudged them, and its events are visible only now.
-    list(Connection.objects.select_for_update().filter(pk__in=candidates).values_list("pk"))
-    due = list(
-        Connection.objects.filter(pk__in=candidates, status=S.REFERRED)
-        .exclude(unanswered_nudge_exists())
-        .select_related("service__organization")
-        .order_by("referred_at", "pk")
-    )
-    for connection in due:
-        ConnectionEvent.objects.create(
-            connection=connection, occurred_at=now, from_status=S.REFERRED,
-            to_status=S.REFERRED, note=NUDGE_NOTE,
-        )  # fmt: skip
-    editors = _editors_of(
-        {
-            c.service.organization.organisation_id
-            for c in due
-            if c.service.organization.organisation_id
-        }
-    )
-    items: dict[User, list[NudgeLine]] = defaultdict(list)
-    for connection in due:
-        organisation_id = connection.service.organization.organisation_id
-        if not editors.get(organisation_id):  # type: ignore[arg-type]
-            logger.warning(
-                "Connection %s awaits an answer but its service has no editor", connection.pk
-            )
-        for editor in editors.get(organisation_id, []):  # type: ignore[arg-type]
-            items[editor].append(NudgeLine.of(connection))
-    for editor, lines in items.items():
-        _service_nudge_email(recipient=editor, lines=lines)
-    return len(items)
 
 
 @transaction.atomic
@@ -578,96 +368,3 @@ def connection_no_response(*, connection_id: int, referred_before: datetime.date
         return False  # answered, withdrawn or re-sent since the list was made
     _move(connection, to=S.NO_RESPONSE, side=Side.SYSTEM, actor=None, note=NO_RESPONSE_NOTE)
     return True
-
-
-def connections_no_response_mark(*, now: datetime.datetime | None = None) -> int:
-    """Every connection unanswered for ``CONNECTIONS_NO_RESPONSE_WORKING_DAYS`` goes back
-    to its link worker, who is told in one email listing the cases. Each in its own
-    transaction, so one failure does not undo the others. Returns how many moved."""
-    now = now or timezone.now()
-    cutoff = working_days_before(now, settings.CONNECTIONS_NO_RESPONSE_WORKING_DAYS)
-    due = list(
-        _due(settings.CONNECTIONS_NO_RESPONSE_WORKING_DAYS, now)
-        .select_related("case__link_worker")
-        .order_by("referred_at", "pk")[:BATCH_SIZE]
-    )
-    workers: dict[User, list[NoResponseLine]] = defaultdict(list)
-    for connection in due:
-        if connection_no_response(connection_id=connection.pk, referred_before=cutoff):
-            workers[connection.case.link_worker].append(NoResponseLine.of(connection))
-    for worker, lines in workers.items():
-        _no_response_email(recipient=worker, lines=lines)
-    if due:
-        logger.info("%s connections marked no response", sum(map(len, workers.values())))
-    return sum(len(lines) for lines in workers.values())
-
-
-# --- emails: references, dates and links only; the person's details stay signed in ----
-
-
-def site_link(name: str, *args: object) -> str:
-    """An absolute link to one of this app's pages, for an email."""
-    return settings.SITE_URL.rstrip("/") + reverse(f"linkworkers:{name}", args=args)
-
-
-@dataclass(frozen=True)
-class NudgeLine:
-    reference: str
-    referred_at: datetime.datetime
-    url: str
-
-    @classmethod
-    def of(cls, connection: Connection) -> NudgeLine:
-        return cls(
-            f"Connection {connection.pk} to {connection.service.name}",
-            connection.referred_at,  # type: ignore[arg-type]
-            site_link("vcse-connection", connection.pk),
-        )
-
-
-@dataclass(frozen=True)
-class NoResponseLine:
-    reference: str
-    url: str
-
-    @classmethod
-    def of(cls, connection: Connection) -> NoResponseLine:
-        return cls(
-            f"Case {connection.case.reference}: connection {connection.pk}",
-            site_link("case-connections", connection.case_id),
-        )
-
-
-def _email(*, recipient: User, kind: str, template: str, context: dict[str, object]) -> None:
-    if not recipient.is_active or not recipient.email:
-        return
-    base = f"linkworkers/connections/email/{template}"
-    subject = " ".join(loader.render_to_string(f"{base}_subject.txt", context).split())
-    notification_queue(
-        to_email=recipient.email,
-        kind=kind,
-        subject=subject,
-        body_text=loader.render_to_string(f"{base}_body.txt", context),
-        recipient=recipient,
-    )
-
-
-def _service_nudge_email(*, recipient: User, lines: list[NudgeLine]) -> None:
-    _email(
-        recipient=recipient, kind="connection_nudge", template="nudge",
-        context={
-            "lines": lines, "count": len(lines),
-            "nudge_days": settings.CONNECTIONS_NUDGE_WORKING_DAYS,
-            "deadline_days": settings.CONNECTIONS_NO_RESPONSE_WORKING_DAYS,
-        },
-    )  # fmt: skip
-
-
-def _no_response_email(*, recipient: User, lines: list[NoResponseLine]) -> None:
-    _email(
-        recipient=recipient, kind="connection_no_response", template="no_response",
-        context={
-            "lines": lines, "count": len(lines),
-            "deadline_days": settings.CONNECTIONS_NO_RESPONSE_WORKING_DAYS,
-        },
-    )  # fmt: skip

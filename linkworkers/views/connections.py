@@ -8,10 +8,8 @@ Every page showing a person's details writes an audit entry.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +18,6 @@ from django.db.models import Case as When_
 from django.db.models import IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from directory.geo import postcode_centroid
@@ -35,130 +32,25 @@ from linkworkers.forms.connections import (
     UnmetNeedForm,
     add_service_errors,
 )
-from linkworkers.models import Connection, ConnectionEvent
-from linkworkers.permissions import CASE_ROLES, case_for
+from linkworkers.models import Connection
+from linkworkers.permissions import (
+    CASE_ROLES,
+    case_for,
+    connection_of_case_for,
+    connection_to_service_of,
+    connections_of_cases_for,
+    connections_to_services_of,
+)
+from linkworkers.presenters.connections import ConnectionRow, ServiceChoice
 from linkworkers.services import connections as svc
+from linkworkers.services.connection_search import case_needs, services_for_need
 from linkworkers.track_record import TrackRecord, track_record_for
 from socialrx.core.audit import audit_record, audit_view
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required
 
-S = codes.ConnectionStatus
 PAGE_SIZE = 20
-
-STATUS_TAG: dict[str, str] = {
-    S.SUGGESTED: "grey",
-    S.REFERRED: "blue",
-    S.ACCEPTED: "aqua-green",
-    S.STARTED: "green",
-    S.COMPLETED: "purple",
-    S.DECLINED_BY_PERSON: "grey",
-    S.DECLINED_BY_SERVICE: "red",
-    S.SERVICE_FULL: "orange",
-    S.NO_RESPONSE: "yellow",
-}
-# The buttons each side sees for each status it may move to (declines have forms).
-PERSON_ACTIONS = {
-    S.REFERRED: ("refer", "Send to the service"),
-    S.STARTED: ("start", "Mark as started"),
-    S.COMPLETED: ("complete", "Mark as completed"),
-    S.DECLINED_BY_PERSON: ("decline", "The person decided against it"),
-}
-SERVICE_ACTIONS = {
-    S.ACCEPTED: ("accept", "Accept"),
-    S.STARTED: ("start", "Mark as started"),
-    S.COMPLETED: ("complete", "Mark as completed"),
-}
-
-
-# --- presenters -------------------------------------------------------------------------
-
-
-def _when(value: datetime.datetime | datetime.date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-        return f"{value:%-d %b %Y, %H:%M}"
-    return f"{value:%-d %b %Y}"
-
-
-@dataclass
-class EventRow:
-    event: ConnectionEvent
-
-    @property
-    def text(self) -> str:
-        event = self.event
-        if event.from_status == event.to_status:
-            return event.note or "Reminder sent"
-        label = S(event.to_status).label
-        if event.decline_reason:
-            label += f": {codes.ConnectionDeclineReason(event.decline_reason).label.lower()}"
-        return label
-
-    @property
-    def by(self) -> str:
-        return self.event.actor.full_name if self.event.actor else "Automatically"
-
-    @property
-    def when(self) -> str:
-        return _when(self.event.occurred_at)
-
-
-@dataclass
-class ConnectionRow:
-    connection: Connection
-    side: str
-
-    @property
-    def status_label(self) -> str:
-        return self.connection.get_status_display()
-
-    @property
-    def tag_colour(self) -> str:
-        return STATUS_TAG.get(self.connection.status, "grey")
-
-    @property
-    def reason(self) -> str:
-        return self.connection.get_decline_reason_display()
-
-    @property
-    def referred_on(self) -> str:
-        return _when(self.connection.referred_at)
-
-    @property
-    def history(self) -> list[EventRow]:
-        # Prefetched with the actor (``with_display``): no query per row.
-        return [EventRow(e) for e in self.connection.events.all()]
-
-    @property
-    def actions(self) -> list[tuple[str, str]]:
-        table = PERSON_ACTIONS if self.side == svc.Side.PERSON else SERVICE_ACTIONS
-        moves = svc.allowed_moves(self.connection, self.side)
-        return [table[status] for status in table if status in moves]
-
-    @property
-    def can_decline(self) -> bool:
-        moves = svc.allowed_moves(self.connection, self.side)
-        return self.side == svc.Side.SERVICE and S.DECLINED_BY_SERVICE in moves
-
-    @property
-    def person(self):  # type: ignore[no-untyped-def]
-        return self.connection.case.referral.person
-
-
-@dataclass
-class ServiceChoice:
-    """One service on the choosing screen: the directory's listing plus its record."""
-
-    listing: ListingPresenter
-    record: TrackRecord
-
-    @property
-    def accepting(self) -> bool:
-        return svc.is_accepting(self.listing.service)
 
 
 # --- the link worker's side -------------------------------------------------------------
@@ -169,7 +61,7 @@ def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
     """The case's connections with their history, and unmet needs recorded."""
     case = case_for(request.user, case_pk)
     audit_view(request=request, obj=case)
-    connections = svc.with_display(svc.connections_of_cases_for(request.user).filter(case=case))
+    connections = connections_of_cases_for(request.user).filter(case=case).for_display()
     return render(
         request,
         "linkworkers/connections/case_connections.html",
@@ -190,7 +82,7 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     the person first; capacity and track record shown. A constant number of queries."""
     case = case_for(request.user, case_pk)
     audit_view(request=request, obj=case)
-    needs = svc.case_needs(case)
+    needs = case_needs(case)
     choices = [
         (n.domain, f"{n.get_domain_display()} ({n.get_need_level_display().lower()})")
         for n in needs
@@ -200,7 +92,7 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     form = FindServiceForm(data, needs=choices)
     filters = form.cleaned_data if form.is_valid() else {}
     origin = postcode_centroid(case.referral.person.postcode or "")
-    services = svc.services_for_need(
+    services = services_for_need(
         domain=filters.get("need", ""),
         text=filters.get("q", ""),
         accepting_only=bool(filters.get("accepting")),
@@ -286,7 +178,7 @@ def connection_act(
     request: AuthenticatedHttpRequest, case_pk: int, pk: int, action: str
 ) -> HttpResponse:
     case = case_for(request.user, case_pk)
-    connection = svc.connection_of_case_for(request.user, case, pk)
+    connection = connection_of_case_for(request.user, case, pk)
     if action not in PERSON_STEPS:
         raise Http404("No such action")
     try:
@@ -346,7 +238,7 @@ def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
         When(svc.awaiting_answer(), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
     connections = (
-        svc.connections_to_services_of(request.user)
+        connections_to_services_of(request.user)
         .select_related("service", "case__referral__person")
         .alias(waiting=waiting_first)
         .order_by("waiting", "-referred_at", "-pk")
@@ -372,7 +264,7 @@ def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
 def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One connection: the person's name and contact details, what they hope for, and
     the answer buttons. Nothing else of the case."""
-    connection = svc.connection_to_service_of(request.user, pk)
+    connection = connection_to_service_of(request.user, pk)
     form = ServiceDeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,7 +296,7 @@ SERVICE_STEPS: dict[str, Callable[..., Connection]] = {
 @require_POST
 @role_required(Role.VCSE_EDITOR)
 def vcse_connection_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    connection = svc.connection_to_service_of(request.user, pk)
+    connection = connection_to_service_of(request.user, pk)
     if action not in SERVICE_STEPS:
         raise Http404("No such action")
     try:

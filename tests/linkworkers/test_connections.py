@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from directory.models import CapacityStatus
 from linkworkers import codes
 from linkworkers.models import Connection, UnmetNeed
+from linkworkers.permissions import connections_to_services_of
 from linkworkers.services import connections as svc
 from socialrx.core.models import AuditEvent, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
@@ -232,7 +233,7 @@ def test_the_connections_scope_for_a_service_leaves_out_suggestions_and_others(
         consent_to_share=False,
     )
 
-    visible = set(svc.connections_to_services_of(vcse_editor))
+    visible = set(connections_to_services_of(vcse_editor))
 
     assert visible == {referred}
     assert suggestion not in visible

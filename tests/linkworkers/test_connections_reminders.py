@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import Connection, ConnectionEvent
-from linkworkers.services import connections as svc
+from linkworkers.services import connection_reminders as svc
 from linkworkers.tasks_connections import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
