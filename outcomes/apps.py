@@ -8,7 +8,9 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from outcomes.demo import seed_outcomes
+        from outcomes.digest import follow_ups_due_lines
         from socialrx.core.demo import register_demo_seeder
+        from socialrx.core.digest import register_digest_section
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
@@ -27,3 +29,4 @@ class OutcomesConfig(AppConfig):
                 description="Reports generated for you, and monthly or quarterly subscriptions.",
             )
         register_demo_seeder("outcomes", seed_outcomes)
+        register_digest_section("outcomes.follow_ups", follow_ups_due_lines)

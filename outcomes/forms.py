@@ -10,6 +10,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from outcomes.models import Measure, MeasureItem
+from socialrx.core.models import Organisation
 
 # More answer options than this are laid out inline (ONS4's 0-10), fewer stacked.
 INLINE_FROM = 6
@@ -56,11 +57,14 @@ class ReportFilterForm(forms.Form):
         initial="quarter",
         required=False,
     )
-    service = forms.ModelChoiceField(
+    # Querysets are set per user in __init__ (the services, PCNs and practices of the area).
+    service: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Link worker service", queryset=None, required=False, empty_label="All"
     )
-    pcn = forms.ModelChoiceField(label="PCN", queryset=None, required=False, empty_label="All")
-    practice = forms.ModelChoiceField(
+    pcn: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="PCN", queryset=None, required=False, empty_label="All"
+    )
+    practice: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="GP practice", queryset=None, required=False, empty_label="All"
     )
 
@@ -73,7 +77,8 @@ class ReportFilterForm(forms.Form):
         self.helper.add_input(Submit("submit", "Show report"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date must be on or after the start date")
         return data

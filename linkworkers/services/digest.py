@@ -1,5 +1,8 @@
 """The daily digest: one email per link worker with counts and links, never personal data
-(email leaves our control). Sent once a day however often the task runs."""
+(email leaves our control). Sent once a day however often the task runs.
+
+Later apps add lines (outcomes: measures due for follow-up) through
+``socialrx.core.digest``, since this app may not import them."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import DigestSent
+from socialrx.core.digest import DigestSection, digest_sections_for
 from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
@@ -31,10 +35,18 @@ class DigestCounts:
     first_contacts_overdue: int
     reviews_due: int
     quiet_connections: int
+    no_response: int = 0
+    sections: tuple[DigestSection, ...] = ()
 
     @property
     def anything(self) -> bool:
-        return bool(self.first_contacts_overdue or self.reviews_due or self.quiet_connections)
+        return bool(
+            self.first_contacts_overdue
+            or self.reviews_due
+            or self.quiet_connections
+            or self.no_response
+            or any(section.total for section in self.sections)
+        )
 
 
 def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
@@ -54,24 +66,43 @@ def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
                 ),
             )
         )["n"],
-        quiet_connections=cases.aggregate(
-            n=Count(
+        **cases.aggregate(
+            quiet_connections=Count(
                 "connections",
                 filter=Q(
                     connections__status__in=codes.LIVE_CONNECTION_STATUSES,
                     connections__status_changed_at__lte=now - CONNECTION_QUIET,
                 ),
-            )
-        )["n"],
+            ),
+            # The service did not answer in time: the connection waits in "no response"
+            # until the link worker sends it again or lets it go (services.connections).
+            no_response=Count(
+                "connections", filter=Q(connections__status=codes.ConnectionStatus.NO_RESPONSE)
+            ),
+        ),
+        sections=tuple(digest_sections_for(user, today)),
     )
 
 
-def _caseload_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:caseload")
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _other_lines(counts: DigestCounts) -> list[dict[str, object]]:
+    """Other apps' lines, with their links made absolute for the email."""
+    return [
+        {"label": line.label, "count": line.count, "url": _site_url(line.link) if line.link else ""}
+        for section in counts.sections
+        for line in section.lines
+    ]
 
 
 def _send(user: User, counts: DigestCounts) -> None:
-    context = {"counts": counts, "caseload_url": _caseload_url()}
+    context = {
+        "counts": counts,
+        "other_lines": _other_lines(counts),
+        "caseload_url": _site_url(reverse("linkworkers:caseload")),
+    }
     subject = loader.render_to_string("linkworkers/email/digest_subject.txt", context)
     notification_queue(
         to_email=user.email,

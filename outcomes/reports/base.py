@@ -87,7 +87,7 @@ def _disclose_row(columns: list[Column], row: dict[str, Any]) -> dict[str, Any]:
             shown[column.key] = rate(shown[column.numerator], row.get(column.denominator))
         elif column.kind == "amount":
             count = shown[column.numerator]
-            price = row.get(column.denominator)
+            price = row[column.denominator]  # a price, never missing
             shown[column.key] = count if not isinstance(count, int) else Decimal(count) * price
         elif column.kind in ("label", "figure"):
             shown[column.key] = (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
 from outcomes import codes
@@ -58,6 +58,8 @@ def paired(scope: ReportScope, filters: ReportFilters, scale: Scale) -> Any:
         recorded_on__lte=filters.end,
     )
     records = records.filter(~Exists(later)).order_by()
+    after: QuerySet[Any, Any]
+    before: QuerySet[Any, Any]
     if scale.item:
         answers = MeasureAnswer.objects.filter(item__code=scale.item)
         after = answers.filter(record=OuterRef("pk")).values("value")[:1]

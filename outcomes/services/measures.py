@@ -9,8 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from linkworkers import codes as case_codes
 from linkworkers.models import Case
 from outcomes import codes, scoring
 from outcomes.builtin import BUILTIN_MEASURES
@@ -62,6 +64,34 @@ def next_timepoint(*, case: Case, measure: Measure) -> tuple[str, int] | None:
         if week not in done:
             return codes.Timepoint.FOLLOW_UP, week
     return None
+
+
+def follow_ups_due_count(*, link_worker: User, today: datetime.date) -> int:
+    """Follow-ups due and not yet recorded on the worker's open cases: one for each
+    baseline and each configured week that has passed since it. Counted in the database,
+    in one query whatever the caseload (one filtered count per configured week)."""
+    weeks = follow_up_weeks()
+    if not weeks:
+        return 0
+    due = {}
+    for week in weeks:
+        recorded = MeasureRecord.objects.filter(
+            case=OuterRef("case"), measure=OuterRef("measure"), follow_up_week=week
+        )
+        due[f"week_{week}"] = Count(
+            "pk",
+            filter=Q(recorded_on__lte=today - datetime.timedelta(weeks=week)) & ~Exists(recorded),
+        )
+    counts = (
+        MeasureRecord.objects.baselines()
+        .filter(
+            case__link_worker=link_worker,
+            case__status__in=case_codes.OPEN_CASE_STATUSES,
+            measure__is_active=True,
+        )
+        .aggregate(**due)
+    )
+    return sum(counts.values())
 
 
 @transaction.atomic

@@ -12,7 +12,12 @@ from django.utils.http import urlencode
 
 from outcomes import exports
 from outcomes.forms import ReportFilterForm
-from outcomes.permissions import REPORT_ROLES, report_choices_for, report_scope_for
+from outcomes.permissions import (
+    REPORT_ROLES,
+    ReportScope,
+    report_choices_for,
+    report_scope_for,
+)
 from outcomes.presenters import table_views
 from outcomes.reports import REPORTS, build_disclosed
 from outcomes.reports.base import ReportFilters, default_range
@@ -22,9 +27,11 @@ from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
 
 
-def _filters(request: AuthenticatedHttpRequest) -> tuple[ReportFilterForm, ReportFilters]:
-    """The filters asked for, or the default (last four quarters, all of the area)."""
-    scope = report_scope_for(request.user)
+def _filters(
+    request: AuthenticatedHttpRequest, scope: ReportScope
+) -> tuple[ReportFilterForm, ReportFilters]:
+    """The filters asked for, or the default (last four quarters, all of the area).
+    The caller passes the scope it already has: working it out costs queries."""
     start, end = default_range()
     data = request.GET.copy() if "start" in request.GET else None
     form = ReportFilterForm(
@@ -51,8 +58,8 @@ def _links(key: str, filters: ReportFilters) -> dict[str, str]:
 
 @role_required(*REPORT_ROLES)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
     scope = report_scope_for(request.user)
+    form, filters = _filters(request, scope)
     sections = []
     for key, kind in REPORTS.items():
         report = build_disclosed(key, scope=scope, filters=filters)
@@ -71,8 +78,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     if key not in REPORTS:
         raise Http404("No such report")
-    form, filters = _filters(request)
-    built = build_disclosed(key, scope=report_scope_for(request.user), filters=filters)
+    scope = report_scope_for(request.user)
+    form, filters = _filters(request, scope)
+    built = build_disclosed(key, scope=scope, filters=filters)
     return render(
         request,
         "outcomes/reports/report.html",
@@ -90,12 +98,13 @@ def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 def report_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponse:
     if key not in REPORTS or fmt not in exports.FORMATS:
         raise Http404("No such report")
-    _form, filters = _filters(request)
+    scope = report_scope_for(request.user)
+    _form, filters = _filters(request, scope)
     if (filters.end - filters.start).days > settings.OUTCOMES_LARGE_REPORT_DAYS:
         # A county's full year and more runs in the worker, with a progress page.
         query = urlencode(filters.as_params() | {"format": fmt})
         return redirect(f"{reverse('outcomes:report_run_start', args=[key])}?{query}")
-    built = build_disclosed(key, scope=report_scope_for(request.user), filters=filters)
+    built = build_disclosed(key, scope=scope, filters=filters)
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,

@@ -9,14 +9,18 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from linkworkers.models import DigestSent
 from linkworkers.tasks import linkworker_digests_send_task
+from outcomes import codes as outcome_codes
 from socialrx.core.models import Notification, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.integration.test_celery_worker import sent_mail, wait_until_sent
 from tests.linkworkers.factories import CaseFactory
+from tests.outcomes.factories import record_measure
+from tests.outcomes.world import ensure_builtin_measures
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +31,16 @@ def test_digest_is_sent_once_per_link_worker_by_the_real_worker(celery_processes
     workers = [user_with_role(Role.LINK_WORKER, team) for _ in range(2)]
     overdue = timezone.localdate() - datetime.timedelta(days=3)
     cases = [CaseFactory(team=team, link_worker=w, first_contact_due_on=overdue) for w in workers]
+    # ... and the first has a loneliness baseline whose first follow-up has passed (the
+    # section outcomes adds through the core digest hook)
+    ensure_builtin_measures()
+    first_follow_up = min(settings.OUTCOMES_FOLLOW_UP_WEEKS)
+    record_measure(
+        cases[0],
+        outcome_codes.UCLA3,
+        [1, 2, 3],
+        on=timezone.localdate() - datetime.timedelta(weeks=first_follow_up, days=1),
+    )
     worker = celery_processes("worker")
 
     # When beat's task runs on the worker, and then runs again the same day
@@ -47,5 +61,6 @@ def test_digest_is_sent_once_per_link_worker_by_the_real_worker(celery_processes
         w.email: 1 for w in workers
     }
     assert mail.count("First contacts overdue: 1") == 2
+    assert mail.count("Wellbeing measures due for follow-up: 1") == 1
     for case in cases:
         assert case.referral.person.family_name not in mail

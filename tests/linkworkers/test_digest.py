@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from linkworkers.services.digest import digests_send
 from linkworkers.tasks import linkworker_digests_send_task
+from socialrx.core import digest as core_digest
+from socialrx.core.digest import DigestLine, register_digest_section
 from socialrx.core.models import Notification, Role
 from tests.factories import user_with_role
 from tests.linkworkers.factories import CaseFactory, ConnectionFactory, PlanGoalFactory
@@ -61,3 +63,48 @@ def test_the_digest_body_holds_counts_only(
     for private in (person.given_name, person.family_name, case.referral.reference):
         assert private not in mail.body
         assert private not in mail.subject
+
+
+def test_connections_the_service_did_not_answer_are_counted(case, link_worker):
+    # Given a connection the clock moved to "no response" (services.connections)
+    ConnectionFactory(case=case, status="no_response", consent_to_share=True)
+
+    assert digests_send() == 1
+
+    [email] = Notification.objects.filter(kind="linkworker_digest", recipient=link_worker)
+    assert "Connections the service did not answer in time: 1" in email.body_text
+
+
+def test_lines_other_apps_register_are_included_with_absolute_links(
+    case, link_worker, monkeypatch, settings
+):
+    # Given only another app's line has anything to report (linkworkers imports no later
+    # app: the line arrives through the core hook)
+    settings.SITE_URL = "https://socialrx.example/"
+    monkeypatch.setattr(core_digest, "_sections", {})
+    calls = []
+
+    def section(user, today):
+        calls.append((user, today))
+        return [DigestLine("Things from another app", 4, "/elsewhere/list/")]
+
+    register_digest_section("another", section)
+
+    # When the digest runs twice the same day
+    assert digests_send() == 1
+    assert digests_send() == 0
+
+    # Then one email holds the line with its link; the section was asked about this worker
+    [email] = Notification.objects.filter(kind="linkworker_digest")
+    assert email.recipient == link_worker
+    assert (
+        "Things from another app: 4 (https://socialrx.example/elsewhere/list/)" in email.body_text
+    )
+    assert calls[0] == (link_worker, timezone.localdate())
+
+
+def test_a_registered_section_with_nothing_due_sends_no_email(case, link_worker, monkeypatch):
+    monkeypatch.setattr(core_digest, "_sections", {})
+    register_digest_section("quiet", lambda user, today: [DigestLine("Nothing", 0)])
+
+    assert digests_send() == 0

@@ -1,0 +1,138 @@
+"""Each report page and the dashboard take a fixed number of queries: the figures are
+aggregated in the database, so more referrals, practices, link workers, tariffs, archived
+files or subscriptions add rows to the tables, never queries to the page."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from outcomes.models import (
+    OutcomeTariff,
+    PopulationDimension,
+    PracticePopulation,
+    ReportFile,
+    RunStatus,
+    TariffOutcome,
+)
+from outcomes.services.archive import subscription_create
+from socialrx.core.models import OrganisationType, Role
+from tests.factories import OrganisationFactory, user_with_role
+from tests.outcomes.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
+
+# Every page starts with the same three: 1. the session, 2. the user, 3. the user's
+# memberships (the role check). The report pages then work out 4.-5. the user's area (the
+# organisations where they commission, then those they manage) and end, rendering the
+# filter form, with 6.-8. the services, PCNs and practices in the area it offers.
+FRAME = 8
+# Each report's own aggregates, one query per table or fixed statistic:
+REPORT_QUERIES = {
+    # referrals by period and PCN; by source; by reason; accepted/declined/open totals;
+    # days-to-triage and days-to-first-contact frequency tables (2); cases by closure
+    # outcome; contacts per closed case; caseload against capacity per link worker
+    "activity": 9,
+    # referrals per 1,000 by practice (list size as a subquery); then for each of age
+    # band, sex and ethnic group (a fixed 3): referrals by group and the population by group
+    "reach": 7,
+    # one paired-change aggregate per scale (SWEMWBS, the four ONS4 questions, UCLA-3: a
+    # fixed 6, set in code, not by data); the measures' copyright notices
+    "wellbeing": 7,
+    # connections by month and service against capacity; unmet needs by domain; by
+    # postcode district and domain
+    "demand": 3,
+    # the tariffs in force; the outcomes achieved under every tariff, in one aggregate
+    "payments": 2,
+}
+DASHBOARD = FRAME + sum(REPORT_QUERIES.values())
+# The archive: 1.-3. as above; 4. the subscriptions; 5. the last 50 files (no content).
+ARCHIVE = 5
+
+
+def _count(client, url: str, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def grow(area, commissioner, link_worker_service):
+    """More of every kind of row the pages list: referrals of another PCN's practice
+    (with its population) handled by another team's link worker, a tariff for every
+    outcome, archived report files and subscriptions."""
+
+    def add(start: datetime.date) -> None:
+        pcn = OrganisationFactory(org_type=OrganisationType.PCN, parent=area)
+        practice = OrganisationFactory(org_type=OrganisationType.GP_PRACTICE, parent=pcn)
+        team = OrganisationFactory(
+            org_type=OrganisationType.LINK_WORKER_TEAM, parent=link_worker_service
+        )
+        worker = user_with_role(Role.LINK_WORKER, team)
+        build_world(
+            people=8, practice=practice, service=link_worker_service, team=team,
+            link_worker=worker, start=start,
+        )  # fmt: skip
+        PracticePopulation.objects.bulk_create(
+            PracticePopulation(practice=practice, dimension=d, group=g, people=p, as_of=start)
+            for d, g, p in [
+                (PopulationDimension.ALL, "", 9000),
+                (PopulationDimension.SEX, "2", 4600),
+                (PopulationDimension.SEX, "1", 4400),
+            ]
+        )
+        for outcome in TariffOutcome:
+            OutcomeTariff.objects.create(
+                commissioner=area, service=link_worker_service, name=f"{outcome} {start}",
+                outcome=outcome, price=100, cap=50, valid_from=datetime.date(2024, 4, 1),
+            )  # fmt: skip
+        for fmt in ("csv", "xlsx", "pdf"):
+            ReportFile.objects.create(
+                owner=commissioner, report="activity", fmt=fmt, status=RunStatus.DONE,
+                params={"start": "2025-01-01", "end": "2025-03-31"},
+            )  # fmt: skip
+        subscription_create(
+            user=commissioner, report="reach", frequency="monthly", fmt="csv", filters={}
+        )
+
+    return add
+
+
+def _pages():
+    yield "dashboard", reverse("outcomes:dashboard"), DASHBOARD
+    for key, queries in REPORT_QUERIES.items():
+        yield key, reverse("outcomes:report", args=[key]), FRAME + queries
+    yield "archive", reverse("outcomes:archive"), ARCHIVE
+
+
+@pytest.mark.parametrize(("name", "url", "expected"), list(_pages()), ids=lambda v: str(v))
+def test_page_queries_do_not_grow_with_rows(
+    client, commissioner, make_world, grow, django_assert_max_num_queries, name, url, expected
+):
+    # Given a small area, counted once
+    make_world(4)
+    grow(datetime.date(2025, 2, 3))
+    client.force_login(commissioner)
+    before = _count(client, url, PARAMS)
+
+    # When more of every kind of row arrives
+    make_world(6, start=datetime.date(2025, 3, 3))
+    grow(datetime.date(2025, 4, 7))
+    grow(datetime.date(2025, 5, 5))
+
+    # Then the page takes the same queries, no more than listed above
+    with django_assert_max_num_queries(expected):
+        after = _count(client, url, PARAMS)
+    assert after == before, f"{name}: {before} queries grew to {after}"
+
+
+def test_the_default_view_takes_the_same_queries(client, commissioner, make_world):
+    make_world(4)
+    client.force_login(commissioner)
+    url = reverse("outcomes:dashboard")
+    # No tariff in force: payments skips its aggregate, so one fewer than listed.
+    assert _count(client, url, {}) == _count(client, url, PARAMS) == DASHBOARD - 1
