@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-fast lint format typecheck check-deploy vendor clean help
+.PHONY: install run test test-fast lint format typecheck check-deploy vendor bench clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
@@ -12,6 +12,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, makemigrations --check"
 	@echo "make typecheck  mypy with django-stubs"
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
+	@echo "make bench      benchmark on PostgreSQL at county scale (~20 min; docs/performance.md)"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -43,6 +44,10 @@ typecheck: install
 
 vendor:
 	bash scripts/vendor.sh
+
+# Not part of `make test` or CI: needs PostgreSQL, and loads this machine for ~20 minutes.
+bench: install
+	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -19,6 +19,7 @@ from django.utils import timezone
 from directory.synthetic import (
     SCALES,
     Synth,
+    analyse,
     foreign_key_triggers_off,
     generate_directory,
     next_id,
@@ -80,6 +81,8 @@ class Command(BaseCommand):
                 password="!",
                 is_active=False,
             )
+        analyse(synth.written)
+        self._step(synth, "planner statistics gathered")
         seconds = time.monotonic() - started
         for label, count in synth.counts.items():
             self.stdout.write(f"  {label:<28} {count:>10,}")
