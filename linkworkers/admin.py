@@ -71,8 +71,8 @@ class ConnectionEventInline(ReadOnlyInline):
 
 @admin.register(Connection)
 class ConnectionAdmin(admin.ModelAdmin):
-    list_display = ("id", "case", "service", "status", "status_changed_at")
-    list_filter = ("status",)
+    list_display = ("id", "case", "service", "status", "domain", "status_changed_at")
+    list_filter = ("status", "domain")
     list_select_related = ("service",)
     raw_id_fields = ("case", "service", "created_by")
     inlines = [ConnectionEventInline]

@@ -424,7 +424,22 @@ class Connection(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    domain = models.CharField(
+        max_length=24,
+        choices=codes.LifeDomain.choices,
+        blank=True,
+        default="",
+        # Also a database default: bulk loaders that list their columns (the synthetic
+        # data generator, COPY) need not know of it.
+        db_default="",
+        help_text="The life domain (need) the connection meets, for reporting.",
+    )
     referred_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the service was last reminded; once per referral (since referred_at).",
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)

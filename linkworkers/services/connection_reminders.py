@@ -2,8 +2,9 @@
 link worker as "no response" at day 10 (working days, settings). Never a decline.
 
 Working days as the referral reminders count them (Monday to Friday). Both run from
-beat and are safe to run twice: a nudge is recorded once per referral, checked again
-under the row lock; the no response transition re-checks the status under the lock.
+beat and are safe to run twice: a nudge is recorded once per referral
+(``Connection.nudged_at``), checked again under the row lock; the no response
+transition re-checks the status under the lock.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, Q
 from django.utils import timezone
 
 from linkworkers import codes
@@ -34,20 +35,13 @@ logger = logging.getLogger(__name__)
 S = codes.ConnectionStatus
 
 
-def unanswered_nudge_exists() -> Exists:
-    """A nudge recorded since the connection was (last) referred; see ``reminders``."""
-    return Exists(
-        ConnectionEvent.objects.filter(
-            connection=OuterRef("pk"),
-            from_status=S.REFERRED,
-            to_status=S.REFERRED,
-            occurred_at__gte=OuterRef("referred_at"),
-        )
-    )
-
-
 NUDGE_NOTE = "Reminder sent to the service"
 BATCH_SIZE = 500
+
+
+def not_nudged_since_referred() -> Q:
+    """No reminder since the connection was (last) referred: a fresh referral gets its own."""
+    return Q(nudged_at__isnull=True) | Q(nudged_at__lt=F("referred_at"))
 
 
 def _due(days: int, now: datetime.datetime) -> ConnectionQuerySet:
@@ -78,24 +72,28 @@ def connection_nudges_send(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     candidates = list(
         _due(settings.CONNECTIONS_NUDGE_WORKING_DAYS, now)
-        .exclude(unanswered_nudge_exists())
+        .filter(not_nudged_since_referred())
         .order_by("referred_at", "pk")
         .values_list("pk", flat=True)[:BATCH_SIZE]
     )
     # Lock, then look again in a new statement: a run that committed while this one
-    # waited for the locks has nudged them, and its events are visible only now.
+    # waited for the locks has nudged them, and its ``nudged_at`` is visible only now.
     list(Connection.objects.select_for_update().filter(pk__in=candidates).values_list("pk"))
     due = list(
         Connection.objects.filter(pk__in=candidates, status=S.REFERRED)
-        .exclude(unanswered_nudge_exists())
+        .filter(not_nudged_since_referred())
         .select_related("service__organization")
         .order_by("referred_at", "pk")
     )
-    for connection in due:
-        ConnectionEvent.objects.create(
+    Connection.objects.filter(pk__in=[c.pk for c in due]).update(nudged_at=now, updated_at=now)
+    # The marker is ``nudged_at``; the event only shows the reminder in the history.
+    ConnectionEvent.objects.bulk_create(
+        ConnectionEvent(
             connection=connection, occurred_at=now, from_status=S.REFERRED,
             to_status=S.REFERRED, note=NUDGE_NOTE,
-        )  # fmt: skip
+        )
+        for connection in due
+    )  # fmt: skip
     editors = _editors_of(
         {
             c.service.organization.organisation_id

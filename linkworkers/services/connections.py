@@ -178,7 +178,8 @@ def connection_create(
     send_now: bool,
     confirm_not_accepting: bool = False,
 ) -> Connection:
-    """Connect the person to a service: suggested, or referred at once with consent.
+    """Connect the person to a service: suggested, or referred at once with consent; the
+    connection records the need (``domain``) it meets, for reporting.
 
     A service not accepting referrals needs ``confirm_not_accepting``; going ahead then
     also records the demand it could not meet, as an unmet need naming the service.
@@ -205,6 +206,7 @@ def connection_create(
         status_changed_at=now,
         consent_to_share=consent_to_share,
         not_accepting_confirmed=not accepting,
+        domain=domain,
         created_by=actor,
         referred_at=now if send_now else None,
         note=note,

@@ -39,6 +39,8 @@ def test_link_worker_refers_with_consent_and_the_event_names_them(case, service,
 
     assert connection.status == S.REFERRED
     assert connection.referred_at is not None
+    assert connection.domain == codes.LifeDomain.SOCIAL_CONNECTION, "the need it meets"
+    assert connection.nudged_at is None
     [event] = connection.events.all()
     assert (event.from_status, event.to_status, event.actor) == ("", S.REFERRED, link_worker)
     assert AuditEvent.objects.for_object("linkworkers.connection", connection.pk).exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from linkworkers import codes
 from linkworkers.models import Connection, ConnectionEvent
 from linkworkers.services import connection_reminders as svc
+from linkworkers.services.connections import connection_accept
 from linkworkers.tasks_connections import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
@@ -69,6 +70,8 @@ def test_one_nudge_per_editor_listing_their_items_and_no_personal_data(
             assert f"/service-connections/{connection.pk}/" in note.body_text
         assert person.family_name not in note.body_text + note.subject
     assert ConnectionEvent.objects.filter(from_status=S.REFERRED, to_status=S.REFERRED).count() == 2
+    nudged = {c.pk: c.nudged_at for c in Connection.objects.filter(nudged_at__isnull=False)}
+    assert nudged == {c.pk: NOW for c in waiting}, "recorded on the connection, once"
     assert set(Connection.objects.values_list("status", flat=True)) == {S.REFERRED, S.ACCEPTED}
 
 
@@ -80,6 +83,23 @@ def test_a_connection_sent_again_is_nudged_again(case, service, vcse_editor, lin
 
     # A fresh referral gets its own nudge
     assert svc.connection_nudges_send(now=NOW) == 1
+    connection.refresh_from_db()
+    assert connection.nudged_at == NOW
+
+
+def test_an_answer_after_the_nudge_leaves_nothing_more_to_send(
+    case, service, vcse_editor, link_worker
+):
+    # Given a connection nudged at day 5 and accepted the next day
+    connection = _sent(case, service, 6)
+    assert svc.connection_nudges_send(now=working_days_before(NOW, 1)) == 1
+    connection_accept(connection=connection, actor=vcse_editor)
+
+    # Then neither the nudge nor the deadline touches it again
+    assert svc.connection_nudges_send(now=NOW) == 0
+    assert svc.connections_no_response_mark(now=NOW) == 0
+    connection.refresh_from_db()
+    assert (connection.status, connection.nudged_at) == (S.ACCEPTED, working_days_before(NOW, 1))
 
 
 def test_no_editor_means_no_email_but_the_nudge_is_logged(case, link_worker, caplog):
