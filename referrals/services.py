@@ -318,6 +318,46 @@ def referral_assign(
     return referral
 
 
+# Statuses in which the referral has a team and a link worker may still take it on.
+_WITH_TEAM = frozenset(
+    {codes.Status.ASSIGNED, codes.Status.FIRST_CONTACT, codes.Status.IN_PROGRESS}
+)
+
+
+@transaction.atomic
+def referral_set_link_worker(*, referral: Referral, link_worker: User, actor: User) -> Referral:
+    """Name the link worker within the assigned team (opening the case may choose another
+    than triage did). Not a status change: no event and no email to the referrer, who
+    was told of the assignment; the change is audited.
+
+    The actor is a link worker of the assigned team or a triage lead of the service."""
+    referral = _locked(referral)
+    if referral.assigned_team_id is None or referral.status not in _WITH_TEAM:
+        raise ValidationError("Only a referral assigned to a team can have its link worker set")
+    active = Membership.objects.active()
+    may_act = Q(organisation=referral.assigned_team_id, role=Role.LINK_WORKER) | Q(
+        organisation=referral.triage_service_id, role=Role.TRIAGE_LEAD
+    )
+    if not active.filter(may_act, user=actor).exists():
+        raise PermissionDenied("Only the assigned team or the triage lead can do this")
+    if not active.filter(
+        user=link_worker, organisation=referral.assigned_team_id, role=Role.LINK_WORKER
+    ).exists():
+        raise ValidationError({"link_worker": ["Choose a link worker in the assigned team"]})
+    previous = referral.assigned_link_worker_id
+    if previous == link_worker.pk:
+        return referral
+    referral.assigned_link_worker = link_worker
+    referral.save(update_fields=["assigned_link_worker", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        detail={"assigned_link_worker": {"from": previous, "to": link_worker.pk}},
+    )
+    return referral
+
+
 @transaction.atomic
 def referral_decline(
     *, referral: Referral, actor: User, reason: str, suggested_alternative: str = "", note: str = ""

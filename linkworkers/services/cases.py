@@ -17,6 +17,7 @@ from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
 from referrals import codes as referral_codes
 from referrals.models import Referral
+from referrals.services import referral_set_link_worker
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Membership, Organisation, Role, User
 
@@ -42,9 +43,10 @@ def case_event_write(
 def case_open(*, referral: Referral, actor: User, link_worker: User | None = None) -> Case:
     """Open a case on a referral assigned to the actor's team.
 
-    The link worker is the one given, else the one triage named, else the actor. First
-    contact falls due the same number of working days after opening as the referrals
-    reminder allows after assignment, so the two deadlines agree.
+    The link worker is the one given, else the one triage named, else the actor; the
+    referral is updated to name them too. First contact falls due the same number of
+    working days after opening as the referrals reminder allows after assignment, so the
+    two deadlines agree.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if not is_link_worker_in(actor, referral.assigned_team_id):
@@ -55,13 +57,9 @@ def case_open(*, referral: Referral, actor: User, link_worker: User | None = Non
         raise ValidationError("A case is already open for this referral")
     team_id: int = referral.assigned_team_id  # type: ignore[assignment]  # checked above
     worker = link_worker or referral.assigned_link_worker or actor
-    if worker != actor and not (
-        Membership.objects.active()
-        .with_role(Role.LINK_WORKER)
-        .filter(user=worker, organisation_id=team_id)
-        .exists()
-    ):
-        raise ValidationError({"link_worker": ["Choose a link worker in the assigned team"]})
+    if worker.pk != referral.assigned_link_worker_id:
+        # The referral names the same worker as the case (no email: not a status change).
+        referral = referral_set_link_worker(referral=referral, link_worker=worker, actor=actor)
     now = timezone.now()
     case = Case.objects.create(
         referral=referral,

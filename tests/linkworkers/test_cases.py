@@ -10,7 +10,7 @@ from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
 from linkworkers.services.cases import case_open, team_loads
 from referrals import codes as referral_codes
-from socialrx.core.models import AuditEvent, Role
+from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import user_with_role
 from tests.linkworkers.factories import CaseFactory, ContactFactory, PlanGoalFactory
 from tests.referrals.factories import ReferralFactory
@@ -49,6 +49,41 @@ def test_only_the_assigned_team_opens_it_once(assigned, link_worker, other_team_
     case_open(referral=assigned, actor=link_worker)
     with pytest.raises(ValidationError):
         case_open(referral=assigned, actor=link_worker)
+
+
+def test_the_referral_names_the_link_worker_chosen_when_opening_without_telling_the_referrer(
+    assigned, link_worker, link_worker_team, django_capture_on_commit_callbacks
+):
+    # Given a referral triage assigned to one worker, opened for a colleague
+    assigned.assigned_link_worker = link_worker
+    assigned.save()
+    colleague = user_with_role(Role.LINK_WORKER, link_worker_team)
+    events = assigned.events.count()
+
+    # When the case is opened
+    with django_capture_on_commit_callbacks(execute=True):
+        case = case_open(referral=assigned, actor=link_worker, link_worker=colleague)
+
+    # Then case and referral agree, the change is audited, and nothing is sent
+    assigned.refresh_from_db()
+    assert case.link_worker == assigned.assigned_link_worker == colleague
+    entry = AuditEvent.objects.for_object("referrals.referral", assigned.pk).get()
+    assert entry.detail == {"assigned_link_worker": {"from": link_worker.pk, "to": colleague.pk}}
+    assert assigned.events.count() == events, "not a status change"
+    assert not Notification.objects.exists()
+
+
+def test_a_referral_without_a_worker_gets_the_one_who_opens_it(assigned, link_worker):
+    case = case_open(referral=assigned, actor=link_worker)
+    assigned.refresh_from_db()
+    assert assigned.assigned_link_worker == case.link_worker == link_worker
+
+
+def test_the_worker_chosen_must_be_in_the_assigned_team(assigned, link_worker, other_team_worker):
+    with pytest.raises(ValidationError) as error:
+        case_open(referral=assigned, actor=link_worker, link_worker=other_team_worker)
+    assert "link_worker" in error.value.error_dict
+    assert not Case.objects.exists()
 
 
 def test_a_referral_not_yet_assigned_cannot_be_opened(link_worker, link_worker_team):

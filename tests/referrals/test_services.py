@@ -1,6 +1,6 @@
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from referrals import codes
 from referrals.models import Person, Referral, ReferralStatusEvent
@@ -13,6 +13,7 @@ from referrals.services import (
     referral_record_progress,
     referral_redirect,
     referral_request_info,
+    referral_set_link_worker,
     referral_submit,
 )
 from socialrx.core.models import AuditEvent, OrganisationType, Role
@@ -158,6 +159,60 @@ def test_assign_refuses_a_team_or_worker_outside_the_service(
         referral_assign(
             referral=submitted, team=link_worker_team, link_worker=outsider, actor=triage_lead
         )
+
+
+@pytest.mark.django_db
+def test_setting_the_link_worker_is_audited_with_no_event_and_no_email(
+    submitted, triage_lead, link_worker, link_worker_team, django_capture_on_commit_callbacks
+):
+    # Given a referral assigned to the team with no link worker named
+    referral_assign(referral=submitted, team=link_worker_team, actor=triage_lead)
+    events = submitted.events.count()
+    mail.outbox.clear()
+
+    # When a link worker of the team takes it on
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = referral_set_link_worker(
+            referral=submitted, link_worker=link_worker, actor=link_worker
+        )
+
+    # Then the referral names them, the change is audited, and the referrer is not told
+    submitted.refresh_from_db()
+    assert referral.assigned_link_worker == submitted.assigned_link_worker == link_worker
+    assert submitted.status == codes.Status.ASSIGNED
+    assert submitted.events.count() == events
+    assert mail.outbox == []
+    [entry] = AuditEvent.objects.for_object("referrals.referral", submitted.pk).filter(
+        detail__has_key="assigned_link_worker"
+    )
+    assert (entry.actor, entry.detail["assigned_link_worker"]) == (
+        link_worker,
+        {"from": None, "to": link_worker.pk},
+    )
+
+    # And naming the same worker again changes nothing
+    referral_set_link_worker(referral=submitted, link_worker=link_worker, actor=triage_lead)
+    assert AuditEvent.objects.filter(detail__has_key="assigned_link_worker").count() == 1
+
+
+@pytest.mark.django_db
+def test_setting_the_link_worker_is_for_the_team_or_triage_and_within_the_team(
+    submitted, triage_lead, link_worker, link_worker_team, referrer
+):
+    with pytest.raises(ValidationError, match="assigned to a team"):
+        referral_set_link_worker(referral=submitted, link_worker=link_worker, actor=triage_lead)
+    referral_assign(referral=submitted, team=link_worker_team, actor=triage_lead)
+    stranger_team = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_TEAM)
+    outsider = user_with_role(Role.LINK_WORKER, stranger_team)
+
+    for actor in (outsider, referrer):
+        with pytest.raises(PermissionDenied):
+            referral_set_link_worker(referral=submitted, link_worker=link_worker, actor=actor)
+    with pytest.raises(ValidationError) as error:
+        referral_set_link_worker(referral=submitted, link_worker=outsider, actor=triage_lead)
+    assert "link_worker" in error.value.error_dict
+    submitted.refresh_from_db()
+    assert submitted.assigned_link_worker is None
 
 
 @pytest.mark.django_db
