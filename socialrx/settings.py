@@ -101,6 +101,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": 10,
         }
+# A read replica for reports (socialrx/db_routers.py): only code inside
+# replica_reads() reads from it; writes and every other read stay on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # Tests read the replica through the default database's connection.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["socialrx.db_routers.ReportReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -282,6 +292,13 @@ REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
 )
 REFERRALS_AUTO_DECLINE_DAYS = env.int("REFERRALS_AUTO_DECLINE_DAYS", default=14)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
+# Casework: this many unsuccessful contact attempts since the last conversation, the
+# first and last at least the second number of days apart, suggest closing the case as
+# "unable to contact" (a suggestion only; the link worker decides).
+LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS = env.int(
+    "LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS", default=3
+)
+LINKWORKERS_UNABLE_TO_CONTACT_DAYS = env.int("LINKWORKERS_UNABLE_TO_CONTACT_DAYS", default=10)
 # Onward connections: the receiving service's editors get one reminder this many working
 # days after a connection is sent unanswered; at the second number it goes back to the
 # link worker as "no response" (never declined automatically).

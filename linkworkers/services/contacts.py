@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +16,6 @@ from referrals import codes as referral_codes
 from referrals.services import referral_record_progress
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, User
-
-# Three unsuccessful attempts over at least ten days suggests closing as "unable to
-# contact" (issue 5): enough tries, at different times, before giving up on someone.
-UNABLE_TO_CONTACT_ATTEMPTS = 3
-UNABLE_TO_CONTACT_SPAN = datetime.timedelta(days=10)
 
 
 def case_for_work(case: Case, actor: User) -> Case:
@@ -86,7 +82,9 @@ def _first_contact(case: Case, actor: User, occurred_at: datetime.datetime) -> N
 
 
 def unable_to_contact_suggested(case: Case) -> bool:
-    """Three or more attempts since the last conversation, spread over ten days or more."""
+    """Enough attempts since the last conversation, spread over enough days (issue 5:
+    three over at least ten; ``LINKWORKERS_UNABLE_TO_CONTACT_*``): several tries, at
+    different times, before giving up on someone."""
     if not case.is_open:
         return False
     contacts = case.contacts.order_by("occurred_at")
@@ -95,6 +93,8 @@ def unable_to_contact_suggested(case: Case) -> bool:
     if last_spoke is not None:
         attempts = attempts.filter(occurred_at__gt=last_spoke)
     times = list(attempts.values_list("occurred_at", flat=True))
+    span = datetime.timedelta(days=settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS)
     return (
-        len(times) >= UNABLE_TO_CONTACT_ATTEMPTS and times[-1] - times[0] >= UNABLE_TO_CONTACT_SPAN
+        len(times) >= max(settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS, 1)
+        and times[-1] - times[0] >= span
     )

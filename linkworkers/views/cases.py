@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -97,6 +98,8 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "presenter": CasePresenter(case),
             "suggest_unable_to_contact": unable_to_contact_suggested(case),
+            "unable_to_contact_attempts": settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS,
+            "unable_to_contact_days": settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
             "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
         },
     )

@@ -75,6 +75,21 @@ def test_three_attempts_over_ten_days_suggest_closing(case, attempt_days_ago, su
     assert unable_to_contact_suggested(case) is suggested
 
 
+def test_the_attempts_and_days_are_settings(client, case, link_worker, settings):
+    # Given two attempts four days apart, under a rule of two attempts over four days
+    settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS = 2
+    settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS = 4
+    for days in (4, 0):
+        ContactFactory(case=case, occurred_at=timezone.now() - datetime.timedelta(days=days))
+
+    # Then closing is suggested, and the case page states the rule it applied
+    assert unable_to_contact_suggested(case) is True
+    client.force_login(link_worker)
+    page = client.get(reverse("linkworkers:case", args=[case.pk])).content.decode()
+    assert "2 or more attempts" in page
+    assert "at least 4 days" in page
+
+
 def test_a_conversation_starts_the_count_again(case):
     now = timezone.now()
     for days in (20, 15, 11):
