@@ -1,11 +1,13 @@
 """Northshire demo data for outcomes: the SWEMWBS licence, published-style practice
-populations, a tariff, and measures with realistic change on the demo cases.
-Idempotent: looks records up by natural keys and creates only what is missing."""
+populations (the sample file in outcomes/data/), a tariff, and measures with realistic
+change on the demo cases. Idempotent: looks records up by natural keys and creates only
+what is missing."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -16,12 +18,15 @@ from outcomes.models import (
     MeasureLicence,
     MeasureRecord,
     OutcomeTariff,
-    PopulationDimension,
-    PracticePopulation,
     TariffOutcome,
 )
 from outcomes.services.measures import measure_record_create, measures_sync_builtin
+from outcomes.services.populations import practice_populations_import, read_csv
 from socialrx.core.models import Organisation, OrganisationType
+
+# "Patients Registered at a GP Practice" for the six Northshire practices, in NHS
+# Digital's layout (single years of age by sex), with invented figures.
+POPULATIONS_CSV = Path(__file__).parent / "data" / "northshire_practice_populations.csv"
 
 # Baseline SWEMWBS answers, and how many items rise by one at follow-up: most people
 # improve a little, some a lot, a few not at all (as in published social prescribing
@@ -43,12 +48,9 @@ def seed_outcomes() -> str:
             organisation=service, measure=swemwbs,
             defaults={"licence_reference": "DEMO-SWEMWBS-0001"},
         )  # fmt: skip
-    practices = list(Organisation.objects.of_type(OrganisationType.GP_PRACTICE).order_by("name"))
-    for n, practice in enumerate(practices):
-        size = 6000 + 1750 * n
-        _population(practice, PopulationDimension.ALL, "", size)
-        _population(practice, PopulationDimension.SEX, "1", size * 49 // 100)
-        _population(practice, PopulationDimension.SEX, "2", size - size * 49 // 100)
+    # Loaded as a real deployment would load NHS Digital's file (import_practice_populations);
+    # importing it again changes nothing.
+    populations = practice_populations_import(rows=read_csv(str(POPULATIONS_CSV)))
     for icb in Organisation.objects.of_type(OrganisationType.ICB):
         OutcomeTariff.objects.get_or_create(
             commissioner=icb, name="Wellbeing improvement (SWEMWBS)",
@@ -56,14 +58,7 @@ def seed_outcomes() -> str:
                       "cap": 200, "valid_from": datetime.date(2024, 4, 1)},
         )  # fmt: skip
     recorded = sum(_measure(case, n) for n, case in enumerate(_cases()))
-    return f"{len(practices)} practice populations, {recorded} measures recorded"
-
-
-def _population(practice: Organisation, dimension: str, group: str, people: int) -> None:
-    PracticePopulation.objects.get_or_create(
-        practice=practice, dimension=dimension, group=group,
-        defaults={"people": people, "as_of": datetime.date(2026, 4, 1)},
-    )  # fmt: skip
+    return f"{populations.practices} practice populations, {recorded} measures recorded"
 
 
 def _cases() -> list[Case]:

@@ -12,6 +12,8 @@ from django import forms
 from outcomes.models import Measure, MeasureItem
 from socialrx.core.models import Organisation
 
+FILTER_KEYS = ("service", "pcn", "practice")
+
 # More answer options than this are laid out inline (ONS4's 0-10), fewer stacked.
 INLINE_FROM = 6
 
@@ -97,9 +99,34 @@ class SubscriptionForm(forms.Form):
         initial="xlsx",
     )
 
-    def __init__(self, *args: Any, reports: list[tuple[str, str]], **kwargs: Any) -> None:
+    # Applied each time the scheduled report runs; the choices are those of the user's
+    # area (as on the report pages), set in __init__.
+    service: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Link worker service", queryset=None, required=False,
+        empty_label="All in your area",
+    )  # fmt: skip
+    pcn: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="PCN", queryset=None, required=False, empty_label="All in your area"
+    )
+    practice: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="GP practice", queryset=None, required=False, empty_label="All in your area"
+    )
+
+    def __init__(
+        self, *args: Any, reports: list[tuple[str, str]], choices: dict[str, Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = reports  # type: ignore[attr-defined]
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_action = "outcomes:subscribe"
         self.helper.add_input(Submit("submit", "Subscribe"))
+
+    def filters(self) -> dict[str, int]:
+        """The chosen filters as ids, as the subscription stores them."""
+        return {
+            key: self.cleaned_data[key].pk
+            for key in FILTER_KEYS
+            if self.cleaned_data.get(key) is not None
+        }

@@ -183,3 +183,29 @@ def table_views(report: Any) -> list[TableView]:
         TableView(table=t, chart=bar_chart(t), numeric=[k != "label" for k in t.kinds])
         for t in report.tables
     ]
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    subscription: Any
+    filters: str
+
+
+FILTER_LABELS = {"service": "Service", "pcn": "PCN", "practice": "Practice"}
+
+
+def subscription_rows(subscriptions: list[Any]) -> list[SubscriptionRow]:
+    """Each subscription with its filters named, the names fetched in one query."""
+    from socialrx.core.models import Organisation
+
+    ids = {pk for s in subscriptions for pk in s.filters.values() if pk}
+    names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    rows = []
+    for subscription in subscriptions:
+        parts = [
+            f"{FILTER_LABELS[key]}: {names.get(pk, 'no longer available')}"
+            for key, pk in subscription.filters.items()
+            if pk and key in FILTER_LABELS
+        ]
+        rows.append(SubscriptionRow(subscription, "; ".join(parts) or "All of your area"))
+    return rows

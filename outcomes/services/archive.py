@@ -107,6 +107,11 @@ def subscription_create(
     """Subscribe, with a beat entry of its own that administrators can edit or pause."""
     if report not in REPORTS or fmt not in exports.FORMATS:
         raise ValueError("Unknown report or format")
+    # Ids only (applied, within the user's area, each time the report runs).
+    if not set(filters) <= {"service", "pcn", "practice"} or not all(
+        isinstance(pk, int) for pk in filters.values()
+    ):
+        raise ValueError(f"Unknown report filters: {filters!r}")
     subscription = ReportSubscription.objects.create(
         user=user, report=report, frequency=frequency, fmt=fmt, filters=filters
     )

@@ -13,11 +13,13 @@ from outcomes.forms import SubscriptionForm
 from outcomes.models import RunStatus
 from outcomes.permissions import (
     REPORT_ROLES,
+    report_choices_for,
     report_file_for,
     report_files_for,
     report_scope_for,
     subscriptions_for,
 )
+from outcomes.presenters import subscription_rows
 from outcomes.reports import REPORTS
 from outcomes.services.archive import report_run_request, subscription_create
 from outcomes.views.reports import _filters
@@ -77,32 +79,44 @@ def report_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     return response
 
 
-@role_required(*REPORT_ROLES)
-def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SubscriptionForm(reports=[(k, r.title) for k, r in REPORTS.items()])
+def _subscription_form(request: AuthenticatedHttpRequest) -> SubscriptionForm:
+    return SubscriptionForm(
+        request.POST if request.method == "POST" else None,
+        reports=[(k, r.title) for k, r in REPORTS.items()],
+        choices=report_choices_for(report_scope_for(request.user)),
+    )
+
+
+def _archive(request: AuthenticatedHttpRequest, form: SubscriptionForm) -> HttpResponse:
+    subscriptions = subscriptions_for(request.user)
     return render(
         request,
         "outcomes/reports/archive.html",
         {
             "files": report_files_for(request.user)[:50],
-            "subscriptions": subscriptions_for(request.user),
+            "subscriptions": subscription_rows(subscriptions),
             "form": form,
             "titles": {k: r.title for k, r in REPORTS.items()},
         },
     )
 
 
+@role_required(*REPORT_ROLES)
+def archive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _archive(request, _subscription_form(request))
+
+
 @require_POST
 @role_required(*REPORT_ROLES)
 def subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = SubscriptionForm(request.POST, reports=[(k, r.title) for k, r in REPORTS.items()])
+    form = _subscription_form(request)
     if not form.is_valid():
-        return render(request, "outcomes/reports/archive.html", {"form": form, "files": []})
+        return _archive(request, form)
     subscription_create(
         user=request.user,
         report=form.cleaned_data["report"],
         frequency=form.cleaned_data["frequency"],
         fmt=form.cleaned_data["fmt"],
-        filters={},
+        filters=form.filters(),
     )
     return redirect("outcomes:archive")

@@ -15,7 +15,9 @@ from outcomes.services.archive import (
     subscription_create,
 )
 from socialrx.core.models import Notification
-from tests.outcomes.formats import xlsx_cells
+from tests.factories import OrganisationFactory
+from tests.outcomes.formats import csv_cells, xlsx_cells
+from tests.outcomes.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,71 @@ def test_subscribe_through_the_archive_page(client, commissioner):
     )
     assert response.status_code == 302
     assert ReportSubscription.objects.get(user=commissioner).fmt == "pdf"
+
+
+def test_subscription_filters_are_offered_from_the_area_and_applied_when_it_runs(
+    client, commissioner, make_world, pcn, practice, link_worker_service, link_worker_team,
+    link_worker, area, django_capture_on_commit_callbacks,
+):  # fmt: skip
+    # Given referrals in January 2025 from the area's practice, and from another PCN's
+    world = make_world(12, start=datetime.date(2025, 1, 6))
+    other = OrganisationFactory(org_type="pcn", parent=area, name="Other Villages PCN")
+    build_world(
+        people=9, practice=OrganisationFactory(org_type="gp_practice", parent=other),
+        service=link_worker_service, team=link_worker_team, link_worker=link_worker,
+        start=datetime.date(2025, 1, 6),
+    )  # fmt: skip
+    client.force_login(commissioner)
+
+    # When the commissioner subscribes to activity for one PCN and practice
+    body = client.get(reverse("outcomes:archive")).content.decode()
+    for org in (pcn, practice, link_worker_service):
+        assert f'value="{org.pk}"' in body  # offered: in the commissioner's area
+    response = client.post(
+        reverse("outcomes:subscribe"),
+        {"report": "activity", "frequency": "monthly", "fmt": "csv", "pcn": pcn.pk,
+         "practice": practice.pk},
+    )  # fmt: skip
+    assert response.status_code == 302
+    subscription = ReportSubscription.objects.get(user=commissioner)
+    assert subscription.filters == {"pcn": pcn.pk, "practice": practice.pk}
+    page = client.get(reverse("outcomes:archive")).content.decode()
+    assert f"PCN: {pcn.name}; Practice: {practice.name}" in page
+
+    # And the schedule runs for January
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scheduled_report_generate(
+            subscription_id=subscription.pk, today=datetime.date(2025, 2, 2)
+        )
+
+    # Then the archived report was built with the filters, and its notes say so
+    run = ReportFile.objects.get(subscription=subscription)
+    assert (run.params["pcn"], run.params["practice"]) == (pcn.pk, practice.pk)
+    rows = csv_cells(bytes(run.content))
+    assert ["Note", f"PCN: {pcn.name}"] in rows
+    assert ["Note", f"Practice: {practice.name}"] in rows
+    header = rows.index(["Month", "PCN", "Referrals"])
+    assert rows[header + 1] == ["January 2025", pcn.name, "10"]  # 12 referrals, rounded
+    assert len(world.referrals) == 12
+    assert not any(other.name in cell for row in rows for cell in row)  # filtered out
+
+
+def test_a_filter_outside_the_area_is_refused(client, commissioner):
+    elsewhere = OrganisationFactory(org_type="pcn")
+    client.force_login(commissioner)
+
+    response = client.post(
+        reverse("outcomes:subscribe"),
+        {"report": "activity", "frequency": "monthly", "fmt": "csv", "pcn": elsewhere.pk},
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ReportSubscription.objects.exists()
+
+
+def test_subscriptions_take_only_known_filters_as_ids(commissioner):
+    with pytest.raises(ValueError, match="filters"):
+        subscription_create(
+            user=commissioner, report="activity", frequency="monthly", filters={"name": "x"}
+        )

@@ -50,8 +50,10 @@ REPORT_QUERIES = {
     "payments": 2,
 }
 DASHBOARD = FRAME + sum(REPORT_QUERIES.values())
-# The archive: 1.-3. as above; 4. the subscriptions; 5. the last 50 files (no content).
-ARCHIVE = 5
+# The archive: 1.-3. as above; 4.-5. the user's area; 6. the subscriptions; 7. the names
+# of the organisations their filters name, all at once; 8. the last 50 files (no
+# content); 9.-11. the services, PCNs and practices the subscription form offers.
+ARCHIVE = 11
 
 
 def _count(client, url: str, params: dict[str, str]) -> int:
@@ -98,6 +100,10 @@ def grow(area, commissioner, link_worker_service):
         subscription_create(
             user=commissioner, report="reach", frequency="monthly", fmt="csv", filters={}
         )
+        subscription_create(
+            user=commissioner, report="activity", frequency="quarterly", fmt="xlsx",
+            filters={"pcn": pcn.pk, "practice": practice.pk},
+        )  # fmt: skip
 
     return add
 
