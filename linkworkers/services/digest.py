@@ -39,14 +39,19 @@ class DigestCounts:
     sections: tuple[DigestSection, ...] = ()
 
     @property
-    def anything(self) -> bool:
-        return bool(
+    def total(self) -> int:
+        """Every item in the digest, other apps' sections included."""
+        return (
             self.first_contacts_overdue
-            or self.reviews_due
-            or self.quiet_connections
-            or self.no_response
-            or any(section.total for section in self.sections)
+            + self.reviews_due
+            + self.quiet_connections
+            + self.no_response
+            + sum(section.total for section in self.sections)
         )
+
+    @property
+    def anything(self) -> bool:
+        return self.total > 0
 
 
 def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:

@@ -60,7 +60,7 @@ def report_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # core's role_required is typed for HttpResponse views only; a streamed download is an
 # HttpResponseBase. Widening ViewFunc in socialrx/core/permissions.py would remove this.
-@role_required(*REPORT_ROLES)  # type: ignore[arg-type]
+@role_required(*REPORT_ROLES)
 def report_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     run = report_file_for(request.user, pk)
     if run.status != RunStatus.DONE:

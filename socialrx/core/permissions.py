@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from rest_framework.permissions import BasePermission
 
 from socialrx.core.models import Organisation, OrganisationQuerySet, Role, User
 
-ViewFunc = Callable[..., HttpResponse]
+# HttpResponseBase, so streamed downloads (StreamingHttpResponse) are views too.
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def organisations_for(user: User, *roles: str) -> OrganisationQuerySet:
@@ -42,7 +43,7 @@ def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.has_role(*roles):  # type: ignore[union-attr]
                 raise PermissionDenied("Your role does not include this page.")
             return view(request, *args, **kwargs)

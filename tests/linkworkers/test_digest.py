@@ -101,6 +101,8 @@ def test_lines_other_apps_register_are_included_with_absolute_links(
         "Things from another app: 4 (https://socialrx.example/elsewhere/list/)" in email.body_text
     )
     assert calls[0] == (link_worker, timezone.localdate())
+    # The subject counts everything, not only first contacts (the case has none overdue).
+    assert email.subject == "Your caseload today: 4 things to do"
 
 
 def test_a_registered_section_with_nothing_due_sends_no_email(case, link_worker, monkeypatch):
