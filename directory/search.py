@@ -9,20 +9,36 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import time
+from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
 
 from directory.geo import distance_metres
 from directory.models import (
     Language,
     Schedule,
+    Service,
     ServiceAtLocation,
     ServiceAttribute,
     ServiceQuerySet,
 )
 
 MAX_SEARCH_WORDS = 8
+# The text search configuration of the stored document (migration 0004).
+SEARCH_CONFIG = "english"
 
 
 @dataclass(frozen=True)
@@ -66,21 +82,35 @@ def text_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
     )
 
 
-def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+class StoredSearchDocument(Expression):
+    """The service's ``search_document`` column (migration 0004: a generated tsvector
+    with a GIN index), as a column of whichever alias the query gives the service table.
+    PostgreSQL only; the model does not declare the column."""
 
-    vector = SearchVector("name", weight="A", config="english") + SearchVector(
-        "description", weight="B", config="english"
-    )
-    query = SearchQuery(text, search_type="websearch", config="english")
-    term_hit = Exists(
-        ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__name__icontains=text)
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+        from django.contrib.postgres.search import SearchVectorField
+
+        field = SearchVectorField()
+        field.set_attributes_from_name("search_document")
+        field.model = Service
+        return Col(query.get_initial_alias(), field)
+
+
+def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    # The services with a matching term, found once (a hashed subplan), not per row.
+    term_hit = Q(
+        pk__in=ServiceAttribute.objects.filter(taxonomy_term__name__icontains=text).values(
+            "service_id"
+        )
     )
     return (
-        services.annotate(document=vector)
+        services.annotate(document=StoredSearchDocument())
         .filter(Q(document=query) | term_hit)
         .annotate(
-            relevance=SearchRank(vector, query)
+            relevance=SearchRank(F("document"), query)
             + Case(When(term_hit, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
         )
     )
