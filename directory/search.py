@@ -87,7 +87,10 @@ class StoredSearchDocument(Expression):
     with a GIN index), as a column of whichever alias the query gives the service table.
     PostgreSQL only; the model does not declare the column."""
 
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+    # Resolving to the table's column (not to a copy of itself) is the point of this class.
+    def resolve_expression(  # type: ignore[override]
+        self, query: Any = None, *args: Any, **kwargs: Any
+    ) -> Col:
         from django.contrib.postgres.search import SearchVectorField
 
         field = SearchVectorField()
