@@ -13,12 +13,16 @@ from django.db.models import (
     Count,
     DurationField,
     ExpressionWrapper,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
+    When,
 )
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, TruncDate
 
 from linkworkers.models import Case, Contact
@@ -27,7 +31,7 @@ from outcomes.reports.base import Column, Report, ReportFilters, Table, period_l
 from outcomes.reports.query import percentile_from_frequencies, referral_q, trunc
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralStatusEvent
-from socialrx.core.models import Membership, Role
+from socialrx.core.models import Role
 
 ACCEPTED = [
     referral_codes.Status.TRIAGED,
@@ -53,14 +57,19 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         opened_at__gte=filters.start_dt(),
         opened_at__lt=filters.end_dt(),
     ).order_by()
+    # Finding the area's referrals (a join through every referred person) costs more than
+    # counting them, so each pass over them fills as many tables as it can.
+    counts = _referral_counts(referrals, filters)
+    sources = _sum_by(counts, "source")
+    case_totals = _case_totals(cases)
     tables = [
-        _by_period_and_pcn(referrals, filters),
-        _by_choice(referrals, "source", "Referrals by source", referral_codes.ReferralSource),
+        _by_period_and_pcn(counts, filters),
+        _choice_table("sources", "Referrals by source", sources, referral_codes.ReferralSource),
         _by_choice(referrals, "reasons__reason", "Reasons for referral", referral_codes.Reason),
-        _triage(referrals),
+        _triage(_sum_by(counts, "status")),
         _waits(referrals, filters),
-        _cases(cases),
-        _contacts_per_case(cases),
+        _cases(case_totals),
+        _contacts_per_case(case_totals),
         _caseload(scope, filters),
     ]
     return Report(
@@ -76,13 +85,28 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
     )
 
 
-def _by_period_and_pcn(referrals: Any, filters: ReportFilters) -> Table:
-    rows = (
+def _referral_counts(referrals: Any, filters: ReportFilters) -> list[dict[str, Any]]:
+    """Referrals counted by period, PCN, source and status at once: a few rows for each
+    period and PCN (sources and statuses are short fixed lists), whatever the volume."""
+    return list(
         referrals.annotate(period=trunc(filters.period, "created_at"))
-        .values("period", "person__registered_practice__parent__name")
+        .values("period", "person__registered_practice__parent__name", "source", "status")
         .annotate(n=Count("pk"))
-        .order_by("period", "person__registered_practice__parent__name")
     )
+
+
+def _sum_by(counts: list[dict[str, Any]], *keys: str) -> dict[Any, int]:
+    sums: dict[Any, int] = {}
+    for row in counts:
+        key = tuple(row[k] for k in keys) if len(keys) > 1 else row[keys[0]]
+        sums[key] = sums.get(key, 0) + row["n"]
+    return sums
+
+
+def _by_period_and_pcn(counts: list[dict[str, Any]], filters: ReportFilters) -> Table:
+    sums = _sum_by(counts, "period", "person__registered_practice__parent__name")
+    # By period, then PCN name with referrals of no known PCN last (as PostgreSQL sorts).
+    ordered = sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))
     return Table(
         key="referrals_by_period",
         title=f"Referrals by {filters.period} and PCN",
@@ -92,12 +116,8 @@ def _by_period_and_pcn(referrals: Any, filters: ReportFilters) -> Table:
             Column("n", "Referrals"),
         ],
         rows=[
-            {
-                "period": period_label(filters.period, r["period"]),
-                "pcn": r["person__registered_practice__parent__name"],
-                "n": r["n"],
-            }
-            for r in rows
+            {"period": period_label(filters.period, period), "pcn": pcn, "n": n}
+            for (period, pcn), n in ordered
         ],
         chart_label="period",
         chart_value="n",
@@ -105,25 +125,32 @@ def _by_period_and_pcn(referrals: Any, filters: ReportFilters) -> Table:
 
 
 def _by_choice(referrals: Any, field: str, title: str, choices: Any) -> Table:
+    rows = referrals.values(field).annotate(n=Count("pk", distinct=True))
+    key = field.split("__")[-1] + "s"
+    return _choice_table(key, title, {r[field]: r["n"] for r in rows}, choices)
+
+
+def _choice_table(key: str, title: str, sums: dict[Any, int], choices: Any) -> Table:
     labels = dict(choices.choices)
-    rows = referrals.values(field).annotate(n=Count("pk", distinct=True)).order_by("-n", field)
+    # Most first; ties in code order, no code (a referral giving no reason) last.
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0] is None, kv[0] or ""))
     return Table(
-        key=field.split("__")[-1] + "s",
+        key=key,
         title=title,
         columns=[Column("label", "Group", "label"), Column("n", "Referrals")],
-        rows=[{"label": labels.get(r[field], r[field]), "n": r["n"]} for r in rows],
+        rows=[{"label": labels.get(code, code), "n": n} for code, n in ordered],
         chart_label="label",
         chart_value="n",
     )
 
 
-def _triage(referrals: Any) -> Table:
-    totals = referrals.aggregate(
-        accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
-        declined=Count("pk", filter=Q(status=referral_codes.Status.DECLINED)),
-        waiting=Count("pk", filter=Q(status__in=referral_codes.AWAITING_TRIAGE_STATUSES)),
-        total=Count("pk"),
-    )
+def _triage(by_status: dict[Any, int]) -> Table:
+    totals = {
+        "accepted": sum(by_status.get(s, 0) for s in ACCEPTED),
+        "declined": by_status.get(referral_codes.Status.DECLINED, 0),
+        "waiting": sum(by_status.get(s, 0) for s in referral_codes.AWAITING_TRIAGE_STATUSES),
+        "total": sum(by_status.values()),
+    }
     labels = {"accepted": "Accepted", "declined": "Declined", "waiting": "Awaiting triage"}
     return Table(
         key="triage",
@@ -153,36 +180,44 @@ def _days(value: Any) -> int | None:
     return int(value)
 
 
+WAITS = {
+    "triage": (referral_codes.EventKind.ACCEPTED, referral_codes.EventKind.DECLINED),
+    "contact": (referral_codes.EventKind.FIRST_CONTACT,),
+}
+
+
 def _waits(referrals: Any, filters: ReportFilters) -> Table:
     """Median and 90th percentile of whole days, from per-period frequency tables."""
-    kinds = {
-        "triage": (referral_codes.EventKind.ACCEPTED, referral_codes.EventKind.DECLINED),
-        "contact": (referral_codes.EventKind.FIRST_CONTACT,),
-    }
-    stats: dict[Any, dict[str, Any]] = {}
-    for name, event_kinds in kinds.items():
-        days = ExpressionWrapper(
-            TruncDate(_first_event_at(*event_kinds)) - TruncDate("created_at"),
+    days = {
+        name: ExpressionWrapper(
+            TruncDate(_first_event_at(*kinds)) - TruncDate("created_at"),
             output_field=DurationField(),
         )
-        frequencies = (
-            referrals.annotate(period=trunc(filters.period, "created_at"), days=days)
-            .filter(days__isnull=False)
-            .values("period", "days")
-            .annotate(n=Count("pk"))
-        )
-        grouped: dict[Any, list[tuple[int | None, int]]] = {}
-        for row in frequencies:
-            grouped.setdefault(row["period"], []).append((_days(row["days"]), row["n"]))
-        for period, freq in grouped.items():
-            entry = stats.setdefault(period, {})
-            entry[f"{name}_n"] = sum(n for _, n in freq)
-            entry[f"{name}_median"] = percentile_from_frequencies(freq, 0.5)
-            entry[f"{name}_p90"] = percentile_from_frequencies(freq, 0.9)
-    rows = [
-        {"period": period_label(filters.period, period), **values}
-        for period, values in sorted(stats.items(), key=lambda kv: kv[0])
-    ]
+        for name, kinds in WAITS.items()
+    }
+    # Both waits in one pass, counted by pairs of days (a few hundred a year). A referral
+    # still waiting has no days: no filter drops it, as a filter would make the database
+    # look up each referral's events twice.
+    frequencies = (
+        referrals.annotate(period=trunc(filters.period, "created_at"), **days)
+        .values("period", *WAITS)
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[Any, dict[str, dict[int, int]]] = {}
+    for row in frequencies:
+        for name in WAITS:
+            value = _days(row[name])
+            if value is not None:
+                freq = grouped.setdefault(row["period"], {}).setdefault(name, {})
+                freq[value] = freq.get(value, 0) + row["n"]
+    rows = []
+    for period, by_name in sorted(grouped.items(), key=lambda kv: kv[0]):
+        stats: dict[str, Any] = {"period": period_label(filters.period, period)}
+        for name, freq in by_name.items():
+            stats[f"{name}_n"] = sum(freq.values())
+            stats[f"{name}_median"] = percentile_from_frequencies(freq.items(), 0.5)
+            stats[f"{name}_p90"] = percentile_from_frequencies(freq.items(), 0.9)
+        rows.append(stats)
     return Table(
         key="waits",
         title="Days to triage and to first contact",
@@ -202,15 +237,35 @@ def _waits(referrals: Any, filters: ReportFilters) -> Table:
     )
 
 
-def _cases(cases: Any) -> Table:
-    labels = {"open": "Open"} | {
-        k: f"Closed: {v.lower()}" for k, v in referral_codes.ClosureOutcome.choices
-    }
-    totals = cases.aggregate(
+CASE_LABELS = {"open": "Open"} | {
+    k: f"Closed: {v.lower()}" for k, v in referral_codes.ClosureOutcome.choices
+}
+
+
+def _case_totals(cases: Any) -> dict[str, Any]:
+    """Cases by how they stand, and conversations per closed case, in one pass."""
+    contacts = (
+        Contact.objects.filter(case=OuterRef("pk"), successful=True)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    closed = Q(closed_at__isnull=False)
+    # Counted for closed cases only: an open case's conversations count for nothing here.
+    conversations = SqlCase(
+        When(closed, then=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)))
+    )
+    return cases.annotate(conversations=conversations).aggregate(
         open=Count("pk", filter=Q(closed_at__isnull=True)),
         total=Count("pk"),
-        **{k: Count("pk", filter=Q(closure_outcome=k)) for k in labels if k != "open"},
+        **{k: Count("pk", filter=Q(closure_outcome=k)) for k in CASE_LABELS if k != "open"},
+        closed=Count("pk", filter=closed),
+        mean=Avg("conversations"),
     )
+
+
+def _cases(totals: dict[str, Any]) -> Table:
     return Table(
         key="cases",
         title="Cases opened: open and closed, and how they closed",
@@ -222,25 +277,14 @@ def _cases(cases: Any) -> Table:
         ],
         rows=[
             {"label": label, "n": totals[k], "total": totals["total"]}
-            for k, label in labels.items()
+            for k, label in CASE_LABELS.items()
         ],
         chart_label="label",
         chart_value="n",
     )
 
 
-def _contacts_per_case(cases: Any) -> Table:
-    contacts = (
-        Contact.objects.filter(case=OuterRef("pk"), successful=True)
-        .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    closed = cases.filter(closed_at__isnull=False).annotate(
-        conversations=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0))
-    )
-    totals = closed.aggregate(n=Count("pk"), mean=Avg("conversations"))
+def _contacts_per_case(totals: dict[str, Any]) -> Table:
     return Table(
         key="contacts",
         title="Conversations per closed case",
@@ -249,32 +293,45 @@ def _contacts_per_case(cases: Any) -> Table:
             Column("n", "Closed cases"),
             Column("mean", "Mean conversations per case", "stat", people="n"),
         ],
-        rows=[{"label": "Cases opened in the period and closed", **totals}],
+        rows=[
+            {
+                "label": "Cases opened in the period and closed",
+                "n": totals["closed"],
+                "mean": totals["mean"],
+            }
+        ],
     )
 
 
 def _caseload(scope: ReportScope, filters: ReportFilters) -> Table:
     """Open cases now and cases opened in the period against each worker's target."""
-    target = Membership.objects.filter(
-        user=OuterRef("link_worker"), organisation=OuterRef("team"), role=Role.LINK_WORKER
-    ).values("target_caseload")[:1]
+    opened_in_period = Q(opened_at__gte=filters.start_dt(), opened_at__lt=filters.end_dt())
     rows = (
-        Case.objects.filter(referral_q(scope, filters, "referral__"))
+        # Only the cases a row counts: open now or opened in the period, not all history.
+        Case.objects.filter(
+            referral_q(scope, filters, "referral__"),
+            Q(closed_at__isnull=True) | opened_in_period,
+        )
+        # The worker's membership of the case's team (one at most: unique per role),
+        # joined rather than looked up by a subquery, which the grouping ran per case.
+        .annotate(
+            membership=FilteredRelation(
+                "link_worker__memberships",
+                condition=Q(
+                    link_worker__memberships__organisation=F("team"),
+                    link_worker__memberships__role=Role.LINK_WORKER,
+                ),
+            )
+        )
         .order_by()
-        .values("link_worker__full_name", "team__name")
+        .values("link_worker__full_name", "team__name", "membership__target_caseload")
         .annotate(
             open_now=Count("pk", filter=Q(closed_at__isnull=True)),
-            opened=Count(
-                "pk", filter=Q(opened_at__gte=filters.start_dt(), opened_at__lt=filters.end_dt())
-            ),
-            target=Coalesce(
-                Subquery(target, output_field=IntegerField()),
-                Value(settings.LINK_WORKER_DEFAULT_TARGET_CASELOAD),
-            ),
+            opened=Count("pk", filter=opened_in_period),
         )
-        .filter(Q(open_now__gt=0) | Q(opened__gt=0))
         .order_by("team__name", "link_worker__full_name")
     )
+    default_target = settings.LINK_WORKER_DEFAULT_TARGET_CASELOAD
     return Table(
         key="caseload",
         title="Caseload against capacity per link worker",
@@ -291,9 +348,13 @@ def _caseload(scope: ReportScope, filters: ReportFilters) -> Table:
                 "team": r["team__name"],
                 "open_now": r["open_now"],
                 "opened": r["opened"],
-                "target": r["target"],
+                "target": _or_default(r["membership__target_caseload"], default_target),
             }
             for r in rows
         ],
         note="Targets are people supported a year (full time about 200-250).",
     )
+
+
+def _or_default(value: int | None, default: int) -> int:
+    return default if value is None else value

@@ -33,10 +33,10 @@ PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
 FRAME = 8
 # Each report's own aggregates, one query per table or fixed statistic:
 REPORT_QUERIES = {
-    # referrals by period and PCN; by source; by reason; accepted/declined/open totals;
-    # days-to-triage and days-to-first-contact frequency tables (2); cases by closure
-    # outcome; contacts per closed case; caseload against capacity per link worker
-    "activity": 9,
+    # referrals by period, PCN, source and status (the period, source and triage tables);
+    # by reason; days to triage and to first contact, one frequency table; cases by
+    # closure outcome with conversations per closed case; caseload per link worker
+    "activity": 5,
     # referrals per 1,000 by practice (list size as a subquery); then for each of age
     # band, sex and ethnic group (a fixed 3): referrals by group and the population by group
     "reach": 7,

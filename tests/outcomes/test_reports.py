@@ -4,15 +4,17 @@ through disclosure control, and stay within the user's area."""
 import math
 import statistics
 from decimal import Decimal
+from typing import Any, ClassVar
 
 import pytest
 
 from outcomes.disclosure import disclose
 from outcomes.models import OutcomeTariff, PopulationDimension, PracticePopulation, TariffOutcome
 from outcomes.permissions import report_scope_for
-from outcomes.reports import REPORTS, activity, payments, reach, wellbeing
+from outcomes.reports import REPORTS, activity, build_disclosed, payments, reach, wellbeing
 from outcomes.reports.query import t_critical
 from outcomes.scoring import swemwbs_metric
+from socialrx.db_routers import REPLICA, ReportReplicaRouter
 from tests.factories import OrganisationFactory, user_with_role
 from tests.outcomes.conftest import RANGE
 
@@ -137,3 +139,42 @@ def test_no_count_from_1_to_7_leaks_from_any_report(make_world, commissioner, fi
                     assert value in (0, "*", None) or kind != "count"
                 if kind == "count":
                     assert value not in range(1, 8)
+
+
+class RecordingRouter:
+    """Asks the real replica router where each read would go and records the answer,
+    then lets the test database serve it: the test has no second database to route to."""
+
+    decisions: ClassVar[list[str | None]] = []
+
+    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        self.decisions.append(ReportReplicaRouter().db_for_read(model, **hints))
+        return None
+
+
+# The router reads settings.DATABASES to learn whether a replica exists; no connection
+# to it is made, so overriding the setting is safe here.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+@pytest.mark.parametrize("key", list(REPORTS))
+def test_every_report_reads_from_the_replica_when_there_is_one(
+    make_world, commissioner, filters, settings, key
+):
+    # Given a read replica configured (the router's view of it) and some data
+    settings.DATABASES = {
+        **settings.DATABASES,
+        REPLICA: {"ENGINE": "django.db.backends.postgresql"},
+    }
+    settings.DATABASE_ROUTERS = [f"{__name__}.RecordingRouter"]
+    make_world(4)
+    scope = report_scope_for(commissioner)
+    RecordingRouter.decisions.clear()
+
+    # When a report is built as views, downloads and tasks build it
+    build_disclosed(key, scope=scope, filters=filters)
+
+    # Then every read went to the replica, and reads after it go to the primary again
+    assert RecordingRouter.decisions
+    assert set(RecordingRouter.decisions) == {REPLICA}
+    RecordingRouter.decisions.clear()
+    report_scope_for(commissioner)
+    assert set(RecordingRouter.decisions) == {None}
