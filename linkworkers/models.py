@@ -137,6 +137,30 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def with_list_details(self) -> CaseQuerySet:
         return self.select_related("referral__person", "link_worker", "team")
 
+    def with_page_details(self) -> CaseQuerySet:
+        """Everything the case page shows, in a fixed number of queries: the next-action
+        figures, the referral and its people joined, the history lists prefetched."""
+        return (
+            self.with_next_actions()
+            .select_related(
+                "referral__person__registered_practice",
+                "referral__referring_organisation",
+                "link_worker",
+                "team",
+            )
+            .prefetch_related(
+                "referral__reasons",
+                models.Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by")),
+                models.Prefetch("events", queryset=CaseStatusEvent.objects.select_related("actor")),
+                models.Prefetch(
+                    "assessments",
+                    queryset=Assessment.objects.select_related("assessed_by").prefetch_related(
+                        "domains"
+                    ),
+                ),
+            )
+        )
+
 
 def _subquery_count(rows: models.QuerySet[Any]) -> Coalesce:
     return Coalesce(

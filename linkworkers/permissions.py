@@ -45,24 +45,46 @@ def managed_teams_for(user: User) -> OrganisationQuerySet:
 
 def case_teams_for(user: User) -> OrganisationQuerySet:
     """Every team whose cases the user may see."""
-    own = organisations_for(user, Role.LINK_WORKER).values("pk")
-    return (
-        Organisation.objects.active()
-        .of_type(OrganisationType.LINK_WORKER_TEAM)
-        .filter(Q(pk__in=own) | Q(pk__in=managed_teams_for(user).values("pk")))
-    )
+    return Organisation.objects.filter(pk__in=case_team_ids_for(user))
+
+
+def case_team_ids_for(user: User) -> list[int]:
+    """The ids of ``case_teams_for``, worked out once per request: from the memberships
+    already loaded for a link worker, with one small query for a service manager. Case
+    queries then filter on a literal list, not on nested organisation subqueries."""
+    cached: list[int] | None = getattr(user, "_case_team_ids", None)
+    if cached is not None:
+        return cached
+    ids = {
+        m.organisation_id
+        for m in user.active_memberships
+        if m.role == Role.LINK_WORKER
+        and m.organisation.org_type == OrganisationType.LINK_WORKER_TEAM
+    }
+    if user.has_role(Role.SERVICE_MANAGER):
+        ids.update(managed_teams_for(user).values_list("pk", flat=True))
+    user._case_team_ids = sorted(ids)  # type: ignore[attr-defined]
+    return user._case_team_ids  # type: ignore[attr-defined]
 
 
 def cases_visible_to(user: User) -> CaseQuerySet:
-    """Cases the user may see. The team list stays a subquery: no extra query."""
+    """Cases the user may see: their teams as a literal list (``case_team_ids_for``)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(team__in=case_teams_for(user).values("pk"))
+    return Case.objects.filter(team__in=case_team_ids_for(user))
 
 
 def case_for(user: User, pk: int) -> Case:
     """One case the user may see, or 404 (never 403: do not reveal that it exists)."""
     case = cases_visible_to(user).with_list_details().filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def case_page_for(user: User, pk: int) -> Case:
+    """``case_for`` with everything the case page shows loaded up front."""
+    case = cases_visible_to(user).with_page_details().filter(pk=pk).first()
     if case is None:
         raise Http404("No such case")
     return case

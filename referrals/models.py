@@ -256,6 +256,20 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             "person", "referring_organisation", "triage_service", "assigned_team"
         ).prefetch_related("reasons")
 
+    def with_page_details(self) -> ReferralQuerySet:
+        """Everything one referral's page shows, in a fixed number of queries: its
+        organisations and people joined, reasons and history (with actors) prefetched."""
+        return self.select_related(
+            "person__registered_practice",
+            "referrer",
+            "referring_organisation",
+            "triage_service",
+            "assigned_team",
+        ).prefetch_related(
+            "reasons",
+            models.Prefetch("events", queryset=ReferralStatusEvent.objects.select_related("actor")),
+        )
+
 
 class Referral(TimeStampedModel):
     """One referral of one person to social prescribing, from intake to closure."""

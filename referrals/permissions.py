@@ -70,7 +70,7 @@ def people_visible_to(user: User) -> PersonQuerySet:
 
 def referral_for(user: User, pk: int) -> Referral:
     """One referral the user may see, or 404 (never 403: do not reveal that it exists)."""
-    referral = referrals_visible_to(user).select_related("person").filter(pk=pk).first()
+    referral = referrals_visible_to(user).with_page_details().filter(pk=pk).first()
     if referral is None:
         raise Http404("No such referral")
     return referral
@@ -80,7 +80,7 @@ def triage_referral_for(user: User, pk: int) -> Referral:
     """A referral in one of the user's triage queues (any status), or 404."""
     referral = (
         Referral.objects.filter(triage_service__in=organisations_for(user, Role.TRIAGE_LEAD))
-        .select_related("person", "triage_service")
+        .with_page_details()
         .filter(pk=pk)
         .first()
     )

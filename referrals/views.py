@@ -53,7 +53,7 @@ from referrals.services import (
     referral_submit,
     teams_for_service,
 )
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
@@ -143,8 +143,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail_page(
     request: AuthenticatedHttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
 ) -> HttpResponse:
-    audit_view(request=request, obj=referral)
-    audit_view(request=request, obj=referral.person)
+    audit_views(request=request, objs=[referral, referral.person])
     can_answer = can_answer_info_request(request.user, referral)  # type: ignore[arg-type]
     return render(
         request,
@@ -228,8 +227,7 @@ def _triage_forms(referral: Referral, bound: dict[str, Form]) -> dict[str, Form]
 def _triage_page(
     request: AuthenticatedHttpRequest, referral: Referral, **bound: Form
 ) -> HttpResponse:
-    audit_view(request=request, obj=referral)
-    audit_view(request=request, obj=referral.person)
+    audit_views(request=request, objs=[referral, referral.person])
     context = {
         "referral": referral,
         "presenter": ReferralPresenter(referral),

@@ -152,10 +152,11 @@ class CasePresenter:
         return person_rows(self.case.referral.person)  # type: ignore[return-value]
 
     def contact_rows(self) -> list[ContactRow]:
-        return [ContactRow(c) for c in self.case.contacts.select_related("recorded_by")]
+        return [ContactRow(c) for c in self.case.contacts.all()]
 
     def latest_assessment(self) -> Assessment | None:
-        return self.case.assessments.prefetch_related("domains").last()
+        assessments = list(self.case.assessments.all())
+        return assessments[-1] if assessments else None
 
     def events(self) -> list[CaseStatusEvent]:
-        return list(self.case.events.select_related("actor"))
+        return list(self.case.events.all())

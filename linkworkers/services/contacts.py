@@ -87,12 +87,14 @@ def unable_to_contact_suggested(case: Case) -> bool:
     different times, before giving up on someone."""
     if not case.is_open:
         return False
-    contacts = case.contacts.order_by("occurred_at")
-    last_spoke = contacts.filter(successful=True).values_list("occurred_at", flat=True).last()
-    attempts = contacts.filter(successful=False)
-    if last_spoke is not None:
-        attempts = attempts.filter(occurred_at__gt=last_spoke)
-    times = list(attempts.values_list("occurred_at", flat=True))
+    # One read of the case's contacts (the case page has them prefetched already).
+    contacts = sorted(case.contacts.all(), key=lambda c: c.occurred_at)
+    spoke = [c.occurred_at for c in contacts if c.successful]
+    times = [
+        c.occurred_at
+        for c in contacts
+        if not c.successful and (not spoke or c.occurred_at > spoke[-1])
+    ]
     span = datetime.timedelta(days=settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS)
     return (
         len(times) >= max(settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS, 1)

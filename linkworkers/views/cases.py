@@ -16,7 +16,7 @@ from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
     CASE_ROLES,
     LEAD_ROLES,
-    case_for,
+    case_page_for,
     cases_visible_to,
     managed_teams_for,
     referral_to_open_for,
@@ -25,7 +25,7 @@ from linkworkers.permissions import (
 from linkworkers.presenters.cases import CasePresenter, CaseRow
 from linkworkers.services.cases import case_open, is_link_worker_in, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
@@ -88,9 +88,8 @@ def team_caseloads(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(*CASE_ROLES)
 def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One case: next actions, the person, the referral, contacts and history."""
-    case = case_for(request.user, pk)
-    audit_view(request=request, obj=case)
-    audit_view(request=request, obj=case.referral.person)
+    case = case_page_for(request.user, pk)
+    audit_views(request=request, objs=[case, case.referral.person])
     return render(
         request,
         "linkworkers/case.html",

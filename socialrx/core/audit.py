@@ -30,17 +30,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
+def _build_event(
     *,
     actor: User | None,
     action: str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: object = "",
-    request: HttpRequest | None = None,
-    detail: dict[str, Any] | None = None,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: object,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None,
 ) -> AuditEvent:
-    """Write one audit entry. Pass ``obj``, or ``object_type`` and ``object_id``."""
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
     if obj is not None:
@@ -58,6 +57,29 @@ def audit_record(
         event.ip_address = client_ip(request)
         event.user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
         event.path = request.path[:300]
+    return event
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit entry. Pass ``obj``, or ``object_type`` and ``object_id``."""
+    event = _build_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        request=request,
+        detail=detail,
+    )
     event.save()
     return event
 
@@ -65,3 +87,21 @@ def audit_record(
 def audit_view(*, request: HttpRequest, obj: models.Model) -> AuditEvent:
     """Record that the signed-in user looked at a record."""
     return audit_record(actor=request.user, action=AuditAction.VIEW, obj=obj, request=request)  # type: ignore[arg-type]
+
+
+def audit_views(*, request: HttpRequest, objs: list[models.Model]) -> list[AuditEvent]:
+    """Record that the signed-in user looked at several records on one page: one entry
+    each, written in one INSERT (a page showing a referral and its person pays once)."""
+    events = [
+        _build_event(
+            actor=request.user,  # type: ignore[arg-type]
+            action=AuditAction.VIEW,
+            obj=obj,
+            object_type="",
+            object_id="",
+            request=request,
+            detail=None,
+        )
+        for obj in objs
+    ]
+    return AuditEvent.objects.bulk_create(events)

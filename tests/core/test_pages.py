@@ -379,6 +379,15 @@ def test_tag_takes_a_colour():
     assert tag.text == "Urgent"
 
 
+def test_tag_escapes_its_text_and_defaults_to_blue():
+    html = loader.get_template("includes/tag.html").render({"text": "<b>"})
+    tag = parse(html).one("strong")
+
+    assert tag.classes == {"nhsuk-tag"}
+    assert tag.text == "<b>"
+    assert "<b>" not in html
+
+
 def test_error_summary_include_takes_a_prepared_list():
     items = [{"href": "#id_reason", "text": "Enter a reason"}]
 

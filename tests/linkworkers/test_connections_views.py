@@ -112,10 +112,11 @@ def test_case_connections_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 session, 2 user, 3 memberships (role check), 4 the case with referral, person and
-# team (the team scope is a subquery), 5 audit insert, 6 connections with service,
-# organisation, capacity, case and person, 7 their events with actors, 8 unmet needs.
-QUERIES_CASE_CONNECTIONS = 8
+# 1 user, 2 memberships (role check; the session comes from the cache), 3 the case with
+# referral, person and team (the teams a literal list), 4 audit insert, 5 connections
+# with service, organisation, capacity, case and person, 6 their events with actors,
+# 7 unmet needs.
+QUERIES_CASE_CONNECTIONS = 7
 
 
 def test_choosing_is_prefiltered_by_the_greatest_need_and_shows_capacity_and_record(
@@ -168,10 +169,10 @@ def test_choosing_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 session, 2 user, 3 memberships, 4 case, 5 audit insert, 6 the assessment's needs,
-# 7 the person's postcode centroid, 8 count, 9 services with organisation, capacity and
-# track record (subqueries), 10 their taxonomy terms, 11 those terms' taxonomies.
-QUERIES_CHOOSE = 11
+# 1 user, 2 memberships, 3 case, 4 audit insert, 5 the assessment's needs, 6 the
+# person's postcode centroid, 7 count, 8 services with organisation, capacity and
+# track record (subqueries), 9 their taxonomy terms, 10 those terms' taxonomies.
+QUERIES_CHOOSE = 10
 
 
 def test_connecting_sends_the_referral(client, case, service, link_worker):
@@ -332,9 +333,9 @@ def test_service_list_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 session, 2 user, 3 memberships, 4 count, 5 connections with service, case and
-# person (the organisation scope is a subquery), 6 audit insert naming those shown.
-QUERIES_SERVICE_LIST = 6
+# 1 user, 2 memberships, 3 count, 4 connections with service, case and person (the
+# organisation scope a literal list), 5 audit insert naming those shown.
+QUERIES_SERVICE_LIST = 5
 
 
 def test_an_editor_of_two_organisations_sees_both(client, referred, vcse_org):

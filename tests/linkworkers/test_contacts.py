@@ -6,11 +6,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models import Contact
+from linkworkers.models import CaseStatusEvent, Contact
 from linkworkers.services.contacts import contact_record, unable_to_contact_suggested
 from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent
-from tests.linkworkers.factories import ContactFactory
+from tests.factories import UserFactory
+from tests.linkworkers.factories import (
+    AssessmentDomainFactory,
+    AssessmentFactory,
+    ContactFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +175,38 @@ def test_case_page_suggests_closing_after_three_attempts(client, case, link_work
     client.force_login(link_worker)
     response = client.get(reverse("linkworkers:case", args=[case.pk]))
     assert "close the case as unable to contact" in response.content.decode()
+
+
+def test_case_page_queries_do_not_grow_with_its_history(
+    client, case, link_worker, django_assert_num_queries
+):
+    """The page shows every contact, assessment and status change: each list is one
+    query, however long the case has run (people from other teams recorded some)."""
+
+    def add_history() -> None:
+        colleague = UserFactory()
+        ContactFactory(case=case, successful=True, recorded_by=colleague)
+        assessment = AssessmentFactory(case=case, assessed_by=colleague)
+        AssessmentDomainFactory(assessment=assessment)
+        CaseStatusEvent.objects.create(
+            case=case,
+            kind=codes.CaseEventKind.FIRST_CONTACT,
+            to_status=codes.CaseStatus.ACTIVE,
+            actor=colleague,
+        )
+
+    add_history()
+    client.force_login(link_worker)
+    url = reverse("linkworkers:case", args=[case.pk])
+    client.get(url)
+    # 1 user, 2 memberships (the session comes from the cache), 3 the case with its
+    # referral, person, practice, referrer organisation, worker, team and next actions,
+    # 4 reasons, 5 contacts with who recorded them, 6 status changes with actors,
+    # 7 assessments with assessors, 8 their domains, 9 the audit insert (case and person).
+    with django_assert_num_queries(9):
+        client.get(url)
+    for _ in range(4):
+        add_history()
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("Spoke") >= 5

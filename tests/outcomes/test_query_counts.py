@@ -26,11 +26,11 @@ pytestmark = pytest.mark.django_db
 
 PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
 
-# Every page starts with the same three: 1. the session, 2. the user, 3. the user's
-# memberships (the role check). The report pages then work out 4.-5. the user's area (the
-# organisations where they commission, then those they manage) and end, rendering the
-# filter form, with 6.-8. the services, PCNs and practices in the area it offers.
-FRAME = 8
+# Every page starts with the same two: 1. the user, 2. the user's memberships (the role
+# check; the session comes from the cache). The report pages then work out 3. the
+# user's area (the organisations where they commission or manage, one query) and end,
+# rendering the filter form, with 4.-6. the services, PCNs and practices it offers.
+FRAME = 6
 # Each report's own aggregates, one query per table or fixed statistic:
 REPORT_QUERIES = {
     # referrals by period, PCN, source and status (the period, source and triage tables);

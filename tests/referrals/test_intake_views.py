@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from referrals import codes
-from referrals.models import Referral
+from referrals.models import Referral, ReferralStatusEvent
 from socialrx.core.models import AuditEvent, Role
-from tests.factories import user_with_role
+from tests.factories import UserFactory, user_with_role
 from tests.referrals.factories import ReferralFactory
 
 VALID = {
@@ -151,9 +151,41 @@ def test_list_shows_the_organisations_referrals_with_constant_queries(
         source=codes.ReferralSource.SELF, triage_service=link_worker_service
     )  # not theirs
     client.force_login(referrer)
-    # session, user, memberships (role check), count, page of referrals, reasons prefetch,
-    # the audit entry listing the page
-    with django_assert_max_num_queries(7):
+    # user, memberships (role check; the session comes from the cache), count, page of
+    # referrals, reasons prefetch, the audit entry listing the page
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("referrals:list"))
     assert len(response.context["rows"]) == 25
     assert response.context["page"].paginator.count == 30
+
+
+@pytest.mark.django_db
+def test_detail_queries_do_not_grow_with_its_history(
+    client, referrer, referral, django_assert_num_queries
+):
+    """Each status change names who made it: the actors come with the history, not one
+    query per change."""
+
+    def add_change(n: int) -> None:
+        ReferralStatusEvent.objects.create(
+            referral=referral,
+            kind=codes.EventKind.INFO_PROVIDED,
+            from_status=referral.status,
+            to_status=referral.status,
+            actor=UserFactory(full_name=f"Colleague {n}"),
+        )
+
+    add_change(0)
+    client.force_login(referrer)
+    url = reverse("referrals:detail", args=[referral.pk])
+    client.get(url)
+    # 1 user, 2 memberships (the session comes from the cache), 3 the referral with its
+    # person, practice, referrer and organisations, 4 reasons, 5 history with actors,
+    # 6 the audit insert (referral and person).
+    with django_assert_num_queries(6):
+        client.get(url)
+    for n in range(1, 6):
+        add_change(n)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert "by Colleague 5" in response.content.decode()

@@ -21,6 +21,7 @@ from django.core.paginator import Page
 from django.db.models import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from socialrx.core.widgets import DATE_PARTS, DateParts, NHSDateInput
@@ -331,3 +332,16 @@ def nhsuk_banners(messages: Iterable[Message]) -> list[Banner]:
 def nhsuk_service_name() -> str:
     """The service's name, for pages rendered without context processors (500, CSRF)."""
     return str(settings.SERVICE_NAME)
+
+
+@register.simple_tag
+def nhsuk_tag(text: object, colour: str = "") -> SafeString:
+    """An NHS.UK tag, such as a referral's status: ``{% nhsuk_tag text colour %}``.
+
+    ``colour`` is one of NHS.UK's tag colours (grey, green, aqua-green, blue, purple,
+    pink, red, orange, yellow, white), or empty for the default blue; a presenter
+    decides it. A tag rather than an include: lists show one per row, and an include
+    costs several times as much to render.
+    """
+    css = f"nhsuk-tag nhsuk-tag--{colour}" if colour else "nhsuk-tag"
+    return format_html('<strong class="{}">{}</strong>', css, text)
