@@ -28,5 +28,14 @@ class OutcomesConfig(AppConfig):
                 url_name="outcomes:archive",
                 description="Reports generated for you, and monthly or quarterly subscriptions.",
             )
+        for role in (Role.SERVICE_MANAGER, Role.SYSTEM_ADMIN):
+            register_workspace(
+                role=role,
+                title="Referral data extract",
+                url_name="outcomes:extract",
+                description="Every referral as one row of a CSV file, pseudonymised, for "
+                "your own analysis: your service's referrals, or the county's for "
+                "system administrators.",
+            )
         register_demo_seeder("outcomes", seed_outcomes)
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
 from linkworkers.models import Case
-from linkworkers.permissions import CASE_ROLES, case_for, cases_visible_to
+from linkworkers.permissions import CASE_ROLES, case_for, cases_visible_to, managed_teams_for
 from outcomes.models import (
     Measure,
     MeasureRecord,
@@ -18,13 +19,17 @@ from outcomes.models import (
     ReportFileQuerySet,
     ReportSubscription,
 )
-from referrals.models import Referral
+from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
-from socialrx.core.permissions import organisations_for
+from socialrx.core.permissions import is_system_admin, organisations_for
 
 MEASURE_ROLES = CASE_ROLES
 
 __all__ = [
+    "EXTRACT_ROLES",
+    "ExtractScope",
+    "extract_referrals_for",
+    "extract_scope_for",
     "MEASURE_ROLES",
     "REPORT_ROLES",
     "ReportScope",
@@ -159,3 +164,52 @@ def report_file_for(user: User, pk: int) -> ReportFile:
 
 def subscriptions_for(user: User) -> list[ReportSubscription]:
     return list(ReportSubscription.objects.filter(user=user, is_active=True))
+
+
+# --- the record-level referral extract -------------------------------------------------
+
+# Record-level, so never commissioners (aggregates only): the managers of a service,
+# for their own service, and system administrators, for the county.
+EXTRACT_ROLES = (Role.SERVICE_MANAGER, Role.SYSTEM_ADMIN)
+
+
+@dataclass(frozen=True)
+class ExtractScope:
+    """Whose referrals a user's extract holds: the whole county, or the services and
+    teams they manage (``organisations``, by id, with their names)."""
+
+    county: bool
+    organisations: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        return "All referrals in the county" if self.county else ", ".join(self.names)
+
+
+def extract_scope_for(user: User) -> ExtractScope:
+    """The user's extract scope, or 403 for anyone who may not have one."""
+    if is_system_admin(user):
+        return ExtractScope(county=True)
+    # From the memberships the request has loaded already: no query.
+    managed = sorted(user.organisations_with_role(Role.SERVICE_MANAGER), key=lambda o: o.name)
+    if not managed:
+        raise PermissionDenied("The referral data extract is for service managers.")
+    return ExtractScope(
+        county=False,
+        organisations=tuple(o.pk for o in managed),
+        names=tuple(o.name for o in managed),
+    )
+
+
+def extract_referrals_for(user: User, scope: ExtractScope) -> ReferralQuerySet:
+    """Referrals in the extract: a manager's service triaged them or one of the teams
+    they manage took them on. The team list stays a subquery: no extra query."""
+    if scope.county and is_system_admin(user):
+        return Referral.objects.all()
+    if scope.county:
+        raise PermissionDenied("The county extract is for system administrators.")
+    return Referral.objects.filter(
+        Q(triage_service__in=scope.organisations)
+        | Q(assigned_team__in=managed_teams_for(user).values("pk"))
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import archive, measures, reports
+from outcomes.views import archive, extract, measures, reports
 
 app_name = "outcomes"
 
@@ -17,6 +17,8 @@ urlpatterns = [
         name="measure_record_detail",
     ),
     path("outcomes/reports/", reports.dashboard, name="dashboard"),
+    path("outcomes/extract/", extract.extract_page, name="extract"),
+    path("outcomes/extract/referrals.csv", extract.extract_csv, name="extract_csv"),
     path("outcomes/reports/archive/", archive.archive, name="archive"),
     path("outcomes/reports/subscribe/", archive.subscribe, name="subscribe"),
     path("outcomes/reports/files/<int:pk>/", archive.report_file, name="report_file"),
