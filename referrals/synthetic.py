@@ -150,6 +150,8 @@ def generate_pathway(synth: Synth) -> Pathway:
         name = _name(rng)
         uid = user(f"referrer-{r + 1}", name, practice, Role.REFERRER, profession=profession)
         way.referrers[practice].append((uid, name))
+    # Last, so that adding it moved no other user's id: the county extract's user.
+    user("admin-1", "System Admin One", council, Role.SYSTEM_ADMIN)
     synth.insert(
         Organisation,
         ("id", "name", "org_type", "ods_code", "parent_id", "is_active", "created_at",
