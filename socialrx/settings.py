@@ -101,6 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
             "timeout": 10,
         }
+    # PostgreSQL's JIT compiles a query whose estimated cost is high, and a report over
+    # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
+    if not env.bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Server-side parameters let PostgreSQL keep each page's queries prepared on the
     # pooled connection: a scoped detail query took ~3 ms to plan and 0.3 ms to run
     # (docs/performance.md). Off for a pooler in transaction mode (PgBouncer).
