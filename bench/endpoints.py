@@ -172,9 +172,9 @@ def build(only: list[str] | None = None) -> list[Endpoint]:
                  _path("outcomes:report_download", "activity", "csv", query=_period(364)),
                  commissioner, kind="single",
                  note="the nearest thing to an export that exists: an aggregate, not rows"),
-        # No full-data export exists yet: when one does, name its URL here.
-        Endpoint("full county CSV export", None, commissioner, kind="single",
-                 target_p95_ms=3000, note="target: streamed, peak worker memory <= 150 MB"),
+        Endpoint("full county CSV export", _path("outcomes:extract_csv"), _user("admin-1"),
+                 kind="single", target_p95_ms=3000,
+                 note="every referral, streamed; target: peak worker memory <= 150 MB"),
     ]  # fmt: skip
     for e in endpoints:
         if e.path is None:

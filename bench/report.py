@@ -56,7 +56,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [
             "",
             f"Synthetic data: {g.get('scale')} scale generated in {g.get('seconds')} s, "
-            f"generator peak memory {g.get('peak_rss_mb')} MB{reused}.",
+            f"generator peak memory {g.get('peak_rss_mb')} MB{reused}; then "
+            f"VACUUM (ANALYZE) in {g.get('vacuum_seconds', '—')} s, as autovacuum would.",
         ]
     return "\n".join(lines)
 

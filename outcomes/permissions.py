@@ -3,8 +3,10 @@ scope in ``linkworkers.permissions``. Reports are aggregates scoped to an area."
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -130,8 +132,29 @@ def report_scope_for(user: User) -> ReportScope:
     return ReportScope(tuple(clauses), tuple(practices), tuple(names), tuple(orgs))
 
 
+# The filter lists change when a practice or service first appears in an area's
+# referrals: rarely. Working them out scans the area's whole history (~1 s a county).
+REPORT_CHOICES_SECONDS = 60 * 60
+
+
 def report_choices_for(scope: ReportScope) -> dict[str, OrganisationQuerySet]:
-    """Services, PCNs and practices the filter form offers: those in the user's area."""
+    """Services, PCNs and practices the filter form offers: those in the user's area,
+    worked out at most once an hour per area (the Django cache: Redis in production)."""
+    key = (
+        "outcomes:report-choices:"
+        + hashlib.sha256(repr((scope.clauses, scope.practice_clauses)).encode()).hexdigest()
+    )
+    ids = cache.get(key)
+    if ids is None:
+        ids = {
+            name: list(queryset.values_list("pk", flat=True))
+            for name, queryset in _report_choices_from_history(scope).items()
+        }
+        cache.set(key, ids, REPORT_CHOICES_SECONDS)
+    return {name: Organisation.objects.filter(pk__in=pks) for name, pks in ids.items()}
+
+
+def _report_choices_from_history(scope: ReportScope) -> dict[str, OrganisationQuerySet]:
     referrals = Referral.objects.filter(scope.referrals())
     practice_ids = Organisation.objects.filter(
         Q(pk__in=referrals.values("person__registered_practice")) | scope.practices()

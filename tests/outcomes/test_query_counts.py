@@ -5,6 +5,7 @@ files or subscriptions add rows to the tables, never queries to the page."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,7 +30,8 @@ PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
 # Every page starts with the same two: 1. the user, 2. the user's memberships (the role
 # check; the session comes from the cache). The report pages then work out 3. the
 # user's area (the organisations where they commission or manage, one query) and end,
-# rendering the filter form, with 4.-6. the services, PCNs and practices it offers.
+# rendering the filter form, with 4.-6. the services, PCNs and practices it offers (their
+# ids cached for an hour per area: working them out scans the area's history).
 FRAME = 6
 # Each report's own aggregates, one query per table or fixed statistic:
 REPORT_QUERIES = {
@@ -123,6 +125,7 @@ def test_page_queries_do_not_grow_with_rows(
     make_world(4)
     grow(datetime.date(2025, 2, 3))
     client.force_login(commissioner)
+    _count(client, url, PARAMS)  # the filter lists are worked out and cached
     before = _count(client, url, PARAMS)
 
     # When more of every kind of row arrives
@@ -140,5 +143,25 @@ def test_the_default_view_takes_the_same_queries(client, commissioner, make_worl
     make_world(4)
     client.force_login(commissioner)
     url = reverse("outcomes:dashboard")
+    _count(client, url, {})  # the filter lists are worked out and cached
     # No tariff in force: payments skips its aggregate, so one fewer than listed.
     assert _count(client, url, {}) == _count(client, url, PARAMS) == DASHBOARD - 1
+
+
+def test_filter_lists_are_worked_out_once_then_read_from_the_cache(
+    client, commissioner, make_world
+):
+    make_world(4)
+    client.force_login(commissioner)
+    url = reverse("outcomes:dashboard")
+
+    cache.clear()
+    first = _count(client, url, {})
+    second = _count(client, url, {})
+    cache.clear()
+    third = _count(client, url, {})
+
+    # Services, PCNs and practices from the area's history (and the session, from the
+    # database rather than the cache) on the first view; from the cache on the next.
+    assert second == first - 4
+    assert third == first
