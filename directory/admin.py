@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from directory import models
+from directory.taxonomy import term_choices_forget
 
 
 class ServiceAttributeInline(admin.TabularInline):
@@ -46,6 +51,19 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
     list_display = ("name", "taxonomy", "term")
     list_filter = ("taxonomy",)
     search_fields = ("name", "term")
+
+    # The search page's term menus are cached (directory.taxonomy.term_choices).
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        term_choices_forget()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        term_choices_forget()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        super().delete_queryset(request, queryset)
+        term_choices_forget()
 
 
 @admin.register(models.ServiceChange)

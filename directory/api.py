@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from directory import oruk
 from directory import permissions as scope
-from directory.search import services_filter, services_order
+from directory.search import FreshFirstPages, services_filter, services_order
 
 
 def oruk_endpoint(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -60,11 +60,14 @@ def root(request: Request) -> Response:
 def service_list(request: Request) -> Response:
     filters = oruk.service_filters(request.query_params)
     page = oruk.page_request(request.query_params)
-    services = services_filter(scope.services_published(), filters)
-    services = services_order(services, by_distance=False).select_related(
+    services = services_filter(scope.services_published(), filters).select_related(
         "organization", "capacity"
     )
-    return Response(oruk.page_json(services, page, oruk.service_summary_json))
+    if filters.text:
+        pages: oruk.Pageable = services_order(services, by_distance=False)
+    else:
+        pages = FreshFirstPages(services)
+    return Response(oruk.page_json(pages, page, oruk.service_summary_json))
 
 
 @oruk_endpoint

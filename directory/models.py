@@ -331,6 +331,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             "taxonomy_terms__taxonomy"
         )
 
+    def for_result_cards(self) -> ServiceQuerySet:
+        """What ``for_display`` fetches, with each term's taxonomy joined to the terms
+        rather than fetched in a query of its own: one round trip fewer per page."""
+        terms = models.Prefetch(
+            "taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")
+        )
+        return self.select_related("organization", "capacity").prefetch_related(terms)
+
 
 class Service(UUIDModel):
     organization = models.ForeignKey(
@@ -376,6 +384,8 @@ class Service(UUIDModel):
             models.Index(fields=["status", "name"]),
             models.Index(fields=["assured_date"]),
             models.Index(fields=["organization", "name"]),
+            # The ORUK list reads fresh, then stale, services from this a page at a time.
+            models.Index(fields=["name", "id"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -11,9 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from django.db.models import QuerySet
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
@@ -335,7 +334,14 @@ def service_filters(params: QueryDict, *, with_place: bool = False) -> ServiceFi
     )
 
 
-def page_json(items: QuerySet, page: PageRequest, render: Any) -> Json:
+class Pageable(Protocol):
+    """What ``page_json`` pages through: a QuerySet, or a FreshFirstPages."""
+
+    def count(self) -> int: ...
+    def __getitem__(self, index: slice) -> Any: ...
+
+
+def page_json(items: Pageable, page: PageRequest, render: Any) -> Json:
     """The profile's ``Page`` envelope around one page of ``items``."""
     total = items.count()
     start = (page.number - 1) * page.per_page

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from directory import models as m
 from directory.models import ApprovalStatus, ChangeKind
+from directory.taxonomy import term_choices_forget
 
 Json = dict[str, Any]
 
@@ -242,6 +243,7 @@ def oruk_import(*, document: Json) -> ImportSummary:
         for term in terms:
             _link_parent(term)
         summary.taxonomy_terms = len(terms)
+        term_choices_forget()
         return summary
     seen: set[str] = set()
     for org_data, service_data in _services_of(document):
@@ -251,4 +253,6 @@ def oruk_import(*, document: Json) -> ImportSummary:
             summary.organisations += 1
         _service(service_data, org)
         summary.services += 1
+    # A service's attributes can bring new terms.
+    term_choices_forget()
     return summary

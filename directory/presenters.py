@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -21,6 +23,7 @@ from directory.models import (
     ServiceCapacity,
     Weekday,
 )
+from directory.search import RankedServices, ServiceFilters
 
 METRES_PER_MILE = 1609.344
 
@@ -136,8 +139,9 @@ class ListingPresenter:
         miles = metres / METRES_PER_MILE
         return "less than 0.1 miles away" if miles < 0.1 else f"{miles:.1f} miles away"
 
-    @property
+    @cached_property
     def categories(self) -> list[str]:
+        # Cached: each read of a many-to-many builds a related manager, and a card reads it twice.
         return [t.name for t in self.service.taxonomy_terms.all()]
 
     def _terms(self, code: str) -> list[str]:
@@ -197,6 +201,37 @@ class ListingPresenter:
             {"key": "Contact", "value": _lines(contacts)},
             {"key": "Last confirmed", "value": self.confirmed_text},
         ]
+
+
+@dataclass(frozen=True)
+class ResultsSummary:
+    """The search page's count of results, honest when the search stopped counting."""
+
+    results: RankedServices
+    filters: ServiceFilters
+
+    @property
+    def heading(self) -> str:
+        if self.results.capped:
+            return f"More than {self.results.cap} services found"
+        count = len(self.results)
+        return f"{count} service{pluralize(count)} found"
+
+    @property
+    def refine_hint(self) -> str:
+        """Said only when there are more results than the pages show."""
+        cap = self.results.cap
+        if not self.results.capped:
+            return ""
+        if self.filters.origin is not None:
+            shown = f"the {cap} nearest"
+        elif self.filters.text.strip():
+            shown = f"the {cap} best matches"
+        else:
+            shown = f"the first {cap}"
+        return (
+            f"These pages show {shown}. Add a word, a category or a postcode to narrow the search."
+        )
 
 
 @dataclass

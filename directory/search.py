@@ -6,14 +6,18 @@ without duplicating services and the page's query count does not grow.
 
 from __future__ import annotations
 
+import operator
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from functools import reduce
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     Expression,
     F,
@@ -34,9 +38,15 @@ from directory.models import (
     ServiceAtLocation,
     ServiceAttribute,
     ServiceQuerySet,
+    listing_stale_cutoff,
 )
+from directory.taxonomy import terms_named_like
 
 MAX_SEARCH_WORDS = 8
+# The most results the search page ranks and pages through: 25 pages of 20. Carrying
+# every match of a broad word ("support": 6,119 at county scale) through the sort with
+# its organisation and capacity cost more than the rest of the page (docs/performance.md).
+SEARCH_RESULTS_CAP = 500
 # The text search configuration of the stored document (migration 0004).
 SEARCH_CONFIG = "english"
 
@@ -103,19 +113,22 @@ def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    services = services.annotate(document=StoredSearchDocument())
+    rank = SearchRank(F("document"), query)
+    # The terms come from the cache; most words name none, and then the search is the
+    # document match alone, which the GIN index answers (OR-ed with a term match, it
+    # is tested row by row over every service).
+    terms = terms_named_like(text)
+    document_hit = Q(document=query)
+    if not terms:
+        return services.filter(document_hit).annotate(relevance=rank)
     # The services with a matching term, found once (a hashed subplan), not per row.
     term_hit = Q(
-        pk__in=ServiceAttribute.objects.filter(taxonomy_term__name__icontains=text).values(
-            "service_id"
-        )
+        pk__in=ServiceAttribute.objects.filter(taxonomy_term__in=terms).values("service_id")
     )
-    return (
-        services.annotate(document=StoredSearchDocument())
-        .filter(Q(document=query) | term_hit)
-        .annotate(
-            relevance=SearchRank(F("document"), query)
-            + Case(When(term_hit, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
-        )
+    return services.filter(document_hit | term_hit).annotate(
+        relevance=rank
+        + Case(When(term_hit, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
     )
 
 
@@ -183,7 +196,100 @@ def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> Servi
 
 
 def services_order(services: ServiceQuerySet, *, by_distance: bool) -> ServiceQuerySet:
-    """Fresh before stale; then nearest or most relevant first; then by name."""
+    """Fresh before stale; then nearest or most relevant first; then by name (and id, so
+    services of the same name keep their places from one page to the next)."""
     if by_distance:
-        return services.order_by("stale_rank", F("distance").asc(nulls_last=True), "name")
-    return services.order_by("stale_rank", "-relevance", "name")
+        return services.order_by("stale_rank", F("distance").asc(nulls_last=True), "name", "pk")
+    return services.order_by("stale_rank", "-relevance", "name", "pk")
+
+
+class RankedServices(Sequence[Service]):
+    """The first ``cap`` services of an ordered search, for a ``Paginator``.
+
+    One narrow query ranks the matches (ids and distances only) and keeps the first
+    ``cap``; slicing then fetches just that slice from ``shown``, so a page costs the
+    same whether 20 or 6,000 services match, and the matches are counted once.
+    ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
+    """
+
+    def __init__(self, ordered: ServiceQuerySet, shown: ServiceQuerySet, *, cap: int) -> None:
+        self.cap = cap
+        self._shown = shown
+        with_distance = "distance" in ordered.query.annotations
+        fields = ("pk", "distance") if with_distance else ("pk",)
+        rows = list(ordered.values_list(*fields)[: cap + 1])
+        self.capped = len(rows) > cap
+        self._ids: list[uuid.UUID] = [row[0] for row in rows[:cap]]
+        self._distances: dict[uuid.UUID, float | None] = (
+            {row[0]: row[1] for row in rows[:cap]} if with_distance else {}
+        )
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Service: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Service]: ...
+    def __getitem__(self, index: int | slice) -> Service | list[Service]:
+        if isinstance(index, int):
+            return self._fetch([self._ids[index]])[0]
+        return self._fetch(self._ids[index])
+
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self._fetch(self._ids))
+
+    def _fetch(self, ids: list[uuid.UUID]) -> list[Service]:
+        if not ids:
+            return []
+        found = {s.pk: s for s in self._shown.filter(pk__in=ids)}
+        services = [found[pk] for pk in ids if pk in found]
+        if self._distances:
+            for service in services:
+                # The presenter reads the distance the ranking query computed.
+                service.distance = self._distances[service.pk]  # type: ignore[attr-defined]
+        return services
+
+
+class FreshFirstPages:
+    """Services in ``services_order``'s order when nothing ranks them (no search words,
+    no distance): fresh, then stale, each by name. For the ORUK list's paging.
+
+    Sorting every service by its computed staleness on each request cost most of the
+    list's time; instead one query counts the services and the fresh among them, and a
+    page reads each part it spans from the (name, id) index with LIMIT and OFFSET.
+    """
+
+    def __init__(self, services: ServiceQuerySet) -> None:
+        self._services = services
+        self._fresh = Q(assured_date__gte=listing_stale_cutoff())
+        self._counts: tuple[int, int] | None = None
+
+    def count(self) -> int:
+        return self._total_and_fresh()[0]
+
+    def _total_and_fresh(self) -> tuple[int, int]:
+        if self._counts is None:
+            counts = self._services.aggregate(
+                total=Count("pk"), fresh=Count("pk", filter=self._fresh)
+            )
+            self._counts = (counts["total"], counts["fresh"])
+        return self._counts
+
+    def __getitem__(self, index: slice) -> list[Service]:
+        start, stop = index.start or 0, index.stop
+        total, fresh = self._total_and_fresh()
+        stop = total if stop is None else min(stop, total)
+        if start >= stop:
+            return []
+        by_name = ("name", "pk")
+        parts = []
+        if start < fresh:
+            part = self._services.filter(self._fresh).order_by(*by_name).values("pk")
+            parts.append(Q(pk__in=part[start : min(stop, fresh)]))
+        if stop > fresh:
+            part = self._services.exclude(self._fresh).order_by(*by_name).values("pk")
+            parts.append(Q(pk__in=part[max(start - fresh, 0) : stop - fresh]))
+        fresh_first = Case(When(self._fresh, then=Value(0)), default=Value(1))
+        page = self._services.filter(reduce(operator.or_, parts))
+        return list(page.order_by(fresh_first, *by_name))

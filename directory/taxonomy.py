@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
 # A fixed namespace for our own directory ids; never change it.
@@ -79,6 +80,48 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+# Every search offers the same term menus and matches its words against every term's
+# name; a worker with its own memory cache (no Redis) never hears another worker's
+# term_choices_forget, so the cached terms also expire.
+TERMS_CACHE_KEY = "directory:terms:v1"
+TERMS_CACHE_SECONDS = 300
+
+
+def _cached_terms() -> list[tuple[str, str, str]]:
+    """(id, name, taxonomy code) of every term, by name."""
+    terms: list[tuple[str, str, str]] | None = cache.get(TERMS_CACHE_KEY)
+    if terms is None:
+        from directory.models import TaxonomyTerm
+
+        terms = [
+            (str(pk), name, code or "")
+            for pk, name, code in TaxonomyTerm.objects.order_by("name").values_list(
+                "pk", "name", "taxonomy__code"
+            )
+        ]
+        cache.set(TERMS_CACHE_KEY, terms, TERMS_CACHE_SECONDS)
+    return terms
+
+
+def term_choices(taxonomy_code: str) -> list[tuple[str, str]]:
+    """The (id, name) of each term of one vocabulary, by name, for a menu."""
+    return [(pk, name) for pk, name, code in _cached_terms() if code == taxonomy_code]
+
+
+def terms_named_like(text: str) -> list[uuid.UUID]:
+    """The terms whose name contains ``text``, in any case (as ``icontains`` matches)."""
+    needle = text.casefold()
+    return [uuid.UUID(pk) for pk, name, _ in _cached_terms() if needle in name.casefold()]
+
+
+def term_choices_forget() -> None:
+    """Whatever writes terms calls this. Drops the cached terms now and again once the
+    writer's transaction commits, so a page reading the old terms in between cannot
+    cache them for the full timeout."""
+    cache.delete(TERMS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(TERMS_CACHE_KEY))
+
+
 def taxonomy_id(code: str) -> uuid.UUID:
     return uuid.uuid5(SOCIALRX_NAMESPACE, f"taxonomy:{code}")
 
@@ -96,6 +139,7 @@ def taxonomy_ensure(
     Leaves existing rows alone, so administrators' wording changes survive. The model
     arguments let the data migration pass its historical models.
     """
+    in_migration = taxonomy_model is not None
     if taxonomy_model is None or term_model is None:
         from directory.models import Taxonomy, TaxonomyTerm
 
@@ -116,4 +160,7 @@ def taxonomy_ensure(
                 },
             )
             count += 1
+    if not in_migration:
+        # A migration may run where the cache (Redis) is not reachable.
+        term_choices_forget()
     return count

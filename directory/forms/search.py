@@ -1,32 +1,36 @@
 """The directory search page's filters."""
 
+import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from directory.forms.common import LANGUAGES, set_queryset, terms_of
+from directory.forms.common import LANGUAGES, QuickSelect
 from directory.geo import normalise_postcode, postcode_centroid
-from directory.models import Cost, TaxonomyTerm
+from directory.models import Cost
 from directory.search import ServiceFilters
-from directory.taxonomy import AUDIENCE, CATEGORY
+from directory.taxonomy import AUDIENCE, CATEGORY, term_choices
 
 
 class SearchForm(forms.Form):
     """The directory search page's filters; every one given applies."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
-    category = forms.ModelChoiceField(
-        queryset=TaxonomyTerm.objects.none(), required=False, empty_label="Any",
-        label="What it offers",
+    # Term ids from the cached menus (choices set per form): every search page shows the
+    # same ones, and the filters need only the ids.
+    category = forms.TypedChoiceField(
+        coerce=uuid.UUID, empty_value=None, required=False, label="What it offers",
+        widget=QuickSelect,
     )  # fmt: skip
-    audience = forms.ModelChoiceField(
-        queryset=TaxonomyTerm.objects.none(), required=False, empty_label="Anyone",
-        label="Who it is for",
+    audience = forms.TypedChoiceField(
+        coerce=uuid.UUID, empty_value=None, required=False, label="Who it is for",
+        widget=QuickSelect,
     )  # fmt: skip
     language = forms.ChoiceField(
-        choices=[("", "Any"), *LANGUAGES], required=False, label="Language spoken"
-    )
+        choices=[("", "Any"), *LANGUAGES], required=False, label="Language spoken",
+        widget=QuickSelect,
+    )  # fmt: skip
     cost = forms.MultipleChoiceField(
         choices=Cost.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Cost"
     )
@@ -37,8 +41,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self.fields["category"], terms_of(CATEGORY))
-        set_queryset(self.fields["audience"], terms_of(AUDIENCE))
+        self._offer("category", "Any", CATEGORY)
+        self._offer("audience", "Anyone", AUDIENCE)
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}
         )
@@ -48,6 +52,12 @@ class SearchForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.mark_optional = False  # every filter is optional; saying so is noise
         self.origin: tuple[float, float] | None = None
+
+    def _offer(self, name: str, empty_label: str, taxonomy_code: str) -> None:
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} offers no choices")
+        field.choices = [("", empty_label), *term_choices(taxonomy_code)]
 
     def clean_postcode(self) -> str:
         raw = self.cleaned_data["postcode"].strip()
@@ -65,7 +75,7 @@ class SearchForm(forms.Form):
 
     def filters(self) -> ServiceFilters:
         data = self.cleaned_data
-        terms = tuple(t.id for t in (data.get("category"), data.get("audience")) if t)
+        terms = tuple(t for t in (data.get("category"), data.get("audience")) if t)
         return ServiceFilters(
             text=data.get("q", ""),
             taxonomy_term_ids=terms,

@@ -10,8 +10,13 @@ from django.shortcuts import render
 
 from directory import permissions as scope
 from directory.forms.search import SearchForm
-from directory.presenters import ListingPresenter
-from directory.search import services_filter, services_order
+from directory.presenters import ListingPresenter, ResultsSummary
+from directory.search import (
+    SEARCH_RESULTS_CAP,
+    RankedServices,
+    services_filter,
+    services_order,
+)
 
 SEARCH_PAGE_SIZE = 20
 
@@ -23,14 +28,19 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "searched": bool(request.GET)}
     if form.is_bound and form.is_valid():
         filters = form.filters()
-        results = services_order(
-            services_filter(scope.services_published(), filters),
-            by_distance=filters.origin is not None,
-        ).for_display()
+        by_distance = filters.origin is not None
+        results = RankedServices(
+            services_order(
+                services_filter(scope.services_published(), filters), by_distance=by_distance
+            ),
+            scope.services_published().for_result_cards(),
+            cap=SEARCH_RESULTS_CAP,
+        )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {
             "page": page,
             "listings": [ListingPresenter(s) for s in page.object_list],
+            "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)
 

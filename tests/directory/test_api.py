@@ -133,6 +133,30 @@ def test_capacity_and_staleness_are_clearly_named_extensions(client):
     }
 
 
+def test_pages_run_fresh_then_stale_each_by_name_across_the_boundary(client):
+    # Given fresh and stale listings whose names interleave, two of them namesakes
+    old = timezone.localdate() - timedelta(days=100)
+    for name in ("B fresh", "D fresh", "A fresh", "C fresh"):
+        service_with(name=name)
+    for name in ("B stale", "A stale", "C stale"):
+        service_with(name=name, assured_date=old)
+    service_with(name="A stale", assured_date=None)  # never confirmed: stale too
+
+    # When a consumer pages through three at a time
+    pages = [get_json(client, "/oruk/services", page=n, per_page=3)[1] for n in (1, 2, 3, 4)]
+
+    # Then every fresh listing comes before every stale one, each part by name, once each
+    names = [s["name"] for body in pages for s in body["contents"]]
+    assert names == ["A fresh", "B fresh", "C fresh", "D fresh",
+                     "A stale", "A stale", "B stale", "C stale"]  # fmt: skip
+    assert len({s["id"] for body in pages for s in body["contents"]}) == 8
+    assert [(b["total_items"], b["total_pages"], b["last_page"]) for b in pages[2:]] == [
+        (8, 3, True),
+        (8, 3, True),
+    ]
+    assert pages[3]["empty"] is True
+
+
 def test_unpublished_listings_are_not_in_the_feed(client):
     pending = service_with(organization__approval_status=ApprovalStatus.PENDING)
     defunct = service_with(status=ServiceStatus.DEFUNCT)
@@ -220,7 +244,8 @@ def test_list_query_count_does_not_grow_with_results(client, django_assert_max_n
         for code in languages:
             Language.objects.create(service=service, code=code)
         ServiceAtLocationFactory(service=service)
-    # count, then one page of services joined to organisation and capacity
+    # the count (all and fresh), then one page of services joined to organisation and
+    # capacity, its fresh and stale parts read by name from the (name, id) index
     with django_assert_max_num_queries(2):
         client.get("/oruk/services", {"per_page": 30})
     # count, one page of service-at-locations with service, organisation, capacity and

@@ -150,3 +150,16 @@ def test_importing_a_taxonomy_twice_keeps_one_and_our_own_codes(tmp_path):
     other = Taxonomy.objects.get(id=clash["id"])
     assert other.code == f"{CATEGORY}-11111111"  # ours kept its code
     assert Taxonomy.objects.filter(name="Social prescribing category").count() == 1
+
+
+def test_a_term_imported_into_our_categories_is_offered_by_the_search_page(client):
+    from directory.oruk_import import oruk_import
+    from directory.taxonomy import taxonomy_id
+
+    assert "Ukulele groups" not in client.get("/directory/").content.decode()  # menus cached
+
+    oruk_import(document={"id": "3f0c3a59-50c1-4c1b-8f3e-0d5c1a7e2b11", "name": "Ukulele groups",
+                          "description": "Strum along.", "term": "ukulele",
+                          "taxonomy_id": str(taxonomy_id(CATEGORY))})  # fmt: skip
+
+    assert "Ukulele groups" in client.get("/directory/").content.decode()

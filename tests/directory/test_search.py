@@ -97,9 +97,10 @@ def test_results_paginate_with_a_constant_number_of_queries(client, django_asser
     PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
     for i in range(45):
         at(service_with(name=f"Art group {i:02}", terms=[arts]), 52.0 + i / 1000, -1.0)
-    # the form's two term lists, the category choice, the postcode, then the count,
-    # the page of services joined to organisation and capacity, and their terms
-    with django_assert_max_num_queries(8):
+    client.get("/directory/")  # fills the cached term menus
+    # the postcode, then the ranked ids and distances of up to 500 matches, the page of
+    # services joined to organisation and capacity, and their terms joined to taxonomies
+    with django_assert_max_num_queries(4):
         response = client.get("/directory/", {"category": arts.id, "postcode": "NS9"})
     assert response.context["page"].paginator.count == 45
     assert len(response.context["listings"]) == 20
@@ -147,3 +148,79 @@ def test_demo_postcodes_come_from_the_shipped_district_file(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     assert PostcodeCentroid.objects.filter(postcode__in=["NS1", "FB5"]).count() == 2
+
+
+def test_a_search_matching_more_than_the_cap_says_so_and_pages_through_the_first(
+    client, monkeypatch
+):
+    # Given more walking groups than the search ranks, fresh and stale
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 25)
+    for i in range(30):
+        service_with(name=f"Walk {i:02}")
+    service_with(name="Walk 00 again", assured_date=timezone.localdate() - timedelta(days=100))
+
+    # When someone searches for them
+    response = client.get("/directory/", {"q": "walk"})
+
+    # Then the page says the count is a floor and how to narrow the search
+    content = response.content.decode()
+    assert "More than 25 services found" in content
+    assert "These pages show the 25 best matches. Add a word, a category or a postcode" in content
+    page = response.context["page"]
+    assert page.paginator.count == 25
+    assert page.paginator.num_pages == 2
+    # and the pages hold the first 25 in the search's order: fresh first, then by name
+    last = client.get("/directory/", {"q": "walk", "page": 2}).context["listings"]
+    assert [x.service.name for x in last] == ["Walk 20", "Walk 21", "Walk 22", "Walk 23", "Walk 24"]
+
+
+def test_a_search_within_the_cap_gives_the_exact_count_and_no_hint(client):
+    service_with(name="Walk one")
+    service_with(name="Walk two")
+    content = client.get("/directory/", {"q": "walk"}).content.decode()
+    assert "2 services found" in content
+    assert "These pages show" not in content
+
+
+def test_a_search_with_no_results_says_so(client):
+    service_with(name="Lunch club")
+    content = client.get("/directory/", {"q": "ukulele"}).content.decode()
+    assert "0 services found" in content
+
+
+def test_the_nearest_are_kept_when_a_postcode_search_is_capped(client, monkeypatch):
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 2)
+    PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
+    at(service_with(name="Far"), 52.05, -1.0)
+    at(service_with(name="Near"), 52.01, -1.0)
+    at(service_with(name="Nearer"), 52.005, -1.0)
+    response = client.get("/directory/", {"postcode": "NS9"})
+    assert [x.service.name for x in response.context["listings"]] == ["Nearer", "Near"]
+    assert response.context["listings"][0].distance_text == "0.3 miles away"
+    assert "These pages show the 2 nearest." in response.content.decode()
+
+
+def test_renaming_a_term_in_the_admin_renames_it_in_the_search_menu(admin_client):
+    befriending = term(CATEGORY, "befriending")
+    assert "Social connection and befriending" in admin_client.get("/directory/").content.decode()
+
+    response = admin_client.post(
+        f"/admin/directory/taxonomyterm/{befriending.id}/change/",
+        {
+            "taxonomy": befriending.taxonomy_id,
+            "term": befriending.term,
+            "name": "Friendship and company",
+            "description": befriending.description,
+        },
+    )
+
+    assert response.status_code == 302
+    content = admin_client.get("/directory/").content.decode()
+    assert "Friendship and company" in content
+    assert "Social connection and befriending" not in content
+
+
+def test_an_unknown_category_is_refused(client):
+    response = client.get("/directory/", {"category": "5b0f6a36-3a55-4b9e-9f39-6f1d4d6c2a10"})
+    assert "Select a valid choice" in response.content.decode()
+    assert "page" not in response.context

@@ -1,0 +1,29 @@
+"""Pieces the directory's forms share."""
+
+import re
+
+from django import forms
+
+from directory.forms.common import QuickSelect
+
+CHOICES = [("", "Any"), ("a", "Arts & crafts"), ("Walks", [("w1", "Short"), ("w2", "Long")])]
+
+
+def _tags(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_quick_select_writes_what_djangos_select_template_writes():
+    attrs = {"id": "id_category", "class": "nhsuk-select", "aria-describedby": "hint"}
+    for value in ("", "a", "w2", None):
+        ours = QuickSelect(choices=CHOICES).render("category", value, attrs=attrs)
+        django = forms.Select(choices=CHOICES).render("category", value, attrs=attrs)
+        assert _tags(ours) == _tags(django)
+
+
+def test_quick_select_leaves_out_false_attributes_and_writes_true_ones_bare():
+    html = QuickSelect(choices=[("x", "X")]).render(
+        "f", "x", attrs={"id": "id_f", "disabled": True, "required": False}
+    )
+    assert html.startswith('<select name="f" id="id_f" disabled>')
+    assert '<option value="x" selected>X</option>' in html
