@@ -105,14 +105,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
     if not env.bool("DATABASE_JIT", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    # Server-side parameters let PostgreSQL keep each page's queries prepared on the
-    # pooled connection: a scoped detail query took ~3 ms to plan and 0.3 ms to run
-    # (docs/performance.md). Off for a pooler in transaction mode (PgBouncer).
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int(
-            "DATABASE_PREPARE_THRESHOLD", default=5
-        )
 # A read replica for reports (socialrx/db_routers.py): only code inside
 # replica_reads() reads from it; writes and every other read stay on the primary.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
