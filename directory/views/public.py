@@ -7,6 +7,7 @@ import uuid
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from directory import permissions as scope
 from directory.forms.search import SearchForm
@@ -29,6 +30,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = form.filters()
         by_distance = filters.origin is not None
+        today = timezone.localdate()
         results = RankedServices(
             services_order(
                 services_filter(scope.services_published(), filters), by_distance=by_distance
@@ -39,7 +41,8 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {
             "page": page,
-            "listings": [ListingPresenter(s) for s in page.object_list],
+            # One date for every card: each asking for it costs a time zone conversion.
+            "listings": [ListingPresenter(s, today) for s in page.object_list],
             "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)
