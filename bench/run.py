@@ -69,6 +69,7 @@ class Options:
     scaling: list[int]
     port: int
     only: list[str] = field(default_factory=list)
+    results: str = "latest"
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -83,11 +84,15 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--scaling", default="1,2,4")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8765")))
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--results", default="latest",
+        help="bench/results/NAME.json; only 'latest' rewrites docs/performance.md's table",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     return Options(
         args.scale, args.seed, args.repeats, args.seconds_one, args.seconds_many, args.clients,
         args.workers, [int(n) for n in args.scaling.split(",") if n],
-        args.port, [n for n in args.only.split(",") if n],
+        args.port, [n for n in args.only.split(",") if n], args.results,
     )  # fmt: skip
 
 
@@ -401,8 +406,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     catalogue.cleanup()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    update_performance_doc(ROOT / "docs" / "performance.md", report)
+    (RESULTS / f"{options.results}.json").write_text(json.dumps(report, indent=2) + "\n")
+    if options.results == "latest":
+        update_performance_doc(ROOT / "docs" / "performance.md", report)
     say(render_markdown(report))
 
 
