@@ -34,11 +34,11 @@ def _build_event(
     *,
     actor: User | None,
     action: str,
-    obj: models.Model | None,
-    object_type: str,
-    object_id: object,
-    request: HttpRequest | None,
-    detail: dict[str, Any] | None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     if action not in AuditAction.values:
         raise ValueError(f"Unknown audit action {action!r}")
@@ -92,16 +92,8 @@ def audit_view(*, request: HttpRequest, obj: models.Model) -> AuditEvent:
 def audit_views(*, request: HttpRequest, objs: list[models.Model]) -> list[AuditEvent]:
     """Record that the signed-in user looked at several records on one page: one entry
     each, written in one INSERT (a page showing a referral and its person pays once)."""
+    actor: User = request.user  # type: ignore[assignment]
     events = [
-        _build_event(
-            actor=request.user,  # type: ignore[arg-type]
-            action=AuditAction.VIEW,
-            obj=obj,
-            object_type="",
-            object_id="",
-            request=request,
-            detail=None,
-        )
-        for obj in objs
+        _build_event(actor=actor, action=AuditAction.VIEW, obj=obj, request=request) for obj in objs
     ]
     return AuditEvent.objects.bulk_create(events)
