@@ -22,6 +22,7 @@ from linkworkers import codes
 from referrals.codes import ClosureOutcome
 from referrals.models import Referral
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
+from socialrx.core.querysets import AttachOrganisationsQuerySet
 
 
 class ImmutableRows:
@@ -72,7 +73,7 @@ class ImmutableEvent(models.Model):
 # --- cases ----------------------------------------------------------------------------
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
+class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=codes.OPEN_CASE_STATUSES)
 
@@ -139,14 +140,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
     def with_page_details(self) -> CaseQuerySet:
         """Everything the case page shows, in a fixed number of queries: the next-action
-        figures, the referral and its people joined, the history lists prefetched."""
+        figures, the referral and its people joined, organisations attached, the history
+        lists prefetched."""
         return (
             self.with_next_actions()
-            .select_related(
-                "referral__person__registered_practice",
-                "referral__referring_organisation",
-                "link_worker",
-                "team",
+            .select_related("referral__person", "link_worker")
+            .with_organisations(
+                "team", "referral.person.registered_practice", "referral.referring_organisation"
             )
             .prefetch_related(
                 "referral__reasons",

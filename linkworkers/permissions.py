@@ -24,7 +24,7 @@ from linkworkers.models import (
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
-from socialrx.core.permissions import organisations_for
+from socialrx.core.permissions import organisation_ids_for, organisations_for
 
 # Roles that may open a case page (private notes included).
 CASE_ROLES = (Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -119,7 +119,7 @@ def message_back_for(user: User, pk: int) -> MessageBack:
 def referrals_to_open_for(user: User) -> ReferralQuerySet:
     """Referrals assigned to the user's link worker teams that have no case yet."""
     return Referral.objects.filter(
-        assigned_team__in=organisations_for(user, Role.LINK_WORKER).values("pk"),
+        assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER),
         status=referral_codes.Status.ASSIGNED,
         case__isnull=True,
     )

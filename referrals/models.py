@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from referrals import codes
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
+from socialrx.core.querysets import AttachOrganisationsQuerySet
 
 _NHS_NUMBER_INPUT = re.compile(r"^[0-9 \-]+$")
 
@@ -222,7 +223,7 @@ class TriageRoute(TimeStampedModel):
         return f"{self.practice or 'Default'} -> {self.service}"
 
 
-class ReferralQuerySet(models.QuerySet["Referral"]):
+class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
     def awaiting_triage(self) -> ReferralQuerySet:
         return self.filter(status__in=codes.AWAITING_TRIAGE_STATUSES)
 
@@ -252,22 +253,29 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.exclude(alerts__reason=reason)
 
     def with_list_details(self) -> ReferralQuerySet:
-        return self.select_related(
-            "person", "referring_organisation", "triage_service", "assigned_team"
-        ).prefetch_related("reasons")
+        return (
+            self.select_related("person")
+            .with_organisations("referring_organisation", "triage_service", "assigned_team")
+            .prefetch_related("reasons")
+        )
 
     def with_page_details(self) -> ReferralQuerySet:
-        """Everything one referral's page shows, in a fixed number of queries: its
-        organisations and people joined, reasons and history (with actors) prefetched."""
-        return self.select_related(
-            "person__registered_practice",
-            "referrer",
-            "referring_organisation",
-            "triage_service",
-            "assigned_team",
-        ).prefetch_related(
-            "reasons",
-            models.Prefetch("events", queryset=ReferralStatusEvent.objects.select_related("actor")),
+        """Everything one referral's page shows, in a fixed number of queries: person and
+        referrer joined, organisations attached, reasons and history (with actors)."""
+        return (
+            self.select_related("person", "referrer")
+            .with_organisations(
+                "person.registered_practice",
+                "referring_organisation",
+                "triage_service",
+                "assigned_team",
+            )
+            .prefetch_related(
+                "reasons",
+                models.Prefetch(
+                    "events", queryset=ReferralStatusEvent.objects.select_related("actor")
+                ),
+            )
         )
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationType, Role, User
-from socialrx.core.permissions import organisations_for
+from socialrx.core.permissions import organisation_ids_for, organisations_for
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
 REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -22,14 +22,14 @@ def referrals_visible_to(user: User) -> ReferralQuerySet:
 
     A referrer (and colleagues) sees their organisation's referrals; a triage lead or
     service manager their service's; a link worker those assigned to their team.
-    The organisation lists stay subqueries, so this costs no extra query.
+    The organisations come from the memberships already loaded: no extra query.
     """
     if not user.is_authenticated:
         return Referral.objects.none()
     scope = (
-        Q(referring_organisation__in=organisations_for(user, Role.REFERRER))
-        | Q(triage_service__in=organisations_for(user, Role.TRIAGE_LEAD, Role.SERVICE_MANAGER))
-        | Q(assigned_team__in=organisations_for(user, Role.LINK_WORKER))
+        Q(referring_organisation__in=organisation_ids_for(user, Role.REFERRER))
+        | Q(triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD, Role.SERVICE_MANAGER))
+        | Q(assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER))
     )
     return Referral.objects.filter(scope)
 
@@ -37,7 +37,7 @@ def referrals_visible_to(user: User) -> ReferralQuerySet:
 def referrals_made_by_organisations_of(user: User) -> ReferralQuerySet:
     """The referrer's view: referrals their organisations made."""
     return Referral.objects.filter(
-        referring_organisation__in=organisations_for(user, Role.REFERRER)
+        referring_organisation__in=organisation_ids_for(user, Role.REFERRER)
     )
 
 
@@ -60,7 +60,7 @@ def can_answer_info_request(user: User, referral: Referral) -> bool:
 def triage_queue_for(user: User) -> ReferralQuerySet:
     """Referrals in the triage queues of the services where the user is triage lead."""
     return Referral.objects.filter(
-        triage_service__in=organisations_for(user, Role.TRIAGE_LEAD)
+        triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD)
     ).awaiting_triage()
 
 
@@ -79,7 +79,7 @@ def referral_for(user: User, pk: int) -> Referral:
 def triage_referral_for(user: User, pk: int) -> Referral:
     """A referral in one of the user's triage queues (any status), or 404."""
     referral = (
-        Referral.objects.filter(triage_service__in=organisations_for(user, Role.TRIAGE_LEAD))
+        Referral.objects.filter(triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD))
         .with_page_details()
         .filter(pk=pk)
         .first()

@@ -8,11 +8,14 @@ from django.utils import timezone
 from referrals import codes
 from referrals.models import (
     Person,
+    Referral,
     ReferralStatusEvent,
     format_nhs_number,
     normalise_nhs_number,
     validate_not_future,
 )
+from socialrx.core.models import OrganisationType
+from tests.factories import OrganisationFactory
 from tests.referrals.factories import PersonFactory, ReferralFactory
 
 
@@ -130,3 +133,39 @@ def test_snomed_codes_go_with_first_contact_and_a_persons_decline():
     assert first == "871731000000106"
     assert declined == "871711000000103"
     assert codes.snomed_for_event(codes.EventKind.CLOSED, codes.ClosureOutcome.SUPPORTED) is None
+
+
+@pytest.mark.django_db
+def test_list_details_attach_every_organisation_in_one_query(referrer, django_assert_num_queries):
+    assigned = ReferralFactory(referrer=referrer)
+    assigned.assigned_team = OrganisationFactory(name="Team North")
+    assigned.save()
+    unassigned = ReferralFactory(source=codes.ReferralSource.SELF)
+
+    # 1 the referrals with their people, 2 every organisation they name, 3 reasons
+    with django_assert_num_queries(3):
+        rows = {r.pk: r for r in Referral.objects.with_list_details()}
+        names = [
+            (str(r.referring_organisation), str(r.triage_service), str(r.assigned_team))
+            for r in rows.values()
+        ]
+
+    assert (
+        str(assigned.referring_organisation),
+        str(assigned.triage_service),
+        "Team North",
+    ) in names
+    assert rows[unassigned.pk].assigned_team is None
+
+
+@pytest.mark.django_db
+def test_page_details_attach_the_persons_practice(referrer, django_assert_num_queries):
+    practice = OrganisationFactory(name="Elm Surgery", org_type=OrganisationType.GP_PRACTICE)
+    referral = ReferralFactory(referrer=referrer, person__registered_practice=practice)
+
+    with django_assert_num_queries(4):  # referral, organisations, reasons, events
+        loaded = Referral.objects.with_page_details().get(pk=referral.pk)
+        practice = loaded.person.registered_practice
+
+    assert practice is not None
+    assert practice.name == "Elm Surgery"
