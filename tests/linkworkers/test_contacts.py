@@ -10,6 +10,7 @@ from linkworkers.models import CaseStatusEvent, Contact
 from linkworkers.services.contacts import contact_record, unable_to_contact_suggested
 from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent
+from tests.core.test_template_pack import parse
 from tests.factories import UserFactory
 from tests.linkworkers.factories import (
     AssessmentDomainFactory,
@@ -211,3 +212,17 @@ def test_case_page_queries_do_not_grow_with_its_history(
     with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count("Spoke") >= 5
+
+
+def test_case_page_counts_the_attempts_so_far(client, case, link_worker):
+    for days in (3, 2):
+        _record(case, link_worker, days_ago=days)
+    client.force_login(link_worker)
+
+    page = parse(client.get(reverse("linkworkers:case", args=[case.pk])).content.decode())
+
+    rows = {
+        row.one("dt").text: row.one("dd").text
+        for row in page.find_all(cls="nhsuk-summary-list__row")
+    }
+    assert rows["Attempts so far"] == "2"
