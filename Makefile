@@ -12,7 +12,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, makemigrations --check"
 	@echo "make typecheck  mypy with django-stubs"
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
-	@echo "make bench      benchmark on PostgreSQL at county scale (~20 min; docs/performance.md)"
+	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
 
 $(STAMP):
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
