@@ -23,7 +23,7 @@ from referrals.permissions import (
     referrals_visible_to,
 )
 from referrals.services import IdempotencyConflict, PersonInput, ReferralInput, referral_submit
-from socialrx.core.audit import audit_record
+from socialrx.core.audit import audit_record, audit_view
 from socialrx.core.models import AuditAction, Role, User
 from socialrx.core.permissions import has_role
 
@@ -199,6 +199,9 @@ class ReferralCollectionApi(APIView):
                 {"message": str(conflict), "extra": {"idempotency_key": key}},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
+        if not result.created:
+            # A replay returns the stored referral: a view of it, as the detail API's.
+            audit_view(request=request, obj=result.referral)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(ReferralOut(result.referral).data, status=code)
 

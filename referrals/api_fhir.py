@@ -25,8 +25,8 @@ from referrals.fhir import (
 )
 from referrals.permissions import REFERRAL_ROLES, practice_by_ods_code, referral_by_uuid_for
 from referrals.services import IdempotencyConflict, referral_submit
-from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, Role
+from socialrx.core.audit import audit_views
+from socialrx.core.models import Role
 from socialrx.core.permissions import has_role
 
 ISSUE_CODE_FOR_STATUS = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported"}
@@ -82,6 +82,9 @@ class ServiceRequestCreateApi(FhirView):
             raise FhirError(str(conflict), code="duplicate", status=409) from conflict
         except ValidationError as error:
             raise FhirError(" ".join(error.messages), code="business-rule", status=422) from error
+        if not result.created:
+            # A replay returns the stored referral and its person: a view of both.
+            audit_views(request=request, objs=[result.referral, result.referral.person])
         body = service_request_for(result.referral, self.base_url())
         return Response(
             body,
@@ -96,5 +99,6 @@ class ServiceRequestReadApi(FhirView):
     @extend_schema(responses=None)
     def get(self, request: Request, referral_id: Any) -> Response:
         referral = referral_by_uuid_for(request.user, referral_id)  # type: ignore[arg-type]
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral, request=request)  # type: ignore[arg-type]
+        # The resource carries the person (a contained Patient): both are viewed.
+        audit_views(request=request, objs=[referral, referral.person])
         return Response(service_request_for(referral, self.base_url()))

@@ -184,8 +184,8 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
         else:
             messages.success(request, f"Your answer was sent to {referral.triage_service}")
             return redirect("referrals:detail", pk=referral.pk)
-    referral.refresh_from_db()
-    return _detail_page(request, referral, info_form=form)
+    # Read again with its history (and its actors) loaded, as the detail page does.
+    return _detail_page(request, referral_for(user, referral.pk), info_form=form)
 
 
 @role_required(Role.TRIAGE_LEAD)
@@ -227,12 +227,14 @@ def _triage_forms(referral: Referral, bound: dict[str, Form]) -> dict[str, Form]
 def _triage_page(
     request: AuthenticatedHttpRequest, referral: Referral, **bound: Form
 ) -> HttpResponse:
-    audit_views(request=request, objs=[referral, referral.person])
+    # The possible duplicates are people too: each shown is a view of their record.
+    duplicates = list(possible_duplicates_for(request.user, referral.person))  # type: ignore[arg-type]
+    audit_views(request=request, objs=[referral, referral.person, *duplicates])
     context = {
         "referral": referral,
         "presenter": ReferralPresenter(referral),
         "person_rows": person_rows(referral.person),
-        "duplicates": list(possible_duplicates_for(request.user, referral.person)),  # type: ignore[arg-type]
+        "duplicates": duplicates,
         **_triage_forms(referral, bound),
     }
     return render(request, "referrals/triage/detail.html", context)

@@ -25,6 +25,7 @@ from linkworkers.permissions import (
 from linkworkers.presenters.cases import CasePresenter, CaseRow
 from linkworkers.services.cases import case_open, is_link_worker_in, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
+from referrals.auditing import audit_listed
 from socialrx.core.audit import audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -52,6 +53,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         referrals_to_open_for(user).select_related("person").order_by("created_at", "id")
     )
     audit_cases_listed(request=request, cases=page.object_list, listing="caseload")
+    audit_listed(request=request, referrals=to_open, listing="to_open")
     today = timezone.localdate()
     return render(
         request,

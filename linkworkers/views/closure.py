@@ -15,7 +15,7 @@ from linkworkers.presenters.closure import MessageBackPresenter
 from linkworkers.services.cases import is_link_worker_in
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import unable_to_contact_suggested
-from socialrx.core.audit import audit_record, audit_view
+from socialrx.core.audit import audit_record, audit_view, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required
@@ -58,7 +58,8 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def message_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The message back, for the case team, the referring organisation and the practice."""
     message = message_back_for(request.user, pk)
-    audit_view(request=request, obj=message)
+    # The message names the person (name, date of birth, NHS number): a view of both.
+    audit_views(request=request, objs=[message, message.case.referral.person])
     return render(
         request,
         "linkworkers/message_back.html",
@@ -69,13 +70,14 @@ def message_back(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(*MESSAGE_BACK_ROLES)
 def message_back_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = message_back_for(request.user, pk)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        obj=message,
-        request=request,
-        detail={"format": "pdf"},
-    )
+    for record in (message, message.case.referral.person):
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            obj=record,
+            request=request,
+            detail={"format": "pdf"},
+        )
     response = HttpResponse(message_back_pdf(message), content_type="application/pdf")
     filename = f"message-back-{message.case.referral.reference}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -45,7 +45,7 @@ from linkworkers.presenters.connections import ConnectionRow, ServiceChoice
 from linkworkers.services import connections as svc
 from linkworkers.services.connection_search import case_needs, services_for_need
 from linkworkers.track_record import TrackRecord, track_record_for
-from socialrx.core.audit import audit_record, audit_view
+from socialrx.core.audit import audit_record, audit_view, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required
@@ -274,7 +274,7 @@ def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Connection {connection.pk} declined")
             return redirect("linkworkers:vcse-connections")
-    audit_view(request=request, obj=connection.case.referral.person)
+    audit_views(request=request, objs=[connection, connection.case.referral.person])
     return render(
         request,
         "linkworkers/connections/vcse_detail.html",

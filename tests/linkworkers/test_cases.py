@@ -101,6 +101,9 @@ def test_link_worker_opens_an_assigned_referral_from_the_caseload(client, assign
     client.force_login(link_worker)
     page = client.get(reverse("linkworkers:caseload"))
     assert assigned.person.full_name in page.content.decode()
+    listed = AuditEvent.objects.get(actor=link_worker, detail__listing="to_open")
+    assert listed.detail["referrals"] == [assigned.pk]
+    assert listed.detail["people"] == [assigned.person_id]
 
     response = client.post(reverse("linkworkers:case-open", args=[assigned.pk]))
 

@@ -129,7 +129,14 @@ def test_the_referrer_and_the_gp_practice_read_it_and_download_a_pdf(
         pdf = client.get(reverse("linkworkers:message-back-pdf", args=[worked_case.pk]))
         assert pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(actor=gp, action="export").count() == 1
+    person = worked_case.referral.person
+    exported = AuditEvent.objects.filter(actor=gp, action="export")
+    assert sorted(exported.values_list("object_type", flat=True)) == [
+        "linkworkers.messageback",
+        "referrals.person",
+    ]
+    viewed = AuditEvent.objects.filter(actor=gp, action="view")
+    assert viewed.filter(object_type="referrals.person", object_id=str(person.pk)).exists()
 
 
 def test_nobody_else_reads_the_message_back(client, case, link_worker, other_org_user, vcse_editor):

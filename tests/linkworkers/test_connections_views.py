@@ -262,7 +262,10 @@ def test_the_editor_sees_name_and_contact_details_but_no_case_notes(client, refe
     assert PRIVATE not in detail.text
     assert "Seeing my grandchildren" not in detail.text
     assert AuditEvent.objects.for_object("referrals.person", person.pk).filter(action="view")
-    assert AuditEvent.objects.filter(object_type="linkworkers.connection", action="view")
+    # The page itself is a view of the connection (the list's entry names it too).
+    assert AuditEvent.objects.for_object("linkworkers.connection", referred.pk).filter(
+        action="view", path=_url("vcse-connection", referred.pk)
+    )
 
 
 def test_suggestions_are_not_shared_with_the_service(client, case, service, vcse_editor):

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from referrals import codes
 from referrals.models import Referral
 from referrals.services import referral_assign, referral_record_progress
+from socialrx.core.models import AuditEvent
 
 URL = "/fhir/ServiceRequest"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
@@ -129,6 +130,23 @@ def test_resending_the_same_identifier_returns_the_same_referral(gp_client, rout
     first, again = _post(gp_client, SERVICE_REQUEST), _post(gp_client, SERVICE_REQUEST)
     assert (first.status_code, again.status_code) == (201, 200)
     assert Referral.objects.count() == 1
+    # The replay hands back the stored person (a contained Patient): a view of them.
+    person = Referral.objects.get().person
+    assert AuditEvent.objects.for_object("referrals.person", person.pk).filter(action="view")
+
+
+@pytest.mark.django_db
+def test_reading_a_service_request_is_a_view_of_the_referral_and_its_person(gp_client, route):
+    created = _post(gp_client, SERVICE_REQUEST)
+    referral = Referral.objects.get()
+
+    assert gp_client.get(f"{URL}/{created.json()['id']}").status_code == 200
+
+    viewed = set(AuditEvent.objects.filter(action="view").values_list("object_type", "object_id"))
+    assert {
+        ("referrals.referral", str(referral.pk)),
+        ("referrals.person", str(referral.person_id)),
+    } <= viewed
 
 
 def _without_patient():

@@ -2,12 +2,15 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from referrals import codes
+from referrals.models import ReferralStatusEvent
 from referrals.services import referral_provide_info, referral_request_info
 from socialrx.core.models import AuditAction, AuditEvent, Role
-from tests.factories import user_with_role
+from tests.factories import UserFactory, user_with_role
 from tests.referrals.factories import ReferralFactory
 
 QUESTION = "Does the person have a carer we should speak to?"
@@ -68,6 +71,7 @@ def test_an_empty_answer_is_refused_with_a_field_error(client, referrer, asked):
     response = _answer(client, asked, answer="   ")
     assert response.status_code == 400
     assert response.context["info_form"].errors["answer"]
+    assert "More information requested" in response.content.decode()  # the history
     asked.refresh_from_db()
     assert asked.status == codes.Status.INFO_REQUESTED
 
@@ -116,3 +120,28 @@ def test_the_service_refuses_anyone_outside_the_referring_organisation(triage_le
 def test_the_answer_is_one_transition_from_info_requested_only():
     assert codes.can_transition(codes.Status.INFO_REQUESTED, codes.EventKind.INFO_PROVIDED)
     assert not codes.can_transition(codes.Status.RECEIVED, codes.EventKind.INFO_PROVIDED)
+
+
+@pytest.mark.django_db
+def test_a_refused_answer_shows_the_history_in_the_same_queries_however_long(
+    client, referrer, triage_lead, asked
+):
+    """The page shown again with the error names who made each change: the actors come
+    with the history, not one query per change."""
+    client.force_login(referrer)
+
+    def refused_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _answer(client, asked, answer="").status_code == 400
+        return len(captured)
+
+    before = refused_queries()
+    for n in range(4):
+        ReferralStatusEvent.objects.create(
+            referral=asked,
+            kind=codes.EventKind.INFO_PROVIDED,
+            from_status=asked.status,
+            to_status=asked.status,
+            actor=UserFactory(full_name=f"Colleague {n}"),
+        )
+    assert refused_queries() == before

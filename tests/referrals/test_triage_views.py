@@ -138,6 +138,10 @@ def test_duplicates_are_shown_and_decided_by_the_lead(client, triage_lead, refer
     client.force_login(triage_lead)
     page = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
     assert page.context["duplicates"] == [earlier.person]
+    # Each possible duplicate shown is a view of that person's record.
+    assert AuditEvent.objects.for_object("referrals.person", earlier.person.pk).filter(
+        action="view", actor=triage_lead
+    )
     url = reverse("referrals:triage-duplicate", args=[referral.pk, earlier.person.pk])
     client.post(url, {"decision": "merge"})
     referral.refresh_from_db()
