@@ -141,9 +141,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # seconds; a reset link is good for three hours
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # a working day
-# Sessions are read from the cache (Redis in production) and written through to the
-# database, so a Redis restart signs nobody out; saves a query on every signed-in page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from the cache and written through to the database, so
+# a Redis restart signs nobody out; saves a query on every signed-in page. Not with the
+# per-process memory cache: a sign-out in one worker would not reach the others.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

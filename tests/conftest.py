@@ -19,6 +19,14 @@ def _fast_password_hashing(settings):  # noqa: PT004
 
 
 @pytest.fixture(autouse=True)
+def _sessions_as_in_production(settings):  # noqa: PT004
+    """Sessions read through the cache, as with Redis, so that the pages' query counts
+    are the same on the embedded default and on the production stack. One test process
+    shares its memory cache, so a sign-out reaches every later request."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():  # noqa: PT004
     """Counters such as rate limits must not leak between tests (Redis outlives them)."""
     cache.clear()

@@ -111,3 +111,21 @@ def test_env_example_lists_every_variable_settings_reads():
 
     assert read, "the pattern should find the variables settings.py reads"
     assert sorted(read - listed) == [], "add these to .env.example, each with a comment"
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        pytest.param("redis://127.0.0.1:6379/0", "cached_db", id="with-redis"),
+        # A memory cache is per process: a sign-out in one worker would not reach another.
+        pytest.param("", "db", id="without-redis"),
+    ],
+)
+def test_sessions_go_through_the_cache_only_when_it_is_shared(tmp_path, redis_url, engine):
+    result = run_manage_py(
+        tmp_path, "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        REDIS_URL=redis_url,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == f"django.contrib.sessions.backends.{engine}"
