@@ -35,21 +35,16 @@ MESSAGE_BACK_ROLES = (*CASE_ROLES, Role.REFERRER)
 
 def managed_teams_for(user: User) -> OrganisationQuerySet:
     """Link worker teams the user manages: the team itself, or each team of the service."""
-    managed = organisations_for(user, Role.SERVICE_MANAGER)
+    managed = organisation_ids_for(user, Role.SERVICE_MANAGER)
     return (
         Organisation.objects.active()
         .of_type(OrganisationType.LINK_WORKER_TEAM)
-        .filter(Q(pk__in=managed.values("pk")) | Q(parent__in=managed.values("pk")))
+        .filter(Q(pk__in=managed) | Q(parent__in=managed))
     )
 
 
-def case_teams_for(user: User) -> OrganisationQuerySet:
-    """Every team whose cases the user may see."""
-    return Organisation.objects.filter(pk__in=case_team_ids_for(user))
-
-
 def case_team_ids_for(user: User) -> list[int]:
-    """The ids of ``case_teams_for``, worked out once per request: from the memberships
+    """The teams whose cases the user may see, worked out once per request: from the memberships
     already loaded for a link worker, with one small query for a service manager. Case
     queries then filter on a literal list, not on nested organisation subqueries."""
     cached: list[int] | None = getattr(user, "_case_team_ids", None)

@@ -23,7 +23,7 @@ from outcomes.models import (
 )
 from referrals.models import Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
-from socialrx.core.permissions import is_system_admin, organisations_for
+from socialrx.core.permissions import is_system_admin
 
 MEASURE_ROLES = CASE_ROLES
 
@@ -106,7 +106,8 @@ def report_scope_for(user: User) -> ReportScope:
     practices: list[tuple[str, int]] = []
     names: list[str] = []
     orgs: list[int] = []
-    for org in organisations_for(user, Role.COMMISSIONER):
+    # The organisations come with the memberships the request has loaded: no query.
+    for org in user.organisations_with_role(Role.COMMISSIONER):
         names.append(org.name)
         orgs.append(org.pk)
         if org.org_type == OrganisationType.ICB:
@@ -122,7 +123,7 @@ def report_scope_for(user: User) -> ReportScope:
                 ("triage_service__parent", org.pk),
                 ("assigned_team__parent__parent", org.pk),
             ]
-    for org in organisations_for(user, Role.SERVICE_MANAGER):
+    for org in user.organisations_with_role(Role.SERVICE_MANAGER):
         names.append(org.name)
         orgs.append(org.pk)
         if org.org_type == OrganisationType.LINK_WORKER_TEAM:

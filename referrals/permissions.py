@@ -10,7 +10,7 @@ from django.http import Http404
 from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
 from socialrx.core.models import Organisation, OrganisationType, Role, User
-from socialrx.core.permissions import organisation_ids_for, organisations_for
+from socialrx.core.permissions import organisation_ids_for
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
 REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -76,14 +76,18 @@ def referral_for(user: User, pk: int) -> Referral:
     return referral
 
 
-def triage_referral_for(user: User, pk: int) -> Referral:
-    """A referral in one of the user's triage queues (any status), or 404."""
-    referral = (
-        Referral.objects.filter(triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD))
-        .with_page_details()
-        .filter(pk=pk)
-        .first()
+def triage_referral_for(user: User, pk: int, *, page: bool = False) -> Referral:
+    """A referral in one of the user's triage queues (any status), or 404; with
+    ``page``, with everything its triage page shows loaded too."""
+    referrals = Referral.objects.filter(
+        triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD)
     )
+    referrals = (
+        referrals.with_page_details()
+        if page
+        else referrals.select_related("person", "triage_service")
+    )
+    referral = referrals.filter(pk=pk).first()
     if referral is None:
         raise Http404("No such referral")
     return referral
@@ -104,7 +108,7 @@ def possible_duplicates_for(user: User, person: Person) -> PersonQuerySet:
 
 
 def triage_services_for(user: User) -> list[Organisation]:
-    return list(organisations_for(user, Role.TRIAGE_LEAD))
+    return user.organisations_with_role(Role.TRIAGE_LEAD)
 
 
 def referral_by_uuid_for(user: User, referral_uuid: uuid.UUID | str) -> Referral:

@@ -242,7 +242,7 @@ def _triage_page(
 
 @role_required(Role.TRIAGE_LEAD)
 def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
+    referral = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
     return _triage_page(request, referral)
 
 
@@ -272,7 +272,9 @@ def _triage_action(
         else:
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")
-    return _triage_page(request, referral, **{name: bound})
+    # Shown again with its errors: read with everything the page shows.
+    page = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
+    return _triage_page(request, page, **{name: bound})
 
 
 @require_POST

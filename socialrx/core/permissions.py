@@ -19,12 +19,10 @@ ViewFunc = Callable[..., HttpResponseBase]
 
 
 def organisations_for(user: User, *roles: str) -> OrganisationQuerySet:
-    """Active organisations in which the user holds any of ``roles``.
-
-    Built from the memberships the request already loaded, as a literal id list: scoped
-    queries then carry ``IN (3, 7)`` rather than a membership join nested in every
-    subquery, which cost more to plan than to run at county scale (docs/performance.md).
-    """
+    """Active organisations in which the user holds any of ``roles``, as a queryset to
+    build on. To filter other rows by them use ``organisation_ids_for`` (a literal
+    ``IN (3, 7)``, not a subquery); to list them, ``user.organisations_with_role``
+    (already loaded with the memberships: no query)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(pk__in=organisation_ids_for(user, *roles))
