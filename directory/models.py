@@ -326,14 +326,8 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
     def for_display(self) -> ServiceQuerySet:
-        """Everything a list or API page shows, in a fixed number of queries."""
-        return self.select_related("organization", "capacity").prefetch_related(
-            "taxonomy_terms__taxonomy"
-        )
-
-    def for_result_cards(self) -> ServiceQuerySet:
-        """What ``for_display`` fetches, with each term's taxonomy joined to the terms
-        rather than fetched in a query of its own: one round trip fewer per page."""
+        """Everything a list or API page shows, in a fixed number of queries: each term's
+        taxonomy joined to the terms, not fetched in a query of its own."""
         terms = models.Prefetch(
             "taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")
         )

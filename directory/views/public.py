@@ -35,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
             services_order(
                 services_filter(scope.services_published(), filters), by_distance=by_distance
             ),
-            scope.services_published().for_result_cards(),
+            scope.services_published().for_display(),
             cap=SEARCH_RESULTS_CAP,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -9,7 +9,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.core.paginator import Paginator
-from django.template import loader
+from django.template import Context, Template, loader
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -372,15 +372,20 @@ def test_summary_list_rows_and_change_links():
     assert not phone.find_all("a")
 
 
+def _tag_html(text: str, colour: str = "") -> str:
+    template = Template("{% load nhsuk %}{% nhsuk_tag text colour %}")
+    return template.render(Context({"text": text, "colour": colour}))
+
+
 def test_tag_takes_a_colour():
-    tag = _render_include("includes/tag.html", {"text": "Urgent", "colour": "red"}).one("strong")
+    tag = parse(_tag_html("Urgent", "red")).one("strong")
 
     assert tag.classes == {"nhsuk-tag", "nhsuk-tag--red"}
     assert tag.text == "Urgent"
 
 
 def test_tag_escapes_its_text_and_defaults_to_blue():
-    html = loader.get_template("includes/tag.html").render({"text": "<b>"})
+    html = _tag_html("<b>")
     tag = parse(html).one("strong")
 
     assert tag.classes == {"nhsuk-tag"}

@@ -2,7 +2,6 @@
 has its own listing she must not reach."""
 
 import pytest
-from django.core.cache import cache
 
 from directory.models import DirectoryOrganisation, Service
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
@@ -22,11 +21,3 @@ def own_service(listing_org) -> Service:
 def other_service(db) -> Service:
     """A listing of an organisation none of the fixtures' users belong to."""
     return service_with(name="Someone else's walking group")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """The search page's term menus are cached; a test's terms must not leak into the next."""
-    cache.clear()
-    yield
-    cache.clear()

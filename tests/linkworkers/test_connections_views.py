@@ -171,8 +171,8 @@ def test_choosing_query_count_does_not_grow(
 
 # 1 user, 2 memberships, 3 case, 4 audit insert, 5 the assessment's needs, 6 the
 # person's postcode centroid, 7 count, 8 services with organisation, capacity and
-# track record (subqueries), 9 their taxonomy terms, 10 those terms' taxonomies.
-QUERIES_CHOOSE = 10
+# track record (subqueries), 9 their taxonomy terms with their taxonomies.
+QUERIES_CHOOSE = 9
 
 
 def test_connecting_sends_the_referral(client, case, service, link_worker):
