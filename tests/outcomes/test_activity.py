@@ -16,7 +16,7 @@ from referrals import codes as referral_codes
 from referrals.models import ReferralStatusEvent
 from socialrx.core.models import Membership, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
-from tests.linkworkers.factories import CaseFactory
+from tests.linkworkers.factories import CaseFactory, ContactFactory
 from tests.outcomes.conftest import RANGE
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,12 @@ def test_caseload_counts_open_cases_now_and_cases_opened_in_the_period(
         user=link_worker, organisation=other_team, role=Role.LINK_WORKER, target_caseload=90
     )
     _close(world.cases[:3])
+    # Conversations: 2 and 4 on two closed cases, none (two unanswered tries) on the
+    # third; the open cases' conversations count for nothing in the mean
+    for case, spoke, tried in ((world.cases[0], 2, 0), (world.cases[1], 4, 0),
+                               (world.cases[2], 0, 2), (world.cases[5], 5, 1)):  # fmt: skip
+        ContactFactory.create_batch(spoke, case=case, successful=True)
+        ContactFactory.create_batch(tried, case=case, successful=False)
     _case_before_the_period(
         link_worker_team, link_worker, practice, link_worker_service, closed=False
     )
@@ -104,7 +110,7 @@ def test_caseload_counts_open_cases_now_and_cases_opened_in_the_period(
     assert cases["Closed: supported and closed"] == 3
     contacts = _rows(report, "contacts")[0]
     assert contacts["n"] == 3
-    assert contacts["mean"] == 0
+    assert contacts["mean"] == 2  # (2 + 4 + 0) / 3
 
 
 def test_waits_count_only_referrals_that_reached_the_event(make_world, commissioner, filters):

@@ -66,7 +66,10 @@ def known(link_worker_service, link_worker_team, link_worker, practice, referrer
         postcode="NN14 6AB",
         sex="2",
         ethnicity="H",
-        registered_practice=practice,
+        # Registered elsewhere than the referrer's practice: the two codes must not mix.
+        registered_practice=OrganisationFactory(
+            org_type=OrganisationType.GP_PRACTICE, ods_code="Y99002", parent=practice.parent
+        ),
     )
     case = CaseFactory(
         team=link_worker_team,
@@ -162,12 +165,12 @@ def test_columns_for_a_known_referral(client, service_manager, known, practice, 
     (row,) = rows
     assert row == {
         "referral_id": str(referral.pk),
-        "reference": f"SRX-{referral.pk:06d}",
+        "reference": referral.reference,
         "created_on": "2025-03-03",
         "source": "gp",
         "urgency": "routine",
         "referrer_ods_code": "Y99001",
-        "registered_practice_ods_code": "Y99001",
+        "registered_practice_ods_code": "Y99002",
         "reasons": "loneliness;money",
         "status": "closed",
         "decline_reason": "",
