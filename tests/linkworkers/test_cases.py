@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from linkworkers import codes
 from linkworkers.dates import add_working_days
@@ -100,7 +101,7 @@ def test_a_referral_not_yet_assigned_cannot_be_opened(link_worker, link_worker_t
 def test_link_worker_opens_an_assigned_referral_from_the_caseload(client, assigned, link_worker):
     client.force_login(link_worker)
     page = client.get(reverse("linkworkers:caseload"))
-    assert assigned.person.full_name in page.content.decode()
+    assert escape(assigned.person.full_name) in page.content.decode()
     listed = AuditEvent.objects.get(actor=link_worker, detail__listing="to_open")
     assert listed.detail["referrals"] == [assigned.pk]
     assert listed.detail["people"] == [assigned.person_id]

@@ -4,6 +4,7 @@ an audit entry for every view of a person, and constant query counts on lists.""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from directory.models import CapacityStatus, TaxonomyTerm
 from directory.taxonomy import CATEGORY, taxonomy_ensure, term_id
@@ -252,7 +253,7 @@ def test_the_editor_sees_name_and_contact_details_but_no_case_notes(client, refe
     listing = client.get(_url("vcse-connections"))
     assert listing.status_code == 200
     person = referred.case.referral.person
-    assert person.full_name in listing.text
+    assert escape(person.full_name) in listing.text
 
     detail = client.get(_url("vcse-connection", referred.pk))
     assert detail.status_code == 200
@@ -271,7 +272,7 @@ def test_the_editor_sees_name_and_contact_details_but_no_case_notes(client, refe
 def test_suggestions_are_not_shared_with_the_service(client, case, service, vcse_editor):
     suggestion = ConnectionFactory(case=case, service=service, status=S.SUGGESTED)
     client.force_login(vcse_editor)
-    assert case.referral.person.full_name not in client.get(_url("vcse-connections")).text
+    assert escape(case.referral.person.full_name) not in client.get(_url("vcse-connections")).text
     assert client.get(_url("vcse-connection", suggestion.pk)).status_code == 404
 
 
@@ -279,7 +280,10 @@ def test_service_pages_refuse_other_organisations_and_roles(
     client, referred, link_worker, other_org_user
 ):
     client.force_login(other_org_user)
-    assert referred.case.referral.person.full_name not in client.get(_url("vcse-connections")).text
+    assert (
+        escape(referred.case.referral.person.full_name)
+        not in client.get(_url("vcse-connections")).text
+    )
     assert client.get(_url("vcse-connection", referred.pk)).status_code == 404
     assert client.post(_url("vcse-connection-act", referred.pk, "accept")).status_code == 404
     client.force_login(link_worker)
@@ -302,7 +306,7 @@ def test_the_editor_accepts_and_the_link_worker_sees_it(
     client.force_login(link_worker)
     page = client.get(_url("case-connections", case.pk))
     assert "Accepted by the service" in page.text
-    assert vcse_editor.full_name in page.text
+    assert escape(vcse_editor.full_name) in page.text
 
 
 def test_the_editor_declines_with_a_reason(client, referred, vcse_editor):
