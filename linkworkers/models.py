@@ -78,18 +78,22 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
         return self.filter(status__in=codes.OPEN_CASE_STATUSES)
 
     def with_next_actions(self) -> CaseQuerySet:
-        """What the caseload shows, computed in the one list query: attempts so far,
-        contacts made, and the nearest review of a goal still open. Subqueries, not
-        joins: contacts and goals joined together would multiply each other's rows."""
-        contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case")
+        """What the caseload shows, computed in the one list query: attempts so far and
+        the nearest review of a goal still open. Subqueries, not joins: contacts and
+        goals joined together would multiply each other's rows."""
+        attempts = Contact.objects.filter(case=OuterRef("pk"), successful=False)
+        return self.with_review_due().annotate(
+            attempts=_subquery_count(attempts.order_by().values("case"))
+        )
+
+    def with_review_due(self) -> CaseQuerySet:
+        """``review_due_on``: the nearest review of a goal still open (null: no plan)."""
         reviews = (
             PlanGoal.objects.filter(plan__case=OuterRef("pk"), status=codes.GoalStatus.OPEN)
             .order_by()
             .values("plan__case")
         )
         return self.annotate(
-            attempts=_subquery_count(contacts.filter(successful=False)),
-            contacts_made=_subquery_count(contacts.filter(successful=True)),
             review_due_on=Subquery(
                 reviews.annotate(due=Min("review_on")).values("due"),
                 output_field=models.DateField(),
@@ -139,11 +143,12 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
         return self.select_related("referral__person", "link_worker", "team")
 
     def with_page_details(self) -> CaseQuerySet:
-        """Everything the case page shows, in a fixed number of queries: the next-action
-        figures, the referral and its people joined, organisations attached, the history
-        lists prefetched."""
+        """Everything the case page shows, in a fixed number of queries: the review date,
+        the referral and its people joined, organisations attached, the history lists
+        prefetched (the attempts so far are counted from the contacts: ``CaseRow``). The
+        latest assessment's summary is shown, not its domains, so they are not loaded."""
         return (
-            self.with_next_actions()
+            self.with_review_due()
             .select_related("referral__person", "link_worker")
             .with_organisations(
                 "team", "referral.person.registered_practice", "referral.referring_organisation"
@@ -153,10 +158,7 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
                 models.Prefetch("contacts", queryset=Contact.objects.select_related("recorded_by")),
                 models.Prefetch("events", queryset=CaseStatusEvent.objects.select_related("actor")),
                 models.Prefetch(
-                    "assessments",
-                    queryset=Assessment.objects.select_related("assessed_by").prefetch_related(
-                        "domains"
-                    ),
+                    "assessments", queryset=Assessment.objects.select_related("assessed_by")
                 ),
             )
         )

@@ -61,7 +61,12 @@ class CaseRow:
 
     @property
     def attempts(self) -> int:
-        return getattr(self.case, "attempts", 0)
+        """The list query's annotation, or on the case page (which has the contacts
+        already) counted from them."""
+        annotated = getattr(self.case, "attempts", None)
+        if annotated is not None:
+            return int(annotated)
+        return sum(1 for contact in self.case.contacts.all() if not contact.successful)
 
     @property
     def next_appointment(self) -> str:
