@@ -130,6 +130,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "core.User"
+# Django's ModelBackend, loading the user's roles in the same query (socialrx/core/backends.py).
+# Sessions signed in through another backend are asked to sign in again.
+AUTHENTICATION_BACKENDS = ["socialrx.core.backends.UserWithRolesBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -68,11 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def active_memberships(self) -> list[Membership]:
         """The user's current roles, loaded once per request."""
-        return list(
-            self.memberships.filter(is_active=True, organisation__is_active=True)
-            .select_related("organisation")
-            .order_by("role", "organisation__name")
-        )
+        return list(Membership.objects.active_for(self.pk).select_related("organisation"))
 
     @property
     def roles(self) -> set[str]:
@@ -197,6 +193,12 @@ class Profession(models.TextChoices):
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, organisation__is_active=True, user__is_active=True)
+
+    def active_for(self, user_id: Any) -> MembershipQuerySet:
+        """One user's current roles, in the order pages list them (``User.roles``)."""
+        return self.filter(user_id=user_id, is_active=True, organisation__is_active=True).order_by(
+            "role", "organisation__name"
+        )
 
     def with_role(self, *roles: str) -> MembershipQuerySet:
         return self.filter(role__in=roles)

@@ -210,9 +210,10 @@ def test_the_overview_shows_every_part_with_change_links(
     client, vcse_editor, own_service, place, times, contact, django_assert_max_num_queries
 ):
     client.force_login(vcse_editor)
-    # session, user, memberships; the service with organisation and capacity, then its
-    # prefetches (schedules, areas, places, their addresses, accessibility and times,
-    # languages, funding, costs, contacts, phones, attributes, terms); nothing per row
+    # the user with their roles (the session is cached); the service with organisation
+    # and capacity, then its prefetches (schedules, areas, places, their addresses,
+    # accessibility and times, languages, funding, costs, contacts, phones, attributes,
+    # terms); nothing per row
     with django_assert_max_num_queries(20):
         response = client.get(reverse("directory:service_manage", args=[own_service.id]))
     content = response.content.decode()

@@ -113,11 +113,11 @@ def test_case_connections_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 user, 2 memberships (role check; the session comes from the cache), 3 the case with
-# referral, person and team (the teams a literal list), 4 audit insert, 5 connections
-# with service, organisation, capacity, case and person, 6 their events with actors,
-# 7 unmet needs.
-QUERIES_CASE_CONNECTIONS = 7
+# 1 the user with their roles (the session comes from the cache), 2 the case with
+# referral, person and team (the teams a literal list), 3 audit insert, 4 connections
+# with service, organisation, capacity, case and person, 5 their events with actors,
+# 6 unmet needs.
+QUERIES_CASE_CONNECTIONS = 6
 
 
 def test_choosing_is_prefiltered_by_the_greatest_need_and_shows_capacity_and_record(
@@ -170,10 +170,10 @@ def test_choosing_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 user, 2 memberships, 3 case, 4 audit insert, 5 the assessment's needs, 6 the
-# person's postcode centroid, 7 count, 8 services with organisation, capacity and
-# track record (subqueries), 9 their taxonomy terms with their taxonomies.
-QUERIES_CHOOSE = 9
+# 1 the user with their roles, 2 case, 3 audit insert, 4 the assessment's needs, 5 the
+# person's postcode centroid, 6 count, 7 services with organisation, capacity and
+# track record (subqueries), 8 their taxonomy terms with their taxonomies.
+QUERIES_CHOOSE = 8
 
 
 def test_connecting_sends_the_referral(client, case, service, link_worker):
@@ -340,9 +340,9 @@ def test_service_list_query_count_does_not_grow(
     page_with(5)
 
 
-# 1 user, 2 memberships, 3 count, 4 connections with service, case and person (the
-# organisation scope a literal list), 5 audit insert naming those shown.
-QUERIES_SERVICE_LIST = 5
+# 1 the user with their roles, 2 count, 3 connections with service, case and person (the
+# organisation scope a literal list), 4 audit insert naming those shown.
+QUERIES_SERVICE_LIST = 4
 
 
 def test_an_editor_of_two_organisations_sees_both(client, referred, vcse_org):

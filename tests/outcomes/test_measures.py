@@ -130,9 +130,9 @@ def test_case_page_query_count_is_constant(client, link_worker, case, django_ass
     client.force_login(link_worker)
     url = reverse("outcomes:case_measures", args=[case.pk])
     client.get(url)
-    # 1 user, 2 memberships (role check; the session comes from the cache), 3 case with
-    # referral, person, worker and team, 4 records, 5 their answers, 6 the answers'
-    # items, 7 measures the team may record, 8 the audit insert.
+    # 1 the user with their roles (the session comes from the cache), 2 case with
+    # referral, person, worker and team, 3 records, 4 their answers, 5 the answers'
+    # items, 6 measures the team may record, 7 the audit insert.
     with django_assert_num_queries(QUERIES_ON_CASE_PAGE):
         client.get(url)
     record_measure(case, codes.ONS_LONELINESS, [3])
@@ -140,4 +140,4 @@ def test_case_page_query_count_is_constant(client, link_worker, case, django_ass
         client.get(url)
 
 
-QUERIES_ON_CASE_PAGE = 8
+QUERIES_ON_CASE_PAGE = 7

@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
 
 PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
 
-# Every page starts with the same two: 1. the user, 2. the user's memberships with their
+# Every page starts with the same one: 1. the user with their memberships and their
 # organisations (the role check, and the user's area; the session comes from the cache).
-# The report pages end, rendering the filter form, with 3.-5. the services, PCNs and
+# The report pages end, rendering the filter form, with 2.-4. the services, PCNs and
 # practices it offers (their ids cached for an hour per area: working them out scans the
 # area's history).
-FRAME = 5
+FRAME = 4
 # Each report's own aggregates, one query per table or fixed statistic:
 REPORT_QUERIES = {
     # referrals by period, PCN, source and status (the period, source and triage tables);

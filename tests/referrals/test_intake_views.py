@@ -151,9 +151,9 @@ def test_list_shows_the_organisations_referrals_with_constant_queries(
         source=codes.ReferralSource.SELF, triage_service=link_worker_service
     )  # not theirs
     client.force_login(referrer)
-    # user, memberships (role check; the session comes from the cache), count, page of
-    # referrals, their organisations (one query), reasons prefetch, the audit entry
-    with django_assert_max_num_queries(7):
+    # the user with their roles (one query; the session comes from the cache), count,
+    # page of referrals, their organisations (one query), reasons prefetch, the audit entry
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("referrals:list"))
     assert len(response.context["rows"]) == 25
     assert response.context["page"].paginator.count == 30
@@ -179,13 +179,13 @@ def test_detail_queries_do_not_grow_with_its_history(
     client.force_login(referrer)
     url = reverse("referrals:detail", args=[referral.pk])
     client.get(url)
-    # 1 user, 2 memberships (the session comes from the cache), 3 the referral with its
-    # person and referrer, 4 its organisations and the person's practice, 5 reasons,
-    # 6 history with actors, 7 the audit insert (referral and person).
-    with django_assert_num_queries(7):
+    # 1 the user with their roles (the session comes from the cache), 2 the referral with
+    # its person and referrer, 3 its organisations and the person's practice, 4 reasons,
+    # 5 history with actors, 6 the audit insert (referral and person).
+    with django_assert_num_queries(6):
         client.get(url)
     for n in range(1, 6):
         add_change(n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert "by Colleague 5" in response.content.decode()

@@ -35,9 +35,9 @@ def test_queue_is_oldest_first_with_constant_queries(
     )
     ReferralFactory(referrer=referrer)  # another service's queue
     client.force_login(triage_lead)
-    # user, memberships (role check; the session comes from the cache), count, page of
-    # referrals, their organisations (one query), reasons prefetch, the audit entry
-    with django_assert_max_num_queries(7):
+    # the user with their roles (one query; the session comes from the cache), count,
+    # page of referrals, their organisations (one query), reasons prefetch, the audit entry
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("referrals:triage"))
     rows = response.context["rows"]
     assert response.context["page"].paginator.count == 30
