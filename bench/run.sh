@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 if ! command -v wrk >/dev/null; then
   echo "Installing wrk (Debian package) for load generation..."
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -q wrk; else sudo apt-get install -y -q wrk; fi
+  SUDO=(); [ "$(id -u)" = 0 ] || SUDO=(sudo -n)
+  # A new machine's package lists may be empty or old: read them first.
+  "${SUDO[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends wrk
 fi
 
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/socialrx_bench}"
