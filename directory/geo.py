@@ -49,3 +49,10 @@ def distance_metres(origin: tuple[float, float], prefix: str = "") -> Expression
     dx = (F(f"{prefix}longitude") - longitude) * kx
     dy = (F(f"{prefix}latitude") - latitude) * METRES_PER_DEGREE_LATITUDE
     return ExpressionWrapper(Sqrt(dx * dx + dy * dy), output_field=FloatField())
+
+
+def box_degrees(origin: tuple[float, float], metres: float) -> tuple[float, float]:
+    """Half the height and half the width, in degrees, of the box around ``origin``
+    that holds every point within ``metres`` of it (by :func:`distance_metres`)."""
+    kx = METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(origin[0]))
+    return metres / METRES_PER_DEGREE_LATITUDE, metres / kx

@@ -186,6 +186,8 @@ class Location(UUIDModel):
 
     class Meta:
         ordering = ("name",)
+        # Distance searches read the venues in a box around the origin (directory.search).
+        indexes = [models.Index(fields=["latitude", "longitude"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)

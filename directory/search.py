@@ -24,13 +24,14 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import Col
 
-from directory.geo import distance_metres
+from directory.geo import box_degrees, distance_metres
 from directory.models import (
     Language,
     Schedule,
@@ -49,6 +50,11 @@ MAX_SEARCH_WORDS = 8
 SEARCH_RESULTS_CAP = 500
 # The text search configuration of the stored document (migration 0004).
 SEARCH_CONFIG = "english"
+# A search by distance on PostgreSQL ranks the services near the origin, within the
+# first of these radii that holds a full set of results, and every service only when
+# none does: ranking the whole of a broad category cost time in proportion to the
+# directory (docs/performance.md).
+NEAR_RADII_METRES = (4_000.0, 16_000.0)
 
 
 @dataclass(frozen=True)
@@ -195,11 +201,14 @@ def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> Servi
     return services
 
 
+BY_DISTANCE = ("stale_rank", F("distance").asc(nulls_last=True), "name", "pk")
+
+
 def services_order(services: ServiceQuerySet, *, by_distance: bool) -> ServiceQuerySet:
     """Fresh before stale; then nearest or most relevant first; then by name (and id, so
     services of the same name keep their places from one page to the next)."""
     if by_distance:
-        return services.order_by("stale_rank", F("distance").asc(nulls_last=True), "name", "pk")
+        return services.order_by(*BY_DISTANCE)
     return services.order_by("stale_rank", "-relevance", "name", "pk")
 
 
@@ -212,12 +221,23 @@ class RankedServices(Sequence[Service]):
     ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
     """
 
-    def __init__(self, ordered: ServiceQuerySet, shown: ServiceQuerySet, *, cap: int) -> None:
+    def __init__(
+        self,
+        ordered: ServiceQuerySet,
+        shown: ServiceQuerySet,
+        *,
+        cap: int,
+        origin: tuple[float, float] | None = None,
+    ) -> None:
         self.cap = cap
         self._shown = shown
         with_distance = "distance" in ordered.query.annotations
         fields = ("pk", "distance") if with_distance else ("pk",)
-        rows = list(ordered.values_list(*fields)[: cap + 1])
+        nearest_first = tuple(ordered.query.order_by) == BY_DISTANCE
+        if nearest_first and origin is not None and connection.vendor == "postgresql":
+            rows = nearest_rows(ordered, origin, cap + 1)
+        else:
+            rows = list(ordered.values_list(*fields)[: cap + 1])
         self.capped = len(rows) > cap
         self._ids: list[uuid.UUID] = [row[0] for row in rows[:cap]]
         self._distances: dict[uuid.UUID, float | None] = (
@@ -249,6 +269,76 @@ class RankedServices(Sequence[Service]):
                 # The presenter reads the distance the ranking query computed.
                 service.distance = self._distances[service.pk]  # type: ignore[attr-defined]
         return services
+
+
+def nearest_rows(
+    ordered: ServiceQuerySet, origin: tuple[float, float], limit: int
+) -> list[tuple[uuid.UUID, float | None]]:
+    """The first ``limit`` (id, distance) rows of ``ordered`` (in ``BY_DISTANCE``
+    order), ranking only the services near ``origin`` when that is enough. One query.
+
+    Fresh services come first, so when ``limit`` fresh services lie within a radius,
+    the first ``limit`` rows are all services with a venue in the box around that
+    circle (a range on the location's (latitude, longitude) index). Each radius's
+    services are a common table expression, and each branch of the union has a
+    one-time filter (an InitPlan) that PostgreSQL tests before it reads the branch:
+    a wider radius, or every service, is read only when the smaller radii fell short.
+    """
+    columns = ("pk", "distance", "stale_rank", "name")
+    sql: list[str] = []
+    params: list[Any] = []
+
+    def add(text: str, values: Sequence[Any] = ()) -> None:
+        sql.append(text)
+        params.extend(values)
+
+    def add_queryset(services: ServiceQuerySet) -> None:
+        text, values = services.order_by().values_list(*columns).query.sql_with_params()
+        add(text, values)
+
+    def add_enough(i: int) -> None:
+        add(
+            f"(SELECT count(*) FROM (SELECT 1 FROM near_{i} WHERE stale_rank = 0 "
+            "AND distance <= %s LIMIT %s) fresh) = %s",
+            (NEAR_RADII_METRES[i], limit, limit),
+        )
+
+    for i, metres in enumerate(NEAR_RADII_METRES):
+        add(f"{'WITH' if i == 0 else ','} near_{i} AS MATERIALIZED (")
+        add_queryset(ordered.filter(pk__in=_located_in_box(origin, metres)))
+        add(")")
+    radii = len(NEAR_RADII_METRES)
+    for i in range(radii + 1):
+        add(" UNION ALL SELECT * FROM " if i else " SELECT * FROM ")
+        if i < radii:
+            add(f"near_{i}")
+        else:
+            # OFFSET 0: the one-time filter stays above the subquery (and its workers).
+            add("(")
+            add_queryset(ordered)
+            add(" OFFSET 0) every_service")
+        add(" WHERE TRUE")
+        for shorter in range(i):
+            add(" AND NOT ")
+            add_enough(shorter)
+        if i < radii:
+            add(" AND ")
+            add_enough(i)
+    # BY_DISTANCE, by column number.
+    add(" ORDER BY 3, 2 NULLS LAST, 4, 1 LIMIT %s", (limit,))
+    with connection.cursor() as cursor:
+        cursor.execute("".join(sql), params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _located_in_box(origin: tuple[float, float], metres: float) -> QuerySet[ServiceAtLocation, Any]:
+    """The ids of services with a venue in the box around the circle of ``metres``."""
+    half_height, half_width = box_degrees(origin, metres)
+    latitude, longitude = origin
+    return ServiceAtLocation.objects.filter(
+        location__latitude__range=(latitude - half_height, latitude + half_height),
+        location__longitude__range=(longitude - half_width, longitude + half_width),
+    ).values("service_id")
 
 
 class FreshFirstPages:

@@ -37,6 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
             ),
             scope.services_published().for_display(),
             cap=SEARCH_RESULTS_CAP,
+            origin=filters.origin,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {

@@ -224,3 +224,63 @@ def test_an_unknown_category_is_refused(client):
     response = client.get("/directory/", {"category": "5b0f6a36-3a55-4b9e-9f39-6f1d4d6c2a10"})
     assert "Select a valid choice" in response.content.decode()
     assert "page" not in response.context
+
+
+# Distance searches on PostgreSQL rank the services within the first radius that holds a
+# full set of fresh results (directory.search.nearest_rows); the answers must be those
+# of ranking every service. On SQLite every service is ranked: the same expectations.
+# A kilometre north of NS9 is 0.009 degrees of latitude; east, 0.0147 of longitude.
+
+
+@pytest.fixture
+def ns9(db):
+    return PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
+
+
+def test_a_radius_with_enough_fresh_services_gives_the_nearest_first(client, monkeypatch, ns9):
+    # Given a 2 km radius, two services within it, one in the corner of its box (2.7 km
+    # away) and one just outside the box (2.2 km away, nearer than the corner one)
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 3)
+    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (2_000.0, 8_000.0))
+    at(service_with(name="Corner"), 52.0171, -1.0279)
+    at(service_with(name="Just outside"), 52.0198, -1.0)
+    at(service_with(name="One km"), 52.009, -1.0)
+    at(service_with(name="Half a km"), 52.0, -0.9926)
+    at(service_with(name="Far away"), 52.5, -1.0)
+
+    # When three are asked for and too few are fresh within 2 km, 8 km is read; when
+    # one is asked for, 2 km is enough
+    assert names(client, postcode="NS9") == ["Half a km", "One km", "Just outside"]
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 1)
+    assert names(client, postcode="NS9") == ["Half a km"]
+
+
+def test_too_few_fresh_services_near_ranks_every_service(client, monkeypatch, ns9):
+    # Given a 1 km radius holding a stale service and a fresh one, and others far away,
+    # one of them with no venue at all
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 3)
+    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (1_000.0,))
+    stale = timezone.localdate() - timedelta(days=100)
+    at(service_with(name="Near but stale", assured_date=stale), 52.001, -1.0)
+    at(service_with(name="Near"), 52.002, -1.0)
+    at(service_with(name="Fifty km"), 52.45, -1.0)
+    at(service_with(name="Twenty km"), 52.18, -1.0)
+    service_with(name="Nowhere")
+
+    # Then the fresh come first, nearest first, and the stale one after them
+    assert names(client, postcode="NS9") == ["Near", "Twenty km", "Fifty km"]
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 10)
+    assert names(client, postcode="NS9") == [
+        "Near", "Twenty km", "Fifty km", "Nowhere", "Near but stale",
+    ]  # fmt: skip
+
+
+def test_a_service_with_several_venues_is_ranked_once_by_its_nearest(client, monkeypatch, ns9):
+    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (2_000.0,))
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 1)
+    walks = at(at(service_with(name="Walks"), 52.3, -1.0), 52.003, -1.0)
+    at(service_with(name="Choir"), 52.005, -1.0)
+    response = client.get("/directory/", {"postcode": "NS9"})
+    assert [x.service.name for x in response.context["listings"]] == ["Walks"]
+    assert response.context["listings"][0].service == walks
+    assert response.context["listings"][0].distance_text == "0.2 miles away"
