@@ -26,7 +26,7 @@ from rest_framework.response import Response
 
 from directory import oruk
 from directory import permissions as scope
-from directory.search import FreshFirstPages, services_filter, services_order
+from directory.search import FreshFirstPages, ServiceFilters, services_filter, services_order
 
 
 def oruk_endpoint(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -66,7 +66,8 @@ def service_list(request: Request) -> Response:
     if filters.text:
         pages: oruk.Pageable = services_order(services, by_distance=False)
     else:
-        pages = FreshFirstPages(services)
+        # The whole directory, the list aggregators harvest: its counts are cached.
+        pages = FreshFirstPages(services, cache_counts=filters == ServiceFilters())
     return Response(oruk.page_json(pages, page, oruk.service_summary_json))
 
 

@@ -12,7 +12,8 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
@@ -33,6 +34,26 @@ def listing_stale_cutoff(today: date | None = None) -> date:
 
 def capacity_stale_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - CAPACITY_STALE_AFTER
+
+
+# Changes whenever a service or a directory organisation is saved or deleted: part of
+# the key of anything cached about the published listings (directory.search).
+LISTINGS_VERSION_KEY = "directory:listings-version"
+
+
+def listings_version() -> str:
+    return str(cache.get_or_set(LISTINGS_VERSION_KEY, _new_version, timeout=None))
+
+
+def listings_changed(**kwargs: object) -> None:
+    """A ``post_save`` and ``post_delete`` receiver (directory.apps). Also on commit: a
+    request between the change and its commit may have cached the old figures."""
+    cache.set(LISTINGS_VERSION_KEY, _new_version(), timeout=None)
+    transaction.on_commit(lambda: cache.set(LISTINGS_VERSION_KEY, _new_version(), timeout=None))
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
 
 
 class UUIDModel(TimeStampedModel):

@@ -6,6 +6,7 @@ without duplicating services and the page's query count does not grow.
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import uuid
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,7 @@ from datetime import time
 from functools import reduce
 from typing import Any, overload
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -40,6 +42,7 @@ from directory.models import (
     ServiceAttribute,
     ServiceQuerySet,
     listing_stale_cutoff,
+    listings_version,
 )
 from directory.taxonomy import terms_named_like
 
@@ -348,11 +351,21 @@ class FreshFirstPages:
     Sorting every service by its computed staleness on each request cost most of the
     list's time; instead one query counts the services and the fresh among them, and a
     page reads each part it spans from the (name, id) index with LIMIT and OFFSET.
+
+    With ``cache_counts`` the counts are cached for ``COUNTS_CACHE_SECONDS`` under the
+    listings version, which every save or delete of a service or an organisation
+    changes: exact, without counting every service on each request. Only for services
+    filtered by those two tables alone (the filters on terms, schedules and languages
+    read tables whose bulk writes send no signal).
     """
 
-    def __init__(self, services: ServiceQuerySet) -> None:
+    COUNTS_CACHE_SECONDS = 300
+
+    def __init__(self, services: ServiceQuerySet, *, cache_counts: bool = False) -> None:
         self._services = services
-        self._fresh = Q(assured_date__gte=listing_stale_cutoff())
+        self._cutoff = listing_stale_cutoff()
+        self._fresh = Q(assured_date__gte=self._cutoff)
+        self._cache_counts = cache_counts
         self._counts: tuple[int, int] | None = None
 
     def count(self) -> int:
@@ -360,11 +373,20 @@ class FreshFirstPages:
 
     def _total_and_fresh(self) -> tuple[int, int]:
         if self._counts is None:
-            counts = self._services.aggregate(
-                total=Count("pk"), fresh=Count("pk", filter=self._fresh)
-            )
-            self._counts = (counts["total"], counts["fresh"])
+            if self._cache_counts:
+                key, seconds = self._cache_key(), self.COUNTS_CACHE_SECONDS
+                self._counts = cache.get_or_set(key, self._count, seconds) or self._count()
+            else:
+                self._counts = self._count()
         return self._counts
+
+    def _count(self) -> tuple[int, int]:
+        counts = self._services.aggregate(total=Count("pk"), fresh=Count("pk", filter=self._fresh))
+        return counts["total"], counts["fresh"]
+
+    def _cache_key(self) -> str:
+        query = hashlib.sha256(str(self._services.query).encode()).hexdigest()
+        return f"directory:fresh-first-counts:{listings_version()}:{self._cutoff}:{query}"
 
     def __getitem__(self, index: slice) -> list[Service]:
         start, stop = index.start or 0, index.stop

@@ -252,3 +252,44 @@ def test_list_query_count_does_not_grow_with_results(client, django_assert_max_n
     # location joined, then their addresses
     with django_assert_max_num_queries(3):
         client.get("/oruk/service_at_locations", {"per_page": 30})
+
+
+def test_the_whole_lists_totals_are_cached_and_stay_exact_as_listings_change(
+    client, django_assert_num_queries
+):
+    # Given three published services, counted once
+    first, second, third = (service_with(name=n) for n in ("A walk", "B choir", "C garden"))
+    assert get_json(client, "/oruk/services")[1]["total_items"] == 3
+
+    # When the list is read again, its counts come from the cache: the page alone
+    with django_assert_num_queries(1):
+        _, body = get_json(client, "/oruk/services")
+    assert body["total_items"] == 3
+
+    # Then a service added, removed, or whose organisation is no longer approved, or
+    # one gone stale, changes the totals and the fresh-first order at once
+    fourth = service_with(name="D lunch club")
+    assert get_json(client, "/oruk/services")[1]["total_items"] == 4
+    first.delete()
+    assert get_json(client, "/oruk/services")[1]["total_items"] == 3
+    second.organization.approval_status = ApprovalStatus.PENDING
+    second.organization.save()
+    _, body = get_json(client, "/oruk/services", per_page=1)
+    assert (body["total_items"], body["total_pages"]) == (2, 2)
+    third.assured_date = timezone.localdate() - timedelta(days=100)
+    third.save()
+    _, body = get_json(client, "/oruk/services")
+    assert [s["name"] for s in body["contents"]] == [fourth.name, third.name]
+
+
+def test_a_filtered_lists_totals_are_counted_on_each_request(client, django_assert_num_queries):
+    arts = term(CATEGORY, "arts")
+    service_with(name="Choir", terms=[arts])
+    params = {"taxonomy_term_id": arts.id}
+    assert get_json(client, "/oruk/services", **params)[1]["total_items"] == 1
+    # A term added to a listing sends no signal the cache would hear of
+    painting = service_with(name="Painting")
+    painting.attributes.create(taxonomy_term=arts)
+    with django_assert_num_queries(2):
+        _, body = get_json(client, "/oruk/services", **params)
+    assert body["total_items"] == 2
