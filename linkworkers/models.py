@@ -73,6 +73,22 @@ class ImmutableEvent(models.Model):
 # --- cases ----------------------------------------------------------------------------
 
 
+CASELOAD_ROW_FIELDS = (
+    "status",
+    "opened_at",
+    "closed_at",
+    "first_contact_due_on",
+    "next_appointment_at",
+    "team_id",
+    "link_worker_id",
+    "referral_id",
+    "referral__person_id",
+    "referral__person__given_name",
+    "referral__person__family_name",
+    "referral__person__nhs_number",
+)
+
+
 class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=codes.OPEN_CASE_STATUSES)
@@ -141,6 +157,13 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
 
     def with_list_details(self) -> CaseQuerySet:
         return self.select_related("referral__person", "link_worker", "team")
+
+    def for_caseload(self) -> CaseQuerySet:
+        """The columns a caseload row shows (``CaseRow``) and no others: a page of cases
+        loaded with every column of their referrals spent a third of the list query's
+        time turning text nobody reads into objects. The worker and team are the
+        caseload's own, so they are not joined."""
+        return self.select_related("referral__person").only(*CASELOAD_ROW_FIELDS)
 
     def with_page_details(self) -> CaseQuerySet:
         """Everything the case page shows, in a fixed number of queries: the review date,

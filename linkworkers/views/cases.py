@@ -40,7 +40,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseloadFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cases = cases_visible_to(user).filter(link_worker=user).with_list_details()
+    cases = cases_visible_to(user).filter(link_worker=user).for_caseload()
     status = data.get("status") or ""
     cases = cases.filter(status=status) if status else cases.open()
     if data.get("overdue"):
