@@ -160,3 +160,14 @@ def test_a_second_run_on_the_same_database_is_refused(tiny):
 def test_without_debug_it_runs_only_when_forced(db):
     with pytest.raises(CommandError, match="DJANGO_DEBUG=true or --force"):
         call_command("generate_synthetic", scale="tiny", stdout=StringIO())
+
+
+def test_the_directory_counts_shown_before_a_run_are_not_served_after_it(db, client):
+    """The ORUK list caches its totals until a service changes; COPY sends no signal,
+    so the generator itself says the listings changed."""
+    assert client.get("/oruk/services").json()["total_items"] == 0
+
+    _generate()
+
+    published = Service.objects.published().count()
+    assert client.get("/oruk/services").json()["total_items"] == published > 0

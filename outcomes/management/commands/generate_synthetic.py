@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from directory.models import listings_changed
 from directory.synthetic import (
     SCALES,
     Synth,
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             )
         analyse(synth.written)
         self._step(synth, "planner statistics gathered")
+        # COPY sends no signals: what the cache holds about the directory is out of date.
+        listings_changed()
         seconds = time.monotonic() - started
         for label, count in synth.counts.items():
             self.stdout.write(f"  {label:<28} {count:>10,}")
