@@ -223,6 +223,12 @@ class ResultsSummary:
         cap = self.results.cap
         if not self.results.capped:
             return ""
+        if self.results.broad:
+            return (
+                f"So many services match that these pages show the first {cap} by how they "
+                "match: services in a category the words name first, then the others, each "
+                "from A to Z. Add a word, a category or a postcode to narrow the search."
+            )
         if self.filters.origin is not None:
             shown = f"the {cap} nearest"
         elif self.filters.text.strip():

@@ -6,6 +6,7 @@ without duplicating services and the page's query count does not grow.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import operator
 import uuid
@@ -58,6 +59,11 @@ SEARCH_CONFIG = "english"
 # none does: ranking the whole of a broad category cost time in proportion to the
 # directory (docs/performance.md).
 NEAR_RADII_METRES = (4_000.0, 16_000.0)
+# A search by words alone that matches more services than this (by their documents or
+# their terms) is listed by how each service matches, then by name, instead of ranked:
+# ranking reads every match's document, and a word like "support" matches most of a
+# large directory (61,000 of 100,000 services: 145 ms; docs/performance.md). PostgreSQL.
+BROAD_SEARCH_MATCHES = 5_000
 
 
 @dataclass(frozen=True)
@@ -118,10 +124,16 @@ class StoredSearchDocument(Expression):
         return Col(query.get_initial_alias(), field)
 
 
-def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+def _search_query(text: str) -> Any:
+    from django.contrib.postgres.search import SearchQuery
 
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
+    from django.contrib.postgres.search import SearchRank
+
+    query = _search_query(text)
     services = services.annotate(document=StoredSearchDocument())
     rank = SearchRank(F("document"), query)
     # The terms come from the cache; most words name none, and then the search is the
@@ -139,6 +151,52 @@ def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
         relevance=rank
         + Case(When(term_hit, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
     )
+
+
+def is_broad_search(filters: ServiceFilters) -> bool:
+    """Words alone (no other filter), on PostgreSQL, matching more than
+    ``BROAD_SEARCH_MATCHES`` services: counted no further than that, on the document's
+    GIN index and then on the terms' index, so a selective word costs almost nothing."""
+    text = filters.text.strip()
+    words_alone = dataclasses.replace(filters, text="") == ServiceFilters()
+    if connection.vendor != "postgresql" or not text or not words_alone:
+        return False
+    documents = Service.objects.annotate(document=StoredSearchDocument()).filter(
+        document=_search_query(text)
+    )
+    if documents.order_by().values("pk")[:BROAD_SEARCH_MATCHES].count() >= BROAD_SEARCH_MATCHES:
+        return True
+    terms = terms_named_like(text)
+    tagged = ServiceAttribute.objects.filter(taxonomy_term__in=terms).values("service_id")
+    return bool(terms) and tagged.order_by()[:BROAD_SEARCH_MATCHES].count() >= BROAD_SEARCH_MATCHES
+
+
+def broad_search_rows(services: ServiceQuerySet, text: str, limit: int) -> list[uuid.UUID]:
+    """The first ``limit`` published ``services`` matching ``text``, fresh before stale,
+    those in a category the words name before the rest, each part by name. A part walks
+    the (name, id) index and stops when the page has enough (a word matching most of the
+    directory costs one short walk), and is read only when the parts before it fell
+    short. Each part's condition is one PostgreSQL can estimate and look up (a term, the
+    document's GIN index), so a part with few services is found, not walked to the end.
+    """
+    query = _search_query(text)
+    terms = terms_named_like(text)
+    tagged = Exists(
+        ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=terms)
+    )
+    parts = [tagged, ~tagged & Q(document=query)] if terms else [Q(document=query)]
+    candidates = services.annotate(document=StoredSearchDocument())
+    # Fresh and stale as plain conditions on the date, not as ``stale_rank``: PostgreSQL
+    # cannot estimate a CASE and planned a scan of every service for the first part.
+    fresh = Q(assured_date__gte=listing_stale_cutoff())
+    ids: list[uuid.UUID] = []
+    for freshness in (fresh, ~fresh):
+        for part in parts:
+            if len(ids) >= limit:
+                return ids
+            walk = candidates.filter(freshness, part).order_by("name", "pk")
+            ids += walk.values_list("pk", flat=True)[: limit - len(ids)]
+    return ids
 
 
 def _schedule_filter(services: ServiceQuerySet, filters: ServiceFilters) -> ServiceQuerySet:
@@ -231,13 +289,20 @@ class RankedServices(Sequence[Service]):
         *,
         cap: int,
         origin: tuple[float, float] | None = None,
+        broad: tuple[ServiceQuerySet, str] | None = None,
     ) -> None:
         self.cap = cap
         self._shown = shown
+        # ``broad``: the services and the words of a broad search (``is_broad_search``),
+        # listed by how each matches instead of ranked (``broad_search_rows``).
+        self.broad = broad is not None
         with_distance = "distance" in ordered.query.annotations
         fields = ("pk", "distance") if with_distance else ("pk",)
         nearest_first = tuple(ordered.query.order_by) == BY_DISTANCE
-        if nearest_first and origin is not None and connection.vendor == "postgresql":
+        rows: list[Any]
+        if broad is not None:
+            rows = [(pk,) for pk in broad_search_rows(*broad, cap + 1)]
+        elif nearest_first and origin is not None and connection.vendor == "postgresql":
             rows = nearest_rows(ordered, origin, cap + 1)
         else:
             rows = list(ordered.values_list(*fields)[: cap + 1])

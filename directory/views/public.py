@@ -15,6 +15,7 @@ from directory.presenters import ListingPresenter, ResultsSummary
 from directory.search import (
     SEARCH_RESULTS_CAP,
     RankedServices,
+    is_broad_search,
     services_filter,
     services_order,
 )
@@ -31,6 +32,7 @@ def search(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         by_distance = filters.origin is not None
         today = timezone.localdate()
+        broad = (scope.services_published(), filters.text) if is_broad_search(filters) else None
         results = RankedServices(
             services_order(
                 services_filter(scope.services_published(), filters), by_distance=by_distance
@@ -38,6 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
             scope.services_published().for_display(),
             cap=SEARCH_RESULTS_CAP,
             origin=filters.origin,
+            broad=broad,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from directory.models import Language, PostcodeCentroid, TaxonomyTerm
@@ -284,3 +285,72 @@ def test_a_service_with_several_venues_is_ranked_once_by_its_nearest(client, mon
     assert [x.service.name for x in response.context["listings"]] == ["Walks"]
     assert response.context["listings"][0].service == walks
     assert response.context["listings"][0].distance_text == "0.2 miles away"
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="broad searches are told apart on PostgreSQL"
+)
+
+
+@pytest.fixture
+def carers_services(db):
+    """Services matching "carers" each way: by a category it names (Carers' support), by
+    name, by description only, and stale; one matching nothing. Ranked, the name matches
+    would come before the description match."""
+    carers = term(CATEGORY, "carers")
+    service_with(name="Beta group", terms=[carers])
+    service_with(name="Yankee carers", terms=[carers])
+    service_with(name="Zed carers circle")
+    service_with(name="Alpha club", description="A club for carers and the people they help.")
+    service_with(name="Stale carers club", assured_date=timezone.localdate() - timedelta(days=100))
+    service_with(name="Unrelated")
+
+
+@on_postgresql
+def test_a_broad_search_lists_by_how_services_match_then_by_name(
+    client, monkeypatch, carers_services
+):
+    # Given a directory where "carers" counts as a broad word
+    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+
+    response = client.get("/directory/", {"q": "carers"})
+
+    # Then fresh services in the category come first, then the others that mention the
+    # word, each from A to Z (not by how often they use it), and the stale one last
+    assert [x.service.name for x in response.context["listings"]] == [
+        "Beta group",
+        "Yankee carers",
+        "Alpha club",
+        "Zed carers circle",
+        "Stale carers club",
+    ]
+    assert "5 services found" in response.content.decode()
+
+
+@on_postgresql
+def test_a_capped_broad_search_says_how_its_pages_are_ordered(client, monkeypatch, carers_services):
+    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+    monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 2)
+
+    response = client.get("/directory/", {"q": "carers"})
+
+    assert names(client, q="carers") == ["Beta group", "Yankee carers"]
+    content = response.content.decode()
+    assert "More than 2 services found" in content
+    assert "show the first 2 by how they match" in content
+
+
+@on_postgresql
+def test_a_search_below_the_broad_threshold_or_with_a_filter_is_ranked(
+    client, monkeypatch, carers_services
+):
+    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 100)
+    ranked = names(client, q="carers")
+    # The category and the name together outrank the category alone.
+    assert ranked[0] == "Yankee carers"
+    assert ranked.index("Yankee carers") < ranked.index("Beta group")
+
+    # A category narrows the search: ranked, however broad the words alone
+    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+    carers = term(CATEGORY, "carers")
+    assert names(client, q="carers", category=carers.id) == ["Yankee carers", "Beta group"]
