@@ -438,11 +438,11 @@ class FreshFirstPages:
 
     def _total_and_fresh(self) -> tuple[int, int]:
         if self._counts is None:
-            if self._cache_counts:
-                key, seconds = self._cache_key(), self.COUNTS_CACHE_SECONDS
-                self._counts = cache.get_or_set(key, self._count, seconds) or self._count()
-            else:
-                self._counts = self._count()
+            key = self._cache_key() if self._cache_counts else None
+            cached: tuple[int, int] | None = cache.get(key) if key else None
+            self._counts = cached or self._count()
+            if key and cached is None:
+                cache.set(key, self._counts, self.COUNTS_CACHE_SECONDS)
         return self._counts
 
     def _count(self) -> tuple[int, int]:
