@@ -47,8 +47,6 @@ urlpatterns = [
         name="api-goal-review",
     ),
     path("api/v1/cases/<int:pk>/close/", api.CaseCloseApi.as_view(), name="api-case-close"),
-    # --- onward connections --------------------------------------------------------------
-    # Connection routes live in urls_connections.py (the connections work), included here
-    # so they share the "linkworkers" namespace. Add no connection routes in this file.
-    path("", include("linkworkers.urls_connections")),
+    # Onward connections: their routes are in the subpackage, in the same namespace.
+    path("", include("linkworkers.connections.urls")),
 ]

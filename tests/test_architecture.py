@@ -59,7 +59,7 @@ def test_project_package_names_apps_only_in_urls_and_celery():
 def _view_modules() -> list[Path]:
     found = []
     for directory in APP_DIRS.values():
-        found += [p for p in directory.glob("views*.py")] + list(directory.glob("views/*.py"))
+        found += list(directory.rglob("views*.py")) + list(directory.glob("views/*.py"))
         found += [p for p in directory.glob("api*.py")] + list(directory.glob("api/*.py"))
     return found
 

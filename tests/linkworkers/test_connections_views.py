@@ -9,8 +9,8 @@ from django.utils.html import escape
 from directory.models import CapacityStatus, TaxonomyTerm
 from directory.taxonomy import CATEGORY, taxonomy_ensure, term_id
 from linkworkers import codes
+from linkworkers.connections.services import lifecycle as svc
 from linkworkers.models import Connection, UnmetNeed
-from linkworkers.services import connections as svc
 from socialrx.core.models import AuditEvent, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import user_with_role

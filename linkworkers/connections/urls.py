@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from linkworkers.views import connections as views
+from linkworkers.connections import views
 
 urlpatterns = [
     # The link worker, on a case.

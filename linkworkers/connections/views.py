@@ -24,7 +24,7 @@ from directory.geo import postcode_centroid
 from directory.permissions import service_published_full, services_published
 from directory.presenters import ListingPresenter
 from linkworkers import codes
-from linkworkers.forms.connections import (
+from linkworkers.connections.forms import (
     ConnectForm,
     FindServiceForm,
     ReferForm,
@@ -32,6 +32,10 @@ from linkworkers.forms.connections import (
     UnmetNeedForm,
     add_service_errors,
 )
+from linkworkers.connections.presenters import ConnectionRow, ServiceChoice
+from linkworkers.connections.services import lifecycle as svc
+from linkworkers.connections.services.search import case_needs, services_for_need
+from linkworkers.connections.track_record import TrackRecord, track_record_for
 from linkworkers.models import Connection
 from linkworkers.permissions import (
     CASE_ROLES,
@@ -41,10 +45,6 @@ from linkworkers.permissions import (
     connections_of_cases_for,
     connections_to_services_of,
 )
-from linkworkers.presenters.connections import ConnectionRow, ServiceChoice
-from linkworkers.services import connections as svc
-from linkworkers.services.connection_search import case_needs, services_for_need
-from linkworkers.track_record import TrackRecord, track_record_for
 from socialrx.core.audit import audit_record, audit_view, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role

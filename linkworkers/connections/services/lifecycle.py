@@ -7,9 +7,9 @@ transaction, called alike by the HTML views, the API and the tasks.
 
 Who acts on which side: the case team's link workers on the person's side, the VCSE
 editors of the receiving organisation on the service's side, and nobody (``actor=None``)
-when a deadline passes (``connection_reminders`` runs the clock). Who sees which
+when a deadline passes (``reminders`` runs the clock). Who sees which
 connections is in ``linkworkers.permissions``; finding a service is in
-``connection_search``.
+``search``.
 """
 
 from __future__ import annotations
