@@ -353,4 +353,4 @@ def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) 
     else:
         person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, "Recorded as different people")
-    return redirect("referrals:triage-detail", pk=referral.pk)
+    return redirect("referrals:triage_detail", pk=referral.pk)

@@ -1,9 +1,11 @@
 """House rules that code review would otherwise have to catch (ARCHITECTURE.md, STYLE.md)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+from django.urls import URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
 # An app may import only from the apps to its left.
@@ -72,4 +74,23 @@ def test_views_reach_data_through_scoped_helpers_not_model_managers():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Attribute) and node.attr == "objects":
                 offences.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offences == []
+
+
+def _url_names(patterns: list, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += _url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_url_names_are_snake_case():
+    """One style for URL names, Django's own (``password_reset_done``): snake_case."""
+    names = _url_names(get_resolver().url_patterns)
+    assert "linkworkers:case_open" in names  # the walk reaches included URLconfs
+    offences = [name for name in names if not re.fullmatch(r"[a-z0-9_]+", name.split(":")[-1])]
     assert offences == []

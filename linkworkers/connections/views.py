@@ -141,7 +141,7 @@ def connection_new(
             add_service_errors(form, error)
         else:
             messages.success(request, f"{connection.get_status_display()}: {service.name}")
-            return redirect("linkworkers:case-connections", case.pk)
+            return redirect("linkworkers:case_connections", case.pk)
     audit_view(request=request, obj=case)
     return render(
         request,
@@ -187,7 +187,7 @@ def connection_act(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{connection.service.name}: {connection.get_status_display()}")
-    return redirect("linkworkers:case-connections", case.pk)
+    return redirect("linkworkers:case_connections", case.pk)
 
 
 @role_required(Role.LINK_WORKER)
@@ -204,7 +204,7 @@ def unmet_need_new(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
             add_service_errors(form, error)
         else:
             messages.success(request, "Unmet need recorded")
-            return redirect("linkworkers:case-connections", case.pk)
+            return redirect("linkworkers:case_connections", case.pk)
     audit_view(request=request, obj=case)
     return render(
         request,
@@ -273,7 +273,7 @@ def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Connection {connection.pk} declined")
-            return redirect("linkworkers:vcse-connections")
+            return redirect("linkworkers:vcse_connections")
     audit_views(request=request, objs=[connection, connection.case.referral.person])
     return render(
         request,
@@ -305,4 +305,4 @@ def vcse_connection_act(request: AuthenticatedHttpRequest, pk: int, action: str)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Connection {connection.pk}: {connection.get_status_display()}")
-    return redirect("linkworkers:vcse-connection", connection.pk)
+    return redirect("linkworkers:vcse_connection", connection.pk)

@@ -23,7 +23,7 @@ REPORTED_NEED = codes.NeedLevel.MEDIUM
 
 
 def message_back_url(case: Case) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message-back", args=[case.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message_back", args=[case.pk])
 
 
 def _needs_and_concerns(case: Case) -> str:

@@ -28,7 +28,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the case's team closes it")
     audit_view(request=request, obj=case)
     if not case.is_open:
-        return redirect("linkworkers:message-back", pk=case.pk)
+        return redirect("linkworkers:message_back", pk=case.pk)
     suggested = "unable_to_contact" if unable_to_contact_suggested(case) else None
     form = CloseForm(
         request.POST if request.method == "POST" else None, initial={"outcome": suggested}
@@ -45,7 +45,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Case closed. The referrer has been told.")
-            return redirect("linkworkers:message-back", pk=case.pk)
+            return redirect("linkworkers:message_back", pk=case.pk)
     return render(
         request,
         "linkworkers/close_form.html",
