@@ -21,8 +21,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from directory.geo import postcode_centroid
-from directory.permissions import service_published_full, services_published
 from directory.presenters import ListingPresenter
+from directory.selectors import service_published_full, services_published
 from linkworkers import codes
 from linkworkers.connections.forms import (
     ConnectForm,
@@ -68,7 +68,7 @@ def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
         {
             "case": case,
             "person": case.referral.person,
-            "rows": [ConnectionRow(c, svc.Side.PERSON) for c in connections],
+            "rows": [ConnectionRow(c, codes.ConnectionSide.PERSON) for c in connections],
             "unmet_needs": list(case.unmet_needs.all()),
             "can_act": request.user.has_role(Role.LINK_WORKER) and case.is_open,
             "refer_form": ReferForm(),
@@ -244,7 +244,7 @@ def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("waiting", "-referred_at", "-pk")
     )
     page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [ConnectionRow(c, svc.Side.SERVICE) for c in page]
+    rows = [ConnectionRow(c, codes.ConnectionSide.SERVICE) for c in page]
     if rows:
         audit_record(
             actor=request.user,
@@ -279,7 +279,7 @@ def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "linkworkers/connections/vcse_detail.html",
         {
-            "row": ConnectionRow(connection, svc.Side.SERVICE),
+            "row": ConnectionRow(connection, codes.ConnectionSide.SERVICE),
             "person": connection.case.referral.person,
             "form": form,
         },

@@ -16,6 +16,7 @@ from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
     CASE_ROLES,
     LEAD_ROLES,
+    can_work_on_case,
     case_page_for,
     cases_visible_to,
     managed_teams_for,
@@ -23,7 +24,7 @@ from linkworkers.permissions import (
     referrals_to_open_for,
 )
 from linkworkers.presenters.cases import CasePresenter, CaseRow
-from linkworkers.services.cases import case_open, is_link_worker_in, team_loads
+from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
 from referrals.auditing import audit_listed
 from socialrx.core.audit import audit_views
@@ -101,6 +102,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "suggest_unable_to_contact": unable_to_contact_suggested(case),
             "unable_to_contact_attempts": settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS,
             "unable_to_contact_days": settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
-            "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
+            "can_work": can_work_on_case(request.user, case) and case.is_open,
         },
     )

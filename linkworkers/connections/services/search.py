@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 
 from directory.models import ServiceAttribute, ServiceQuerySet
-from directory.permissions import services_published
 from directory.search import ServiceFilters, services_filter, services_order
+from directory.selectors import services_published
 from directory.taxonomy import CATEGORY, term_id
 from linkworkers import codes
 from linkworkers.connections.track_record import track_record_since, with_track_record
