@@ -131,6 +131,9 @@ class ConnectionDeclineReason(models.TextChoices):
 
 _C = ConnectionStatus
 
+# Sent and not yet answered by the service: its list shows these first.
+AWAITING_ANSWER_STATUSES = frozenset({_C.REFERRED, _C.NO_RESPONSE})
+
 
 class ConnectionSide:
     PERSON = "person"  # the case team's link worker, for the person

@@ -71,6 +71,11 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     return Case.objects.filter(team__in=case_team_ids_for(user))
 
 
+def caseload_of(user: User) -> CaseQuerySet:
+    """The cases the user holds as their link worker, among those they may see."""
+    return cases_visible_to(user).filter(link_worker=user)
+
+
 def case_for(user: User, pk: int) -> Case:
     """One case the user may see, or 404 (never 403: do not reveal that it exists)."""
     case = cases_visible_to(user).with_list_details().filter(pk=pk).first()
@@ -119,7 +124,7 @@ def referrals_to_open_for(user: User) -> ReferralQuerySet:
         assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER),
         status=referral_codes.Status.ASSIGNED,
         case__isnull=True,
-    )
+    ).order_by("created_at", "id")
 
 
 def referral_to_open_for(user: User, pk: int) -> Referral:
@@ -140,6 +145,11 @@ def goal_of(case: Case, goal_pk: int) -> PlanGoal:
 def connections_of_cases_for(user: User) -> ConnectionQuerySet:
     """Connections of the cases the user's team may see (link workers, team leads)."""
     return Connection.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def connections_of_case_for(user: User, case: Case) -> ConnectionQuerySet:
+    """The case's connections, if the user may see the case."""
+    return connections_of_cases_for(user).filter(case=case)
 
 
 def connection_of_case_for(user: User, case: Case, pk: int) -> Connection:

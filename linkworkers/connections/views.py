@@ -14,8 +14,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case as When_
-from django.db.models import IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -42,7 +40,7 @@ from linkworkers.permissions import (
     case_for,
     connection_of_case_for,
     connection_to_service_of,
-    connections_of_cases_for,
+    connections_of_case_for,
     connections_to_services_of,
 )
 from socialrx.core.audit import audit_record, audit_view, audit_views
@@ -61,7 +59,7 @@ def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
     """The case's connections with their history, and unmet needs recorded."""
     case = case_for(request.user, case_pk)
     audit_view(request=request, obj=case)
-    connections = connections_of_cases_for(request.user).filter(case=case).for_display()
+    connections = connections_of_case_for(request.user, case).for_display()
     return render(
         request,
         "linkworkers/connections/case_connections.html",
@@ -234,14 +232,10 @@ def track_record_fragment(request: AuthenticatedHttpRequest, service_id: uuid.UU
 def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Connections sent to the editor's services: those awaiting an answer first. Names
     are shown, so the page is audited with the people on it."""
-    waiting_first = When_(
-        When(svc.awaiting_answer(), then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
     connections = (
         connections_to_services_of(request.user)
         .select_related("service", "case__referral__person")
-        .alias(waiting=waiting_first)
-        .order_by("waiting", "-referred_at", "-pk")
+        .awaiting_answer_first()
     )
     page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [ConnectionRow(c, codes.ConnectionSide.SERVICE) for c in page]

@@ -43,6 +43,14 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=codes.OPEN_CASE_STATUSES)
 
+    def in_status(self, status: str) -> CaseQuerySet:
+        """In ``status``, or open when it is blank."""
+        return self.filter(status=status) if status else self.open()
+
+    def open_first(self) -> CaseQuerySet:
+        """Open cases before closed ones (the statuses sort so), each newest first."""
+        return self.order_by("status", "-opened_at")
+
     def with_next_actions(self) -> CaseQuerySet:
         """What the caseload shows, computed in the one list query: attempts so far and
         the nearest review of a goal still open. Subqueries, not joins: contacts and

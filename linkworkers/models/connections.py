@@ -6,7 +6,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case as Case_
+from django.db.models import Q, Value, When
 from django.utils import timezone
 
 from directory.models import Service
@@ -23,6 +24,16 @@ class ConnectionQuerySet(models.QuerySet["Connection"]):
 
     def not_updated_since(self, cutoff: datetime.datetime) -> ConnectionQuerySet:
         return self.live().filter(status_changed_at__lte=cutoff)
+
+    def awaiting_answer_first(self) -> ConnectionQuerySet:
+        """Those waiting for the service's answer first, then the rest; newest referred
+        first within each."""
+        waiting = Case_(
+            When(status__in=codes.AWAITING_ANSWER_STATUSES, then=Value(0)),
+            default=Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(waiting=waiting).order_by("waiting", "-referred_at", "-pk")
 
     def for_display(self) -> ConnectionQuerySet:
         """What a list of connections shows (service, capacity, person, history with its

@@ -18,7 +18,7 @@ from linkworkers.permissions import (
     LEAD_ROLES,
     can_work_on_case,
     case_page_for,
-    cases_visible_to,
+    caseload_of,
     managed_teams_for,
     referral_to_open_for,
     referrals_to_open_for,
@@ -41,18 +41,14 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseloadFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cases = cases_visible_to(user).filter(link_worker=user).for_caseload()
-    status = data.get("status") or ""
-    cases = cases.filter(status=status) if status else cases.open()
+    cases = caseload_of(user).for_caseload().in_status(data.get("status") or "")
     if data.get("overdue"):
         cases = cases.overdue()
     if data.get("q"):
         cases = cases.search(data["q"])
     cases = cases.with_next_actions().sorted_by(data.get("sort") or "due")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    to_open = list(
-        referrals_to_open_for(user).select_related("person").order_by("created_at", "id")
-    )
+    to_open = list(referrals_to_open_for(user).select_related("person"))
     audit_cases_listed(request=request, cases=page.object_list, listing="caseload")
     audit_listed(request=request, referrals=to_open, listing="to_open")
     today = timezone.localdate()

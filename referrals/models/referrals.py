@@ -76,6 +76,14 @@ class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=codes.OPEN_STATUSES)
 
+    def matching(
+        self, *, status: str = "", urgency: str = "", source: str = "", reason: str = ""
+    ) -> ReferralQuerySet:
+        """Narrowed by each list filter given (a blank one narrows nothing)."""
+        wanted = {"status": status, "urgency": urgency, "source": source}
+        referrals = self.filter(**{field: value for field, value in wanted.items() if value})
+        return referrals.filter(reasons__reason=reason) if reason else referrals
+
     def oldest_first(self) -> ReferralQuerySet:
         return self.order_by("created_at", "id")
 

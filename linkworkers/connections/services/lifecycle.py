@@ -20,7 +20,6 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from directory.geo import normalise_postcode
@@ -320,10 +319,6 @@ def unmet_need_record(*, case: Case, actor: User, domain: str, description: str)
 # --- the deadline: no answer is not a decline ---------------------------------------
 
 NO_RESPONSE_NOTE = "The service did not answer in time; back with the link worker to decide"
-
-
-def awaiting_answer() -> Q:
-    return Q(status__in=[S.REFERRED, S.NO_RESPONSE])
 
 
 @transaction.atomic
