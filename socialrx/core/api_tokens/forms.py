@@ -12,6 +12,10 @@ class ApiTokenForm(forms.Form):
         help_text="Say what will use it, so you know which token to revoke later. "
         "For example, 'Practice system referrals'.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "required": "Enter a name for the token",
+            "max_length": "Name must be 100 characters or fewer",
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
