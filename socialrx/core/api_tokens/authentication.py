@@ -45,7 +45,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if wait is not None:
             raise TooManyWrongTokens(wait=wait)
         try:
-            token = self._token(parts)
+            token = self._token(parts, http_request)
         except exceptions.AuthenticationFailed:
             setattr(request, REFUSED, True)
             throttle.failure_record(http_request)
@@ -53,7 +53,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         api_token_record_use(token=token, request=http_request)
         return token.user, token
 
-    def _token(self, parts: list[bytes]) -> ApiToken:
+    def _token(self, parts: list[bytes], request: HttpRequest) -> ApiToken:
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
                 f"The Authorization header must hold one token. {HEADER_FORM}"
@@ -65,16 +65,20 @@ class ApiTokenAuthentication(BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(digest=token_digest(secret)).first()
         if token is None:
             raise exceptions.AuthenticationFailed("The API token is not valid.")
-        self._refuse_unusable(token)
+        self._refuse_unusable(token, request)
         return token
 
-    def _refuse_unusable(self, token: ApiToken) -> None:
+    def _refuse_unusable(self, token: ApiToken, request: HttpRequest) -> None:
         # Deactivation and password changes revoke tokens where they happen; these catch
         # any path that did not (a shell, a bulk update, another sign-in library).
         if not token.is_revoked and not token.user.is_active:
-            api_token_revoke(token=token, reason=RevocationReason.DEACTIVATED, actor=None)
+            api_token_revoke(
+                token=token, reason=RevocationReason.DEACTIVATED, actor=None, request=request
+            )
         elif not token.is_revoked and token.predates_password_change():
-            api_token_revoke(token=token, reason=RevocationReason.PASSWORD_CHANGED, actor=None)
+            api_token_revoke(
+                token=token, reason=RevocationReason.PASSWORD_CHANGED, actor=None, request=request
+            )
         if token.is_revoked:
             raise exceptions.AuthenticationFailed(
                 "The API token has been revoked. Ask its owner for a new one."
