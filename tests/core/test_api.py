@@ -51,3 +51,5 @@ def test_openapi_schema_is_published(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/me/" in response.content
+    # Callers are told to send the personal token as a Bearer token.
+    assert b"scheme: bearer" in response.content

@@ -32,17 +32,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "name", "prefix")
     list_select_related = ("user",)
     exclude = ("digest",)
-    readonly_fields = (
-        "user",
-        "name",
-        "prefix",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-        "revoked_reason",
-        "revoked_by",
-    )
+    readonly_fields = (*list_display, "revoked_by")
     actions = ("revoke",)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

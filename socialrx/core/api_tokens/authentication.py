@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -93,3 +94,18 @@ class ApiTokenAuthentication(BaseAuthentication):
         if getattr(request, REFUSED, False):
             return f'Bearer realm="{REALM}", error="invalid_token"'
         return f'Bearer realm="{REALM}"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes this authentication (drf-spectacular)."""
+
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token from /accounts/api-tokens/. "
+            "'Authorization: Token <token>' is accepted too.",
+        }
