@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -21,11 +20,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from demo.synthetic.referrals import synthetic_email, synthetic_nhs_numbers
 from directory.models import TaxonomyTerm
 from directory.taxonomy import CATEGORY
 from linkworkers.models import Case
 from referrals.models import Referral, TriageRoute
-from referrals.synthetic import synthetic_email, synthetic_nhs_numbers
 from socialrx.core.models import Membership, Role, User
 
 BARE = "bare Django view"
@@ -301,7 +300,8 @@ def _met(result: dict[str, Any]) -> bool | None:
 def cleanup() -> None:
     """Drop the Celery messages the POSTs queued: no worker runs during the bench."""
     url = settings.CELERY_BROKER_URL
-    if url.startswith("redis://") and os.environ.get("SOCIALRX_BENCH") == "true":
+    # Only under the bench's own settings (and so its own Redis database number).
+    if url.startswith("redis://") and settings.ROOT_URLCONF == "bench.urls":
         import redis
 
         redis.Redis.from_url(url).delete("celery")

@@ -73,3 +73,34 @@ def test_views_reach_data_through_scoped_helpers_not_model_managers():
             if isinstance(node, ast.Attribute) and node.attr == "objects":
                 offences.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offences == []
+
+
+# The development-only demo app: everything may be imported by it, nothing imports it.
+PRODUCTION_PACKAGES = ["socialrx", "directory", "referrals", "linkworkers", "outcomes"]
+
+
+def test_no_production_module_imports_the_demo_app():
+    """Migrations included: production is installed without demo/ (pyproject excludes it)."""
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for package in PRODUCTION_PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        for module in _imported_modules(path)
+        if module == "demo" or module.startswith("demo.")
+    ]
+    assert offences == []
+
+
+def test_the_wheel_leaves_out_the_demo_app_and_the_bench():
+    import tomllib
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+
+    packaged = [
+        name
+        for name in ("demo", "demo.seeds", "demo.management.commands", "bench", "directory")
+        if any(fnmatch(name, pattern) for pattern in include)
+    ]
+    assert packaged == ["directory"]

@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from directory.synthetic import (
+from demo.synthetic.base import (
     SYNTHETIC_DOMAIN,
     Synth,
     lognormal_days,
