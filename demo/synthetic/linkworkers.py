@@ -4,7 +4,7 @@ connections to directory services with their status events, unmet need and, for 
 cases, the message back.
 
 Reads the referrals ``demo.synthetic.referrals`` wrote back from the database in chunks, so
-memory stays constant whatever the scale. See ``directory.synthetic`` for the rules.
+memory stays constant whatever the scale. See ``demo.synthetic.base`` for the rules.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ as published. Wellbeing improves on average (SWEMWBS raw +2.8, SD 3.5, by 12 wee
 as evaluations of social prescribing report, with many people unchanged or worse.
 
 Reads the cases ``demo.synthetic.linkworkers`` wrote back in chunks. See
-``directory.synthetic`` for the rules every generator follows.
+``demo.synthetic.base`` for the rules every generator follows.
 
 TODO(outcomes reporting): population figures (PracticePopulation) and tariffs
 (OutcomeTariff, TariffOutcome) are not generated: those models were not committed when
