@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -20,11 +19,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from demo.synthetic.referrals import synthetic_email, synthetic_nhs_numbers
 from directory.models import TaxonomyTerm
 from directory.taxonomy import CATEGORY
 from linkworkers.models import Case
 from referrals.models import Referral, TriageRoute
-from referrals.synthetic import synthetic_email, synthetic_nhs_numbers
 from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.models import Membership, Role, User
 
@@ -302,7 +301,8 @@ def _met(result: dict[str, Any]) -> bool | None:
 def cleanup() -> None:
     """Drop the Celery messages the POSTs queued: no worker runs during the bench."""
     url = settings.CELERY_BROKER_URL
-    if url.startswith("redis://") and os.environ.get("SOCIALRX_BENCH") == "true":
+    # Only under the bench's own settings (and so its own Redis database number).
+    if url.startswith("redis://") and settings.ROOT_URLCONF == "bench.urls":
         import redis
 
         redis.Redis.from_url(url).delete("celery")

@@ -27,8 +27,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SOCIALRX_SITE_URL", default="http://127.0.0.1:8000")
-# Only `make bench` sets this: it adds the bare view the benchmark measures against.
-SOCIALRX_BENCH = env.bool("SOCIALRX_BENCH", default=False)
+# The development-only demo app (seed_demo, generate_synthetic): on with DEBUG unless
+# turned off; in production only where asked for (a demonstration site, the bench).
+SOCIALRX_DEMO = env.bool("SOCIALRX_DEMO", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "linkworkers",
     "outcomes",
 ]
+if SOCIALRX_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "socialrx.core.middleware.RequestIdMiddleware",

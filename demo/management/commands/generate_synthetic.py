@@ -1,7 +1,7 @@
 """``python manage.py generate_synthetic --scale county --seed 42``: a deterministic
 synthetic deployment for benchmarks and load tests (see docs/performance.md).
 
-Outcomes is the top layer, so this command may call every app's generator, in
+The demo app may import every app, so this command calls each app's generator in
 dependency order: directory, the referral pathway, casework, outcome measures.
 """
 
@@ -16,22 +16,22 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from directory.models import listings_changed
-from directory.synthetic import (
+from demo.synthetic.base import (
     SCALES,
     Synth,
     analyse,
     foreign_key_triggers_off,
-    generate_directory,
     next_id,
     reset_sequences,
     verify_foreign_keys,
 )
+from demo.synthetic.directory import generate_directory
+from demo.synthetic.linkworkers import generate_casework
+from demo.synthetic.outcomes import generate_measures
+from demo.synthetic.referrals import generate_pathway, generate_referrals, synthetic_email
+from directory.models import listings_changed
 from linkworkers.models import Case
-from linkworkers.synthetic import generate_casework
-from outcomes.synthetic import generate_measures
 from referrals.models import Referral
-from referrals.synthetic import generate_pathway, generate_referrals, synthetic_email
 from socialrx.core.models import User
 
 MARKER_EMAIL = synthetic_email("synthetic-data-marker")

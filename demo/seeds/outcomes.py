@@ -1,5 +1,5 @@
 """Northshire demo data for outcomes: the SWEMWBS licence, published-style practice
-populations (the sample file in outcomes/data/), a tariff, and measures with realistic
+populations (the sample file in demo/data/), a tariff, and measures with realistic
 change on the demo cases. Idempotent: looks records up by natural keys and creates only
 what is missing."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone
 
+from demo.files import data_path
 from linkworkers.models import Case
 from outcomes import codes
 from outcomes.models import (
@@ -26,7 +26,7 @@ from socialrx.core.models import Organisation, OrganisationType
 
 # "Patients Registered at a GP Practice" for the six Northshire practices, in NHS
 # Digital's layout (single years of age by sex), with invented figures.
-POPULATIONS_CSV = Path(__file__).parent / "data" / "northshire_practice_populations.csv"
+POPULATIONS_CSV = data_path("northshire_practice_populations.csv")
 
 # Baseline SWEMWBS answers, and how many items rise by one at follow-up: most people
 # improve a little, some a lot, a few not at all (as in published social prescribing

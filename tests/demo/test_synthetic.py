@@ -11,13 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Avg, Count
 
+from demo.synthetic.base import SCALES
+from demo.synthetic.referrals import nhs_check_digit, synthetic_nhs_numbers
 from directory.models import Service
-from directory.synthetic import SCALES
 from linkworkers.models import Case, Contact
 from outcomes.models import MeasureRecord
 from referrals import codes
 from referrals.models import Person, Referral, ReferralStatusEvent
-from referrals.synthetic import nhs_check_digit, synthetic_nhs_numbers
 from socialrx.core.models import Membership, Organisation, OrganisationType, Role
 
 TINY = SCALES["tiny"]

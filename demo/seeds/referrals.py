@@ -12,6 +12,7 @@ import itertools
 import nhs_number
 from django.utils import timezone
 
+from demo.seeds import core as core_demo
 from referrals import codes
 from referrals.models import Referral, TriageRoute
 from referrals.services import (
@@ -23,7 +24,6 @@ from referrals.services import (
     referral_request_info,
     referral_submit,
 )
-from socialrx.core import demo as core_demo
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
 
 DEMO_COUNT = 64

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from socialrx.core.demo import DEMO_PASSWORD
+from demo.seeds.core import DEMO_PASSWORD
 from socialrx.core.models import Membership, Organisation, OrganisationType, Role, User
 
 DEMO_ROLES = {

@@ -1,8 +1,8 @@
 import pytest
 
-from outcomes.demo import seed_outcomes
+from demo.seeds.core import seed_core
+from demo.seeds.outcomes import seed_outcomes
 from outcomes.models import MeasureLicence, OutcomeTariff, PracticePopulation
-from socialrx.core.demo import seed_core
 
 pytestmark = pytest.mark.django_db
 

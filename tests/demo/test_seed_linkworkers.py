@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from demo.seeds.core import DEMO_DOMAIN
 from linkworkers.models import Case
-from socialrx.core.demo import DEMO_DOMAIN
 from socialrx.core.models import User
 
 pytestmark = pytest.mark.django_db

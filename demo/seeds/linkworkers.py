@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 
+from demo.seeds.core import DEMO_DOMAIN
 from linkworkers import codes
 from linkworkers.models import Case
 from linkworkers.services.assessments import DomainInput, assessment_record
@@ -16,7 +17,6 @@ from linkworkers.services.contacts import contact_record
 from linkworkers.services.plans import StepInput, plan_goal_add
 from referrals import codes as referral_codes
 from referrals.models import Referral
-from socialrx.core.demo import DEMO_DOMAIN
 from socialrx.core.models import User
 
 # Cases to open for the demo link worker; the rest of their team's assigned referrals are

@@ -1,4 +1,5 @@
-"""Northshire: a fictional county for demonstrations. Every name here is invented.
+"""Northshire's core records: its organisations and one demo login per role. Every
+name here is invented (the names are in demo/data/northshire.json).
 
 Each seeding function is idempotent: it looks records up by natural keys and creates
 only what is missing, so running the command twice changes nothing.
@@ -6,59 +7,27 @@ only what is missing, so running the command twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from demo.files import read_json
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
 
 DEMO_PASSWORD = "northshire-demo-2026"
 DEMO_DOMAIN = "northshire.example"
 
-COUNCIL = "Northshire County Council"
-ICB = "Northshire and Fenbridge Integrated Care Board"
-PCNS = {
-    "Northshire Central PCN": [
-        ("Abbey Road Surgery", "Y90001"),
-        ("Castle Street Medical Centre", "Y90002"),
-        ("Riverside Health Centre", "Y90003"),
-    ],
-    "Fenbridge and Villages PCN": [
-        ("Fenbridge Family Practice", "Y90004"),
-        ("Marsh Lane Surgery", "Y90005"),
-        ("Oakham Green Medical Practice", "Y90006"),
-    ],
+_NORTHSHIRE = read_json("northshire.json")
+COUNCIL: str = _NORTHSHIRE["council"]
+ICB: str = _NORTHSHIRE["icb"]
+# PCN name: its practices as (name, ODS code); the codes are in the Y9 range, not real.
+PCNS: dict[str, list[tuple[str, str]]] = {
+    pcn: [(name, ods) for name, ods in practices] for pcn, practices in _NORTHSHIRE["pcns"].items()
 }
-LINK_WORKER_SERVICE = "Northshire Connect (social prescribing service)"
-COUNCIL_TEAM = "Northshire Connect community team"
-PCN_TEAM = "Northshire Central PCN link worker team"
-VCSE_ORGANISATIONS = [
-    "Northshire Befriending Network",
-    "Fenbridge Men's Shed",
-    "Castle Park Walking Group",
-    "Northshire Citizens Advice",
-    "Riverside Community Garden",
-    "Northshire Carers Centre",
-    "Open Door Arts Collective",
-    "Fenbridge Food Pantry",
-    "Northshire Mind",
-    "Age Friendly Northshire",
-    "Northshire Housing Advice Line",
-    "Marsh Lane Digital Helpers",
-]
-
-
-# Later apps add their demo data by registering a seeder from their AppConfig.ready(),
-# so core never imports them. Seeders run in registration order (INSTALLED_APPS order)
-# after the core records exist, inside one transaction, and must be idempotent.
-_seeders: list[tuple[str, Callable[[], str]]] = []
-
-
-def register_demo_seeder(name: str, seeder: Callable[[], str]) -> None:
-    """Register ``seeder`` (returning a one-line summary) to run after the core seed."""
-    if name not in {existing for existing, _ in _seeders}:
-        _seeders.append((name, seeder))
+LINK_WORKER_SERVICE: str = _NORTHSHIRE["link_worker_service"]
+COUNCIL_TEAM: str = _NORTHSHIRE["council_team"]
+PCN_TEAM: str = _NORTHSHIRE["pcn_team"]
+VCSE_ORGANISATIONS: list[str] = _NORTHSHIRE["vcse_organisations"]
 
 
 @dataclass
@@ -172,12 +141,4 @@ def seed_core() -> SeedSummary:
         summary.logins.append((user.email, description))
     summary.organisations = Organisation.objects.count()
     summary.users = User.objects.count()
-    return summary
-
-
-@transaction.atomic
-def seed_all() -> SeedSummary:
-    summary = seed_core()
-    for name, seeder in _seeders:
-        summary.extra.append(f"{name}: {seeder()}")
     return summary

@@ -3,8 +3,8 @@ and conversations), holistic assessments, support plans with goals and steps, on
 connections to directory services with their status events, unmet need and, for closed
 cases, the message back.
 
-Reads the referrals ``referrals.synthetic`` wrote back from the database in chunks, so
-memory stays constant whatever the scale. See ``directory.synthetic`` for the rules.
+Reads the referrals ``demo.synthetic.referrals`` wrote back from the database in chunks, so
+memory stays constant whatever the scale. See ``demo.synthetic.base`` for the rules.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from directory.synthetic import Synth, next_id
+from demo.synthetic.base import Synth, next_id
 from linkworkers import codes
 from linkworkers.models import (
     Assessment,

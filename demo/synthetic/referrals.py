@@ -3,7 +3,7 @@ link worker services and teams, referrers, triage leads, link workers), the peop
 referred and 8 years of referrals with their reasons and status history.
 
 Every person has a synthetic NHS number from the 999 range (never issued to a real
-person) with a valid Modulus 11 check digit. See ``directory.synthetic`` for the rules
+person) with a valid Modulus 11 check digit. See ``demo.synthetic.base`` for the rules
 all generators follow.
 """
 
@@ -15,7 +15,7 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from directory.synthetic import (
+from demo.synthetic.base import (
     SYNTHETIC_DOMAIN,
     Synth,
     lognormal_days,

@@ -3,8 +3,8 @@ and UCLA-3 at baseline and at the scheduled follow-ups, answered item by item, s
 as published. Wellbeing improves on average (SWEMWBS raw +2.8, SD 3.5, by 12 weeks),
 as evaluations of social prescribing report, with many people unchanged or worse.
 
-Reads the cases ``linkworkers.synthetic`` wrote back in chunks. See
-``directory.synthetic`` for the rules every generator follows.
+Reads the cases ``demo.synthetic.linkworkers`` wrote back in chunks. See
+``demo.synthetic.base`` for the rules every generator follows.
 
 TODO(outcomes reporting): population figures (PracticePopulation) and tariffs
 (OutcomeTariff, TariffOutcome) are not generated: those models were not committed when
@@ -17,7 +17,7 @@ import datetime
 import random
 from typing import Any
 
-from directory.synthetic import Synth, next_id
+from demo.synthetic.base import Synth, next_id
 from linkworkers.models import Case
 from outcomes import codes
 from outcomes.models import Measure, MeasureAnswer, MeasureItem, MeasureLicence, MeasureRecord

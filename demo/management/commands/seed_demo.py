@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socialrx.core.demo import DEMO_PASSWORD, seed_all
+from demo.seeds import seed_all
+from demo.seeds.core import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
