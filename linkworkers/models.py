@@ -21,54 +21,9 @@ from directory.models import Service
 from linkworkers import codes
 from referrals.codes import ClosureOutcome
 from referrals.models import Referral
+from socialrx.core.events import ImmutableEvent
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
 from socialrx.core.querysets import AttachOrganisationsQuerySet
-
-
-class ImmutableRows:
-    """Queryset methods that would change status events in bulk: refused."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Status events are immutable")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
-
-
-class CaseStatusEventQuerySet(ImmutableRows, models.QuerySet["CaseStatusEvent"]):
-    pass
-
-
-class ConnectionEventQuerySet(ImmutableRows, models.QuerySet["ConnectionEvent"]):
-    pass
-
-
-class ImmutableEvent(models.Model):
-    """A status change with who made it. Never changed once written."""
-
-    occurred_at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Empty when the system acted (a deadline passed).",
-    )
-    note = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ("occurred_at", "id")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Status events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
-
 
 # --- cases ----------------------------------------------------------------------------
 
@@ -266,8 +221,6 @@ class CaseStatusEvent(ImmutableEvent):
     kind = models.CharField(max_length=20, choices=codes.CaseEventKind.choices)
     from_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices)
-
-    objects = CaseStatusEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["case", "occurred_at"])]
@@ -533,8 +486,6 @@ class ConnectionEvent(ImmutableEvent):
     decline_reason = models.CharField(
         max_length=24, choices=codes.ConnectionDeclineReason.choices, blank=True
     )
-
-    objects = ConnectionEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["connection", "occurred_at"])]
