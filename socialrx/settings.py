@@ -297,7 +297,8 @@ REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = env.int(
     "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", default=10
 )
 # Referral deadlines: triage alert and first-contact alert in working days (Monday to
-# Friday), automatic decline of a referral no one accepted in calendar days.
+# Friday less bank holidays: socialrx.core.working_days), automatic decline of a referral
+# no one accepted in calendar days (moved to the next working day if it falls off one).
 REFERRALS_TRIAGE_ALERT_WORKING_DAYS = env.int("REFERRALS_TRIAGE_ALERT_WORKING_DAYS", default=2)
 REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
     "REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS", default=5

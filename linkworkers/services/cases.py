@@ -13,13 +13,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
 from referrals import codes as referral_codes
 from referrals.models import Referral
 from referrals.services import referral_set_link_worker
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Membership, Organisation, Role, User
+from socialrx.core.working_days import add_working_days
 
 
 def is_link_worker_in(user: User, team_id: int | None) -> bool:

@@ -1,7 +1,8 @@
 """The clock on a connection: a nudge to the service's editors at day 5, and back to the
 link worker as "no response" at day 10 (working days, settings). Never a decline.
 
-Working days as the referral reminders count them (Monday to Friday). Both run from
+Working days as every deadline counts them (``socialrx.core.working_days``: Monday to
+Friday, less England and Wales bank holidays). Both run from
 beat and are safe to run twice: a nudge is recorded once per referral
 (``Connection.nudged_at``), checked again under the row lock; the no response
 transition re-checks the status under the lock.
@@ -27,8 +28,8 @@ from linkworkers.services.connection_emails import (
     service_nudge_email,
 )
 from linkworkers.services.connections import connection_no_response
-from referrals.reminders import working_days_before
 from socialrx.core.models import Membership, Role, User
+from socialrx.core.working_days import working_days_before
 
 logger = logging.getLogger(__name__)
 
