@@ -54,6 +54,7 @@ from referrals.services import (
     teams_for_service,
 )
 from socialrx.core.audit import audit_views
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
@@ -180,7 +181,7 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
         try:
             referral_provide_info(referral=referral, actor=user, answer=form.cleaned_data["answer"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your answer was sent to {referral.triage_service}")
             return redirect("referrals:detail", pk=referral.pk)
@@ -246,14 +247,6 @@ def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _triage_page(request, referral)
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _triage_action(
     request: AuthenticatedHttpRequest,
     pk: int,
@@ -268,7 +261,7 @@ def _triage_action(
         try:
             act(referral, bound.cleaned_data)
         except ValidationError as error:
-            _add_errors(bound, error)
+            add_service_errors(bound, error)
         else:
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from linkworkers.forms.assessments import AssessmentForm
-from linkworkers.forms.common import add_service_errors
 from linkworkers.permissions import CASE_ROLES, case_for
 from linkworkers.presenters.assessments import AssessmentComparison
 from linkworkers.services.assessments import assessment_record
 from linkworkers.services.cases import is_link_worker_in
 from socialrx.core.audit import audit_view
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required

@@ -30,7 +30,6 @@ from linkworkers.forms.connections import (
     ReferForm,
     ServiceDeclineForm,
     UnmetNeedForm,
-    add_service_errors,
 )
 from linkworkers.models import Connection
 from linkworkers.permissions import (
@@ -46,6 +45,7 @@ from linkworkers.services import connections as svc
 from linkworkers.services.connection_search import case_needs, services_for_need
 from linkworkers.track_record import TrackRecord, track_record_for
 from socialrx.core.audit import audit_record, audit_view, audit_views
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required
