@@ -31,14 +31,10 @@ def _due_by_editor(now: datetime) -> dict[User, list[Service]]:
     for service in services:
         by_org[service.organization.organisation_id].append(service)  # type: ignore[index]
     editors: dict[User, list[Service]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.VCSE_EDITOR)
-        .filter(organisation__in=list(by_org))
-        .select_related("user")
-    )
-    for membership in memberships:
-        editors[membership.user] += by_org[membership.organisation_id]
+    holders = Membership.objects.holders_by_organisation(Role.VCSE_EDITOR, by_org)
+    for organisation_id, users in holders.items():
+        for user in users:
+            editors[user] += by_org[organisation_id]
     return editors
 
 

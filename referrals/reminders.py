@@ -49,20 +49,6 @@ def _claim(referrals: Iterable[Referral], reason: str, now: datetime.datetime) -
     return claimed
 
 
-def _triage_leads(service_ids: set[int]) -> dict[int, list[User]]:
-    leads: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.TRIAGE_LEAD)
-        .filter(organisation_id__in=service_ids)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        leads[membership.organisation_id].append(membership.user)
-    return leads
-
-
 def _send(reason: str, recipients: Recipients) -> int:
     for user, lines in recipients.items():
         notifications.staff_alert(recipient=user, reason=reason, lines=lines)
@@ -83,7 +69,9 @@ def referral_alerts_untriaged_send(*, now: datetime.datetime | None = None) -> i
         .oldest_first()[:BATCH_SIZE]
     )
     claimed = _claim(due, AlertReason.NOT_TRIAGED, now)
-    leads = _triage_leads({r.triage_service_id for r in claimed})
+    leads = Membership.objects.holders_by_organisation(
+        Role.TRIAGE_LEAD, {r.triage_service_id for r in claimed}
+    )
     recipients: Recipients = defaultdict(list)
     for referral in claimed:
         if not leads.get(referral.triage_service_id):
@@ -113,7 +101,9 @@ def referral_alerts_no_first_contact_send(*, now: datetime.datetime | None = Non
         .order_by("assigned_at", "id")[:BATCH_SIZE]
     )
     claimed = _claim(due, AlertReason.NO_FIRST_CONTACT, now)
-    leads = _triage_leads({r.triage_service_id for r in claimed})
+    leads = Membership.objects.holders_by_organisation(
+        Role.TRIAGE_LEAD, {r.triage_service_id for r in claimed}
+    )
     recipients: Recipients = defaultdict(list)
     for referral in claimed:
         since = referral.assigned_at  # type: ignore[attr-defined]

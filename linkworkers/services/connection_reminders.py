@@ -50,20 +50,6 @@ def _due(days: int, now: datetime.datetime) -> ConnectionQuerySet:
     return Connection.objects.filter(status=S.REFERRED, referred_at__lte=cutoff)
 
 
-def _editors_of(organisation_ids: set[int]) -> dict[int, list[User]]:
-    editors: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.VCSE_EDITOR)
-        .filter(organisation_id__in=organisation_ids)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        editors[membership.organisation_id].append(membership.user)
-    return editors
-
-
 @transaction.atomic
 def connection_nudges_send(*, now: datetime.datetime | None = None) -> int:
     """Remind each editor of a service, in one email listing their items, about
@@ -95,12 +81,13 @@ def connection_nudges_send(*, now: datetime.datetime | None = None) -> int:
         )
         for connection in due
     )  # fmt: skip
-    editors = _editors_of(
+    editors = Membership.objects.holders_by_organisation(
+        Role.VCSE_EDITOR,
         {
             c.service.organization.organisation_id
             for c in due
             if c.service.organization.organisation_id
-        }
+        },
     )
     items: dict[User, list[NudgeLine]] = defaultdict(list)
     for connection in due:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -202,6 +204,23 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def with_role(self, *roles: str) -> MembershipQuerySet:
         return self.filter(role__in=roles)
+
+    def holders_by_organisation(
+        self, role: str, organisation_ids: Iterable[int]
+    ) -> dict[int, list[User]]:
+        """The active users holding ``role`` in each of these organisations, by email:
+        who to tell about an organisation's work (its triage leads, its editors)."""
+        holders: dict[int, list[User]] = defaultdict(list)
+        memberships = (
+            self.active()
+            .with_role(role)
+            .filter(organisation_id__in=list(organisation_ids))
+            .select_related("user")
+            .order_by("user__email", "pk")
+        )
+        for membership in memberships:
+            holders[membership.organisation_id].append(membership.user)
+        return holders
 
 
 class Membership(TimeStampedModel):
