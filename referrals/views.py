@@ -17,7 +17,6 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from referrals import codes
-from referrals.auditing import audit_listed
 from referrals.forms import (
     AssignForm,
     DeclineForm,
@@ -53,7 +52,7 @@ from referrals.services import (
     referral_submit,
     teams_for_service,
 )
-from socialrx.core.audit import audit_views
+from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role, User
@@ -128,7 +127,12 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status in codes.Status.values:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_listed(request=request, referrals=page.object_list, listing="referrer")
+    audit_list(
+        request=request,
+        listing="referrer",
+        records=page.object_list,
+        person_of=lambda r: r.person_id,
+    )
     return render(
         request,
         "referrals/list.html",
@@ -203,7 +207,12 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         if data["reason"]:
             referrals = referrals.filter(reasons__reason=data["reason"])
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_listed(request=request, referrals=page.object_list, listing="triage")
+    audit_list(
+        request=request,
+        listing="triage",
+        records=page.object_list,
+        person_of=lambda r: r.person_id,
+    )
     return render(
         request,
         "referrals/triage/queue.html",

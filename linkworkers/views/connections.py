@@ -44,10 +44,10 @@ from linkworkers.presenters.connections import ConnectionRow, ServiceChoice
 from linkworkers.services import connections as svc
 from linkworkers.services.connection_search import case_needs, services_for_need
 from linkworkers.track_record import TrackRecord, track_record_for
-from socialrx.core.audit import audit_record, audit_view, audit_views
+from socialrx.core.audit import audit_list, audit_view, audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
-from socialrx.core.models import AuditAction, Role
+from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 20
@@ -245,18 +245,12 @@ def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [ConnectionRow(c, svc.Side.SERVICE) for c in page]
-    if rows:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type=Connection._meta.label_lower,
-            request=request,
-            detail={
-                "listing": "service_connections",
-                "connections": [r.connection.pk for r in rows],
-                "people": sorted({r.connection.case.referral.person_id for r in rows}),
-            },
-        )
+    audit_list(
+        request=request,
+        listing="service_connections",
+        records=[r.connection for r in rows],
+        person_of=lambda c: c.case.referral.person_id,
+    )
     return render(request, "linkworkers/connections/vcse_list.html", {"page": page, "rows": rows})
 
 
