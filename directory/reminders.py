@@ -7,13 +7,13 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import ListingReminder, Service
+from socialrx.core.links import absolute_url
 from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
@@ -66,15 +66,17 @@ def _queue_email(*, user: User, services: list[Service], now: datetime) -> None:
     rows = [
         {
             "service": service,
-            "confirm_url": settings.SITE_URL
-            + reverse("directory:service_confirm", args=[service.id]),
+            "confirm_url": absolute_url(reverse("directory:service_confirm", args=[service.id])),
             "stale_on": service.becomes_stale_on(),
             "capacity_stale": not hasattr(service, "capacity") or service.capacity.is_stale(now),
         }
         for service in services
     ]
-    context = {"user": user, "rows": rows, "listings_url": settings.SITE_URL + reverse(
-        "directory:my_listings")}  # fmt: skip
+    context = {
+        "user": user,
+        "rows": rows,
+        "listings_url": absolute_url(reverse("directory:my_listings")),
+    }
     count = len(services)
     notification_queue(
         to_email=user.email,

@@ -26,7 +26,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SOCIALRX_SITE_URL", default="http://127.0.0.1:8000")
+# Where emails link to. Unset, it follows the port `make run` serves (PORT=8100 make run).
+SITE_URL = env.str("SOCIALRX_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 # Only `make bench` sets this: it adds the bare view the benchmark measures against.
 SOCIALRX_BENCH = env.bool("SOCIALRX_BENCH", default=False)
 
@@ -178,6 +179,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds a worker waits on the mail server before giving up (Django's default: forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Only read by the file-based backend (the integration tests point the worker at it).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 
