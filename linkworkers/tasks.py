@@ -6,13 +6,13 @@ worker registers them.
 """
 
 from celery import shared_task
-from django.db import OperationalError
 
 from linkworkers.services.digest import digests_send
 from linkworkers.tasks_connections import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
 )
+from socialrx.core.retry import RETRY_POLICY
 
 __all__ = [
     "connection_nudges_send_task",
@@ -21,15 +21,7 @@ __all__ = [
 ]
 
 
-# A dropped database connection or a deadlock is worth retrying; a bug is not.
-@shared_task(
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(**RETRY_POLICY)
 def linkworker_digests_send_task() -> int:
     """The daily digest. Each link worker is emailed at most once a day."""
     return digests_send()

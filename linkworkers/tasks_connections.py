@@ -9,24 +9,16 @@ referral, and the no-response move re-checks the status under the lock.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from linkworkers.services import connection_reminders
-
-# A dropped database connection or a deadlock is worth retrying; a bug is not.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
+from socialrx.core.retry import RETRY_POLICY
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def connection_nudges_send_task() -> int:
     return connection_reminders.connection_nudges_send()
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def connections_no_response_mark_task() -> int:
     return connection_reminders.connections_no_response_mark()
