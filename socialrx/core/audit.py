@@ -10,8 +10,8 @@ names neither is refused here and by the database, never written anonymously.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,8 +19,6 @@ from django.http import HttpRequest
 
 from socialrx.core.logging import current_request_id
 from socialrx.core.models import AuditAction, AuditEvent, AuditSystemReason, User
-
-_M = TypeVar("_M", bound=models.Model)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -121,8 +119,8 @@ def audit_list(
     *,
     request: HttpRequest,
     listing: str,
-    records: Sequence[_M],
-    person_of: Callable[[_M], int],
+    records: Iterable[Any],
+    person_of: Callable[[Any], int],
 ) -> AuditEvent | None:
     """Record which records (and people) a page listing them showed the signed-in user.
 
