@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
 HOST=${HOST:-127.0.0.1}
-PORT=${PORT:-8000}
+# Exported: settings.SITE_URL follows it, so links in emails and pages name this port.
+export PORT=${PORT:-8000}
 export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
 
 $PY manage.py migrate --no-input -v 0

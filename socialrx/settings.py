@@ -26,7 +26,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SOCIALRX_SITE_URL", default="http://127.0.0.1:8000")
+# Where emails link to. Unset, it follows the port `make run` serves (PORT=8100 make run).
+SITE_URL = env.str("SOCIALRX_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 # The development-only demo app (seed_demo, generate_synthetic): on with DEBUG unless
 # turned off; in production only where asked for (a demonstration site, the bench).
 SOCIALRX_DEMO = env.bool("SOCIALRX_DEMO", default=DEBUG)
@@ -180,6 +181,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds a worker waits on the mail server before giving up (Django's default: forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Only read by the file-based backend (the integration tests point the worker at it).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 
@@ -306,7 +309,8 @@ REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = env.int(
     "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", default=10
 )
 # Referral deadlines: triage alert and first-contact alert in working days (Monday to
-# Friday), automatic decline of a referral no one accepted in calendar days.
+# Friday less bank holidays: socialrx.core.working_days), automatic decline of a referral
+# no one accepted in calendar days (moved to the next working day if it falls off one).
 REFERRALS_TRIAGE_ALERT_WORKING_DAYS = env.int("REFERRALS_TRIAGE_ALERT_WORKING_DAYS", default=2)
 REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
     "REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS", default=5

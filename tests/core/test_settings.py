@@ -129,3 +129,33 @@ def test_sessions_go_through_the_cache_only_when_it_is_shared(tmp_path, redis_ur
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == f"django.contrib.sessions.backends.{engine}"
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        pytest.param({"PORT": "8100"}, "http://127.0.0.1:8100", id="follows-port"),
+        pytest.param({}, "http://127.0.0.1:8000", id="default-port"),
+        pytest.param(
+            {"PORT": "8100", "SOCIALRX_SITE_URL": "https://sp.example/"},
+            "https://sp.example",
+            id="site-url-wins",
+        ),
+    ],
+)
+def test_email_links_name_the_port_make_run_serves(tmp_path, env, site_url):
+    # scripts/run.sh exports PORT to the web process and the worker alike.
+    result = run_manage_py(
+        tmp_path, "shell", "-c",
+        "from socialrx.core.links import absolute_url; print(absolute_url('/referrals/1/'))",
+        unset=("SOCIALRX_SITE_URL", "PORT"), DJANGO_DEBUG="true", **env,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == f"{site_url}/referrals/1/"
+
+
+def test_run_script_exports_the_port_it_serves():
+    script = (BASE_DIR / "scripts" / "run.sh").read_text()
+    assert "export PORT=" in script
+    assert 'runserver "$HOST:$PORT"' in script
