@@ -48,7 +48,8 @@ EMAIL = "runtime-check@test.example"
 
 
 def log(message: str) -> None:
-    print(f"[runtime-check] {message}", flush=True)
+    sys.stdout.write(f"[runtime-check] {message}\n")
+    sys.stdout.flush()
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None, capture: bool = False) -> str:
@@ -323,8 +324,8 @@ def main() -> int:
     except CheckFailed as failure:
         log(f"FAILED: {failure}")
         for name in processes.started:
-            print(f"----- {name} log (last 60 lines) -----\n" + "\n".join(
-                processes.log(name).splitlines()[-60:]))  # fmt: skip
+            tail = "\n".join(processes.log(name).splitlines()[-60:])
+            log(f"----- {name} log (last 60 lines) -----\n{tail}")
         return 1
     finally:
         processes.stop_all()

@@ -212,8 +212,7 @@ else:
         # any task may run or a retry may wait, so a slow task is never run twice; short
         # enough that a killed worker's task is picked up again without waiting the
         # default hour. A minute's margin for the worker's own start and stop.
-        "visibility_timeout": max(TASKS_LONGEST_TIME_LIMIT, TASKS_LONGEST_RETRY_DELAY)
-        + 60,
+        "visibility_timeout": max(TASKS_LONGEST_TIME_LIMIT, TASKS_LONGEST_RETRY_DELAY) + 60,
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
