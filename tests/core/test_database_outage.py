@@ -4,44 +4,10 @@ The outage is real: the default connection is pointed at a PostgreSQL port nothi
 listens on, so every query fails in the driver exactly as when the server is down.
 """
 
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from django.db import connections
-from django.db.utils import load_backend
 
 from tests.core.test_template_pack import parse
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def database_down() -> Iterator[None]:
-    original = connections["default"]
-    settings_dict = {
-        **original.settings_dict,
-        "ENGINE": "django.db.backends.postgresql",
-        "HOST": "127.0.0.1",
-        "PORT": str(_closed_port()),
-        "NAME": "socialrx_outage",
-        "USER": "socialrx",
-        "PASSWORD": "",
-        "OPTIONS": {"connect_timeout": 2},
-        "CONN_MAX_AGE": 0,
-    }
-    unreachable = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
-    connections["default"] = unreachable
-    try:
-        yield
-    finally:
-        unreachable.close()
-        connections["default"] = original
+from tests.outages import database_down
 
 
 def assert_unavailable_page(response) -> None:

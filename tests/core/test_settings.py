@@ -106,6 +106,7 @@ def test_env_example_lists_every_variable_settings_reads():
     source = (BASE_DIR / "socialrx" / "settings.py").read_text()
     read = set(re.findall(r"""\benv\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
     read |= set(re.findall(r"""Env\(\)\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
+    read |= set(re.findall(r"""\benv_bool\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
     example = (BASE_DIR / ".env.example").read_text()
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
 
