@@ -39,7 +39,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 90  # a cold start on a loaded 2-core CI machine
@@ -117,7 +119,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(what: str, probe, processes: Processes, timeout: float = START_TIMEOUT):
+def wait_for(
+    what: str, probe: Callable[[], Any], processes: Processes, timeout: float = START_TIMEOUT
+) -> Any:
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -133,7 +137,7 @@ def build_runtime_venv(venv: Path) -> Path:
     started = time.monotonic()
     run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
-    pip = [python, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    pip: list[str | Path] = [python, "-m", "pip", "--disable-pip-version-check", "--quiet"]
     run(*pip, "install", "--require-hashes", "-r", ROOT / "requirements.lock")
     run(*pip, "install", "--no-deps", "-e", ROOT)
     run(*pip, "check")
@@ -145,28 +149,19 @@ def build_runtime_venv(venv: Path) -> Path:
     return python
 
 
-def recreate_database(python: Path, admin_url: str, name: str) -> None:
+def reset_database(python: Path, admin_url: str, name: str, *, create: bool) -> None:
+    """Drop the check's own database, and create it again when asked."""
     # psycopg comes from the runtime lock; CREATE DATABASE cannot run in a transaction.
     script = (
         "import sys, psycopg\n"
         "from psycopg import sql\n"
         "with psycopg.connect(sys.argv[1], autocommit=True) as conn:\n"
-        "    conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')"
-        ".format(sql.Identifier(sys.argv[2])))\n"
+        "    name = sql.Identifier(sys.argv[2])\n"
+        "    conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)').format(name))\n"
         "    if sys.argv[3] == 'create':\n"
-        "        conn.execute(sql.SQL('CREATE DATABASE {}').format(sql.Identifier(sys.argv[2])))\n"
+        "        conn.execute(sql.SQL('CREATE DATABASE {}').format(name))\n"
     )
-    run(python, "-c", script, admin_url, name, "create")
-
-
-def drop_database(python: Path, admin_url: str, name: str) -> None:
-    script = (
-        "import sys, psycopg\nfrom psycopg import sql\n"
-        "with psycopg.connect(sys.argv[1], autocommit=True) as conn:\n"
-        "    conn.execute(sql.SQL('DROP DATABASE IF EXISTS {} WITH (FORCE)')"
-        ".format(sql.Identifier(sys.argv[2])))\n"
-    )
-    run(python, "-c", script, admin_url, name)
+    run(python, "-c", script, admin_url, name, "create" if create else "drop")
 
 
 def production_env(database_url: str, redis_url: str, port: int, scratch: Path) -> dict[str, str]:
@@ -196,7 +191,7 @@ def manage_shell(python: Path, env: dict[str, str], code: str) -> str:
     return run(python, "manage.py", "shell", "-c", code, env=env, capture=True).strip()
 
 
-def healthz(base: str) -> dict | None:
+def healthz(base: str) -> dict[str, Any] | None:
     try:
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
             return json.load(response) if response.status == 200 else None
@@ -317,7 +312,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         python = build_runtime_venv(scratch / "venv")
-        recreate_database(python, admin_url, db_name)
+        reset_database(python, admin_url, db_name, create=True)
         port = free_port()
         env = production_env(database_url, redis_url, port, scratch)
         check(python, env, processes, port)
@@ -331,7 +326,7 @@ def main() -> int:
         processes.stop_all()
         if python is not None:
             try:
-                drop_database(python, admin_url, db_name)
+                reset_database(python, admin_url, db_name, create=False)
             except CheckFailed as failure:
                 log(f"could not drop {db_name}: {failure}")
         shutil.rmtree(scratch, ignore_errors=True)
