@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, exactly as locked and each checked against its hash (ADR 0018), so
+# Dependencies first, exactly as locked and each checked against its hash (ADR 0020), so
 # that a code change rebuilds only the layers below. psycopg's binary wheel brings its
 # own libpq. scripts/ci_runtime_check.py installs the same way and runs the result.
 COPY requirements.lock ./

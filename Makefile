@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The lock tool (ADR 0018); installed into .venv by `make lock` only.
+# The lock tool (ADR 0020); installed into .venv by `make lock` only.
 UV_VERSION := 0.13.9
 
 # What each install reads; a stamp named by their checksum redoes an install when one
@@ -76,7 +76,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes demo
 
 vendor:
 	bash scripts/vendor.sh

@@ -116,4 +116,4 @@ def staff_alert(*, recipient: User, reason: str, lines: list[AlertLine]) -> None
 
 
 def triage_url(referral: Referral) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage-detail", args=[referral.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage_detail", args=[referral.pk])

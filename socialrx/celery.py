@@ -10,7 +10,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialrx.settings")
 app = Celery("socialrx")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The only place, with the root URLconf, where the project package names the apps.
-app.autodiscover_tasks(["socialrx.core", "directory", "referrals", "linkworkers", "outcomes"])
+app.autodiscover_tasks(
+    [
+        "socialrx.core",
+        "directory",
+        "referrals",
+        "linkworkers",
+        "linkworkers.connections",
+        "outcomes",
+    ]
+)
 
 FILESYSTEM_BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder")
 
