@@ -1,10 +1,21 @@
 from typing import Any
 
-from django.contrib import admin
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, User
+from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, Role, User
+from socialrx.core.signin import mfa_reset, signin_unlock
+
+# The admin has no sign-in of its own: its sign-in page sends people to the site's, with
+# the same throttling and second factor (ADR 0018).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+def _is_system_admin(request: HttpRequest) -> bool:
+    return request.user.is_superuser or request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
 
 
 class MembershipInline(admin.TabularInline):
@@ -31,6 +42,29 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
+    actions = ("reset_second_factors", "unlock_sign_in")
+
+    @admin.action(description="Reset second factors (they must set up a new one)")
+    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if not _is_system_admin(request):
+            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
+            return
+        for user in queryset:
+            mfa_reset(request=request, user=user, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            f"Second factors reset for {queryset.count()} user(s). They have been signed out "
+            "and will set up a new one when they next sign in.",
+        )
+
+    @admin.action(description="Unlock sign-in (after too many attempts)")
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if not _is_system_admin(request):
+            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
+            return
+        for user in queryset:
+            signin_unlock(request=request, user=user, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"Sign-in unlocked for {queryset.count()} user(s).")
 
 
 @admin.register(Organisation)

@@ -270,6 +270,11 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
+    LOCKOUT = "lockout", "Sign-in refused: too many attempts"
+    UNLOCK = "unlock", "Sign-in unlocked"
+    MFA_ADDED = "mfa_added", "Second factor added"
+    MFA_REMOVED = "mfa_removed", "Second factor removed"
+    MFA_RESET = "mfa_reset", "Second factors reset by an administrator"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

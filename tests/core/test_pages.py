@@ -136,9 +136,9 @@ def test_sign_in_page_asks_for_email_and_password(client):
     page = get_page(client, reverse("login"))
 
     assert page.one("h1").text == "Sign in"
-    email = page.by_id("id_username")
+    email = page.by_id("id_login")
     assert email.attrs["type"] == "email"
-    assert page.one("label", **{"for": "id_username"}).text == "Email address"
+    assert page.one("label", **{"for": "id_login"}).text == "Email address"
     password = page.by_id("id_password")
     assert password.attrs["type"] == "password"
     assert password.attrs["autocomplete"] == "current-password"
@@ -150,15 +150,15 @@ def test_sign_in_page_asks_for_email_and_password(client):
 
 @pytest.mark.django_db
 def test_failed_sign_in_leads_with_the_error(client, referrer):
-    response = client.post(reverse("login"), {"username": referrer.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"login": referrer.email, "password": "wrong"})
     page = parse(response.content.decode())
 
     assert page.one("head").one("title").text.startswith("Error: Sign in")
     summary = page.one(cls="nhsuk-error-summary")
     link = summary.one("a")
     assert "correct email address and password" in link.text
-    assert link.attrs["href"] == "#id_username"
-    assert page.by_id("id_username").attrs["value"] == referrer.email
+    assert link.attrs["href"] == "#id_login"
+    assert page.by_id("id_login").attrs["value"] == referrer.email
 
 
 # Password reset.
@@ -278,7 +278,7 @@ def test_the_500_page_needs_no_request_context_or_database():
 def test_a_form_posted_without_its_csrf_token_explains_itself():
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post(reverse("login"), {"username": "a@test.example", "password": "x"})
+    response = client.post(reverse("login"), {"login": "a@test.example", "password": "x"})
 
     assert response.status_code == 403
     assert parse(response.content.decode()).one("h1").text == "Your page timed out"

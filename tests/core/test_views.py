@@ -44,16 +44,14 @@ def test_user_without_roles_is_told_how_to_get_one(client, user_without_roles):
 
 @pytest.mark.django_db
 def test_sign_in_with_email_records_an_audit_entry(client, referrer):
-    response = client.post(
-        reverse("login"), {"username": referrer.email, "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"login": referrer.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(actor=referrer, action=AuditAction.LOGIN).exists()
 
 
 @pytest.mark.django_db
 def test_failed_sign_in_shows_an_error_and_audits_without_the_address(client, referrer):
-    response = client.post(reverse("login"), {"username": referrer.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"login": referrer.email, "password": "wrong"})
     assert response.status_code == 200
     assert "correct email address and password" in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)

@@ -106,7 +106,7 @@ def test_a_wrong_password_is_explained_and_the_error_leads_to_the_field(
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
-    link = summary.locator('a[href="#id_username"]')
+    link = summary.locator('a[href="#id_login"]')
     expect(link).to_be_visible()
 
     # And following that link by keyboard puts focus in the email field

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
+from socialrx.core.signin import DEMO_TOTP_SECRET, totp_enrol
 
 DEMO_PASSWORD = "northshire-demo-2026"
 DEMO_DOMAIN = "northshire.example"
@@ -88,6 +90,9 @@ def _user(local: str, full_name: str, staff: bool = False) -> User:
         user = User.objects.create_user(
             email, DEMO_PASSWORD, full_name=full_name, is_staff=staff, is_superuser=staff
         )
+    # Every account needs a second factor: the demo's share one published secret.
+    if not Authenticator.objects.filter(user=user).exists():
+        totp_enrol(user, DEMO_TOTP_SECRET)
     return user
 
 

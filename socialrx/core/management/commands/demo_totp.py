@@ -1,0 +1,20 @@
+"""Prints the authenticator-app code the demo accounts accept right now."""
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from socialrx.core.signin import DEMO_TOTP_SECRET, totp_code
+
+
+class Command(BaseCommand):
+    help = "Print the current second-factor code of the demo accounts (seed_demo's secret)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("demo_totp is for the local demo only (DJANGO_DEBUG=true).")
+        seconds_left = 30 - int(time.time()) % 30
+        self.stdout.write(totp_code(DEMO_TOTP_SECRET))
+        self.stderr.write(f"(good for {seconds_left} more seconds; each code works once)")
