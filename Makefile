@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test test-fast lint format typecheck check-deploy vendor bench clean help
+.PHONY: install oidc-provider run test test-fast lint format typecheck check-deploy vendor bench clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
 	@echo "make test       set up and run the whole test suite (SQLite, Celery eager)"
+	@echo "make oidc-provider  install the test OpenID Connect provider (npm ci in tests/oidc)"
 	@echo "make lint       ruff check, ruff format --check, makemigrations --check"
 	@echo "make typecheck  mypy with django-stubs"
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
@@ -24,10 +25,17 @@ $(STAMP):
 
 install: $(STAMP)
 
+# The OpenID Connect provider the CIS2 sign-in tests start (tests/oidc/, from its lock file).
+OIDC_STAMP := tests/oidc/node_modules/.package-lock.json
+$(OIDC_STAMP): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+
+oidc-provider: $(OIDC_STAMP)
+
 run: install
 	bash scripts/run.sh
 
-test: install
+test: install oidc-provider
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -36,7 +36,8 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -75,7 +76,7 @@ def reauthentication_redirect(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse('account_reauthenticate')}?{query}")
 
 
-ViewFunction = Callable[..., HttpResponse]
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., HttpResponseBase])
 
 
 def recent_authentication_required(view: ViewFunction) -> ViewFunction:
@@ -84,14 +85,14 @@ def recent_authentication_required(view: ViewFunction) -> ViewFunction:
     its password or second factor again, then sent back."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and (
             seconds_since_authentication(request) > settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
         ):
             return reauthentication_redirect(request)
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(ViewFunction, wrapper)
 
 
 def lockout_message() -> str:
