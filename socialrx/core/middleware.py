@@ -3,7 +3,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,8 +48,21 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", content_security_policy())
         return response
+
+
+def content_security_policy() -> str:
+    """The policy, with CIS2's origin allowed as a form target when CIS2 is configured:
+    the sign-in form posts to us and we redirect to CIS2, and browsers hold redirects
+    after a form post to form-action too."""
+    policy: str = settings.CONTENT_SECURITY_POLICY
+    if settings.CIS2_ISSUER_URL:
+        parts = urlsplit(settings.CIS2_ISSUER_URL)
+        policy = policy.replace(
+            "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}"
+        )
+    return policy
 
 
 # Signed-in sessions (ADR 0018).
@@ -246,5 +259,6 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
         return response

@@ -218,7 +218,10 @@ def login_as(live_server: Any) -> Callable[[Page, User], Page]:
 
     def _login_as(page: Page, user: User) -> Page:
         # force_login saves a real session through the configured session engine, so
-        # the live server accepts it as if the user had signed in through the form.
+        # the live server accepts it as if the user had signed in through the form; the
+        # suite's fixture (tests/conftest.py) also records the second-factor step in it
+        # with allauth's own record, as the code step does. tests/e2e/test_signin_journeys.py
+        # signs in through the forms instead.
         client = Client()
         client.force_login(user)
         session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]
