@@ -1,6 +1,7 @@
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -12,6 +13,9 @@ from socialrx.core.signin import mfa_reset, signin_unlock
 # The admin has no sign-in of its own: its sign-in page sends people to the site's, with
 # the same throttling and second factor (ADR 0018).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# Second factors are reset through the audited user action below, never deleted row by row.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
 
 
 def _is_system_admin(request: HttpRequest) -> bool:

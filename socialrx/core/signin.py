@@ -36,6 +36,7 @@ from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -347,6 +348,7 @@ def signin_unlock(*, request: HttpRequest, user: User, actor: User) -> None:
     audit_record(actor=actor, action=AuditAction.UNLOCK, obj=user, request=request)
 
 
+@transaction.atomic
 def mfa_reset(*, request: HttpRequest, user: User, actor: User) -> int:
     """Remove all of a user's second factors and sign them out everywhere: at their next
     sign-in they must set up a new one. Returns how many factors were removed."""

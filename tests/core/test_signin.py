@@ -299,3 +299,44 @@ def test_sign_out_ends_the_session_and_is_audited(referrer):
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=referrer).exists()
+
+
+def test_people_reach_their_passkeys_and_sessions_pages(referrer):
+    client = signed_in_with_code(referrer)
+
+    for name in ("mfa_index", "mfa_list_webauthn", "usersessions_list"):
+        assert client.get(reverse(name)).status_code == 200, name
+    # Adding a passkey is a change of second factor: the password first
+    assert client.get(reverse("mfa_add_webauthn"))["Location"].startswith(
+        reverse("account_reauthenticate")
+    )
+
+
+def test_second_factors_cannot_be_deleted_one_by_one_in_the_admin(system_admin):
+    system_admin.is_staff = system_admin.is_superuser = True
+    system_admin.save()
+    client = signed_in_with_code(system_admin)
+
+    assert client.get("/admin/mfa/authenticator/").status_code == 404
+
+
+def test_the_demo_accounts_share_the_printed_secret_and_demo_totp_prints_the_code(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from socialrx.core.signin import DEMO_TOTP_SECRET
+
+    settings.DEBUG = True
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    assert DEMO_TOTP_SECRET in output.getvalue()
+    gp = User.objects.get(email="gp@northshire.example")
+    code = StringIO()
+    call_command("demo_totp", stdout=code, stderr=StringIO())
+
+    client = Client()
+    client.post(reverse("login"), {"login": gp.email, "password": "northshire-demo-2026"})
+    enter_code(client, code.getvalue().strip())
+
+    assert client.get(reverse("home")).status_code == 200

@@ -27,7 +27,7 @@ def new_referrer(transactional_db: None) -> User:
 def sign_in_with_password(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/accounts/sign-in/")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 

@@ -3,6 +3,7 @@
 import time
 from typing import Any
 
+from allauth.mfa import app_settings as mfa_settings
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("demo_totp is for the local demo only (DJANGO_DEBUG=true).")
-        seconds_left = 30 - int(time.time()) % 30
+        period = mfa_settings.TOTP_PERIOD
+        seconds_left = period - int(time.time()) % period
         self.stdout.write(totp_code(DEMO_TOTP_SECRET))
         self.stderr.write(f"(good for {seconds_left} more seconds; each code works once)")
