@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, Role, User
-from socialrx.core.signin import mfa_reset, signin_unlock
+from socialrx.core.signin import mfa_reset, sessions_end, signin_unlock
 
 # The admin has no sign-in of its own: its sign-in page sends people to the site's, with
 # the same throttling and second factor (ADR 0018).
@@ -46,7 +46,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
-    actions = ("reset_second_factors", "unlock_sign_in")
+    actions = ("reset_second_factors", "unlock_sign_in", "sign_out_everywhere")
 
     @admin.action(description="Reset second factors (they must set up a new one)")
     def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -69,6 +69,15 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             signin_unlock(request=request, user=user, actor=request.user)  # type: ignore[arg-type]
         self.message_user(request, f"Sign-in unlocked for {queryset.count()} user(s).")
+
+    @admin.action(description="Sign out everywhere")
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if not _is_system_admin(request):
+            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
+            return
+        actor: User = request.user  # type: ignore[assignment]
+        ended = sum(sessions_end(request=request, user=user, actor=actor) for user in queryset)
+        self.message_user(request, f"{ended} session(s) ended.")
 
 
 @admin.register(Organisation)

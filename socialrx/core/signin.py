@@ -348,6 +348,20 @@ def signin_unlock(*, request: HttpRequest, user: User, actor: User) -> None:
     audit_record(actor=actor, action=AuditAction.UNLOCK, obj=user, request=request)
 
 
+def sessions_end(*, request: HttpRequest, user: User, actor: User) -> int:
+    """Sign a user out everywhere (a lost laptop, someone leaving). Returns how many."""
+    sessions = list(UserSession.objects.filter(user=user))
+    get_usersessions_adapter().end_sessions(sessions)
+    audit_record(
+        actor=actor,
+        action=AuditAction.LOGOUT,
+        obj=user,
+        request=request,
+        detail={"reason": "signed out everywhere by an administrator", "sessions": len(sessions)},
+    )
+    return len(sessions)
+
+
 @transaction.atomic
 def mfa_reset(*, request: HttpRequest, user: User, actor: User) -> int:
     """Remove all of a user's second factors and sign them out everywhere: at their next

@@ -340,3 +340,19 @@ def test_the_demo_accounts_share_the_printed_secret_and_demo_totp_prints_the_cod
     enter_code(client, code.getvalue().strip())
 
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_system_administrator_signs_a_user_out_everywhere(system_admin, referrer):
+    system_admin.is_staff = system_admin.is_superuser = True
+    system_admin.save()
+    laptop = signed_in_with_code(referrer)
+    admin_client = signed_in_with_code(system_admin)
+
+    admin_client.post(
+        reverse("admin:core_user_changelist"),
+        {"action": "sign_out_everywhere", "_selected_action": [referrer.pk]},
+    )
+
+    assert laptop.get(reverse("home")).status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.LOGOUT, object_id=str(referrer.pk))
+    assert event.actor == system_admin
