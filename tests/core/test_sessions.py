@@ -65,7 +65,7 @@ def test_htmx_and_api_requests_of_an_ended_session_are_told_plainly(client, refe
     assert htmx["HX-Redirect"].startswith(reverse("login"))
     client.force_login(referrer)
     age_session(client, last_seen=10 * 60 * 60)
-    api = client.get(reverse("api-me"))
+    api = client.get(reverse("api_me"))
     assert api.status_code == 401
     assert "signed out" in api.json()["message"]
 
@@ -125,7 +125,7 @@ def test_every_signed_in_response_is_no_store(client, referrer, link_worker):
     assert no_store(client.get(reverse("home")))
     assert no_store(client.get(reverse("referrals:list")))
     assert no_store(client.get(reverse("referrals:list"), HTTP_HX_REQUEST="true"))
-    assert no_store(client.get(reverse("api-me")))
+    assert no_store(client.get(reverse("api_me")))
 
 
 def test_downloads_are_no_store(client, service_manager):
@@ -153,7 +153,7 @@ def test_the_records_extract_asks_a_stale_session_to_reauthenticate(
 def test_api_calls_with_a_token_are_no_store(client, referrer):
     token = Token.objects.create(user=referrer)
 
-    response = client.get(reverse("api-me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("api_me"), HTTP_AUTHORIZATION=f"Token {token.key}")
 
     assert response.status_code == 200
     assert no_store(response)

@@ -48,14 +48,14 @@ def test_a_user_without_a_second_factor_is_taken_to_set_one_up(client, referrer)
 
 
 @pytest.mark.parametrize(
-    "url_name", ["home", "referrals:list", "linkworkers:caseload", "admin:index", "api-me"]
+    "url_name", ["home", "referrals:list", "linkworkers:caseload", "admin:index", "api_me"]
 )
 def test_before_enrolling_no_page_with_records_can_be_reached(client, referrer, url_name):
     sign_in(client, referrer)
 
     response = client.get(reverse(url_name))
 
-    if url_name == "api-me":
+    if url_name == "api_me":
         assert response.status_code == 403
         assert "second way to prove" in response.json()["message"]
     else:
