@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
@@ -48,36 +49,35 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ("groups",)
     actions = ("reset_second_factors", "unlock_sign_in", "sign_out_everywhere")
 
-    @admin.action(description="Reset second factors (they must set up a new one)")
-    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    def _for_each_user(
+        self, request: HttpRequest, queryset: QuerySet[User], act: Callable[..., int | None]
+    ) -> list[int | None] | None:
+        """Run a sign-in remedy for each selected user, as the acting system administrator
+        (each remedy writes its own audit entry)."""
         if not _is_system_admin(request):
             self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
-            return
-        for user in queryset:
-            mfa_reset(request=request, user=user, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(
-            request,
-            f"Second factors reset for {queryset.count()} user(s). They have been signed out "
-            "and will set up a new one when they next sign in.",
-        )
+            return None
+        actor: User = request.user  # type: ignore[assignment]
+        return [act(request=request, user=user, actor=actor) for user in queryset]
+
+    @admin.action(description="Reset second factors (they must set up a new one)")
+    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if (done := self._for_each_user(request, queryset, mfa_reset)) is not None:
+            self.message_user(
+                request,
+                f"Second factors reset for {len(done)} user(s). They have been signed out "
+                "and will set up a new one when they next sign in.",
+            )
 
     @admin.action(description="Unlock sign-in (after too many attempts)")
     def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        if not _is_system_admin(request):
-            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
-            return
-        for user in queryset:
-            signin_unlock(request=request, user=user, actor=request.user)  # type: ignore[arg-type]
-        self.message_user(request, f"Sign-in unlocked for {queryset.count()} user(s).")
+        if (done := self._for_each_user(request, queryset, signin_unlock)) is not None:
+            self.message_user(request, f"Sign-in unlocked for {len(done)} user(s).")
 
     @admin.action(description="Sign out everywhere")
     def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        if not _is_system_admin(request):
-            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
-            return
-        actor: User = request.user  # type: ignore[assignment]
-        ended = sum(sessions_end(request=request, user=user, actor=actor) for user in queryset)
-        self.message_user(request, f"{ended} session(s) ended.")
+        if (ended := self._for_each_user(request, queryset, sessions_end)) is not None:
+            self.message_user(request, f"{sum(n or 0 for n in ended)} session(s) ended.")
 
 
 @admin.register(Organisation)

@@ -182,7 +182,17 @@ class SessionTimeoutMiddleware:
         )
 
 
-class SecondFactorRequiredMiddleware:
+class _ViewCheckMiddleware:
+    """A middleware that acts only in process_view, once the URL has been resolved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware(_ViewCheckMiddleware):
     """A session signed in without a second factor reaches only the pages that set one up.
 
     Whether the session's sign-in included a second factor is read from allauth's records
@@ -190,12 +200,6 @@ class SecondFactorRequiredMiddleware:
     is sent to set up an authenticator app; one whose user does have a factor (a session
     from before this rule) is signed out and asked to sign in with it.
     """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any
@@ -221,15 +225,9 @@ class SecondFactorRequiredMiddleware:
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
 
 
-class AdminReauthenticationMiddleware:
+class AdminReauthenticationMiddleware(_ViewCheckMiddleware):
     """The Django admin asks for the password or a second factor again when the session
     last proved who it is more than ADMIN_REAUTHENTICATION_SECONDS ago."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(
         self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any

@@ -248,16 +248,24 @@ def on_user_logged_in(
     audit_record(actor=user, action=AuditAction.LOGIN, request=request, detail=detail)
 
 
+def _audit_factor(
+    request: HttpRequest, user: User, authenticator: Authenticator, action: str, **detail: Any
+) -> None:
+    # By type and id, not obj=: a removed factor's row is gone by now.
+    audit_record(
+        actor=user,
+        action=action,
+        object_type=authenticator._meta.label_lower,
+        object_id=authenticator.pk,
+        request=request,
+        detail={"type": authenticator.type, **detail},
+    )
+
+
 def on_authenticator_added(
     sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
-    audit_record(
-        actor=user,
-        action=AuditAction.MFA_ADDED,
-        obj=authenticator,
-        request=request,
-        detail={"type": authenticator.type},
-    )
+    _audit_factor(request, user, authenticator, AuditAction.MFA_ADDED)
     if authenticator.type != Authenticator.Type.RECOVERY_CODES:
         # Setting it up meant entering a code from it (or using the passkey) in this
         # session just now: that is this session's second factor, and a fresh one.
@@ -276,14 +284,7 @@ def on_authenticator_added(
 def on_authenticator_removed(
     sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
-    audit_record(
-        actor=user,
-        action=AuditAction.MFA_REMOVED,
-        object_type=authenticator._meta.label_lower,
-        object_id=authenticator.pk,
-        request=request,
-        detail={"type": authenticator.type},
-    )
+    _audit_factor(request, user, authenticator, AuditAction.MFA_REMOVED)
     remaining = Authenticator.objects.filter(user=user).exclude(
         type=Authenticator.Type.RECOVERY_CODES
     )
@@ -297,13 +298,7 @@ def on_authenticator_reset(
     sender: Any, request: HttpRequest, user: User, authenticator: Authenticator, **_: Any
 ) -> None:
     # New recovery codes: the old ones stop working.
-    audit_record(
-        actor=user,
-        action=AuditAction.MFA_ADDED,
-        obj=authenticator,
-        request=request,
-        detail={"type": authenticator.type, "regenerated": True},
-    )
+    _audit_factor(request, user, authenticator, AuditAction.MFA_ADDED, regenerated=True)
 
 
 def on_mfa_authentication_failed(

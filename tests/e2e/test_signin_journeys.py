@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from socialrx.core.models import Role, User
 from socialrx.core.signin import totp_code, totp_enrol
@@ -79,17 +79,24 @@ def test_a_locked_out_user_is_told_when_to_try_again(page: Page, new_referrer: U
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 
+def open_home_with_a_tiny_idle_limit(
+    page: Page, login_as: Any, user: User, settings: Any
+) -> Locator:
+    """Signed in with a 6-second idle limit and a 4-second warning (seconds, not half an
+    hour, of waiting); the warning dialog once it has opened."""
+    settings.SESSION_IDLE_TIMEOUT = 6
+    settings.SESSION_IDLE_WARNING = 4
+    login_as(page, user)
+    page.goto("/")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=5_000)
+    return dialog
+
+
 def test_an_idle_session_ends_after_the_warning(
     page: Page, login_as: Any, new_referrer: User, settings: Any
 ) -> None:
-    # A tiny idle limit, so the test waits seconds rather than half an hour
-    settings.SESSION_IDLE_TIMEOUT = 6
-    settings.SESSION_IDLE_WARNING = 4
-    login_as(page, new_referrer)
-    page.goto("/")
-
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible(timeout=5_000)
+    dialog = open_home_with_a_tiny_idle_limit(page, login_as, new_referrer, settings)
     expect(dialog.get_by_role("heading")).to_have_text("You'll be signed out in 4 seconds")
     expect(dialog.get_by_role("button", name="Stay signed in")).to_be_focused()
 
@@ -103,13 +110,7 @@ def test_an_idle_session_ends_after_the_warning(
 def test_stay_signed_in_keeps_the_session(
     page: Page, login_as: Any, new_referrer: User, settings: Any
 ) -> None:
-    settings.SESSION_IDLE_TIMEOUT = 6
-    settings.SESSION_IDLE_WARNING = 4
-    login_as(page, new_referrer)
-    page.goto("/")
-
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible(timeout=5_000)
+    dialog = open_home_with_a_tiny_idle_limit(page, login_as, new_referrer, settings)
     dialog.get_by_role("button", name="Stay signed in").click()
 
     expect(dialog).to_be_hidden()
