@@ -48,7 +48,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes demo
 
 vendor:
 	bash scripts/vendor.sh

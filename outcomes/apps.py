@@ -7,9 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and reports"
 
     def ready(self) -> None:
-        from outcomes.demo import seed_outcomes
         from outcomes.digest import follow_ups_due_lines
-        from socialrx.core.demo import register_demo_seeder
         from socialrx.core.digest import register_digest_section
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
@@ -37,5 +35,4 @@ class OutcomesConfig(AppConfig):
                 "your own analysis: your service's referrals, or the county's for "
                 "system administrators.",
             )
-        register_demo_seeder("outcomes", seed_outcomes)
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)

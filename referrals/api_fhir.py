@@ -29,7 +29,13 @@ from socialrx.core.audit import audit_views
 from socialrx.core.models import Role
 from socialrx.core.permissions import has_role
 
-ISSUE_CODE_FOR_STATUS = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported"}
+ISSUE_CODE_FOR_STATUS = {
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    429: "throttled",
+}
 
 
 class FhirJSONParser(JSONParser):

@@ -24,7 +24,3 @@ urlpatterns = [
     path("", include("linkworkers.urls")),
     path("", include("outcomes.urls")),
 ]
-
-if settings.SOCIALRX_BENCH:
-    # `make bench` only (bench/run.sh sets SOCIALRX_BENCH): its bare yardstick view.
-    urlpatterns.append(path("", include("bench.urls")))

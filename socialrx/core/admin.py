@@ -6,13 +6,18 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from socialrx.core.api_tokens import admin as api_tokens_admin  # noqa: F401 (registers it)
+from socialrx.core.api_tokens.models import RevocationReason
+from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
+from socialrx.core.forms import AdminPasswordChangeForm
 from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, Role, User
 from socialrx.core.signin import mfa_reset, sessions_end, signin_unlock
 
 # The admin has no sign-in of its own: its sign-in page sends people to the site's, with
-# the same throttling and second factor (ADR 0019).
+# the same throttling and second factor (ADR 0020).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 # Second factors are reset through the audited user action below, never deleted row by row.
 if admin.site.is_registered(Authenticator):
@@ -47,6 +52,18 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
+    change_password_form = AdminPasswordChangeForm
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_tokens_revoke_for_user(
+                user=obj,
+                reason=RevocationReason.DEACTIVATED,
+                actor=request.user,  # type: ignore[arg-type]
+                request=request,
+            )
+
     actions = ("reset_second_factors", "unlock_sign_in", "sign_out_everywhere")
 
     def _for_each_user(

@@ -65,7 +65,7 @@ def content_security_policy() -> str:
     return policy
 
 
-# Signed-in sessions (ADR 0019).
+# Signed-in sessions (ADR 0020).
 
 # Session keys: when the session signed in, and when it was last used.
 SIGNED_IN_AT = "socialrx_signed_in_at"

@@ -1,7 +1,7 @@
 """Signing in: socialrx's adapters for django-allauth, and the audit of every sign-in event.
 
 allauth does the work (password sign-in, throttling, second factors, OpenID Connect);
-these adapters say how socialrx differs from its defaults (ADR 0019):
+these adapters say how socialrx differs from its defaults (ADR 0020):
 
 - no self sign-up: administrators create accounts; a CIS2 identity is matched to one;
 - throttled sign-ins say when to try again, the same whether or not the account exists;
@@ -374,11 +374,7 @@ def mfa_reset(*, request: HttpRequest, user: User, actor: User) -> int:
     return len(factors)
 
 
-# Authenticator-app codes outside a browser: the demo's fixed secret, and tests.
-
-# The demo accounts' authenticator secret (base32), printed by seed_demo and in the README.
-# Published, so seed_demo refuses to run on a live service.
-DEMO_TOTP_SECRET = "NORTHSHIREDEMOTOTPSECRETONLY2345"
+# Authenticator-app codes outside a browser: the demo (demo/) and tests.
 
 
 def totp_enrol(user: User, secret: str) -> Authenticator:

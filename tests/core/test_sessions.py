@@ -7,8 +7,8 @@ import time
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from socialrx.core.models import AuditAction, AuditEvent
 from tests.core.test_template_pack import parse
@@ -151,9 +151,9 @@ def test_the_records_extract_asks_a_stale_session_to_reauthenticate(
 
 
 def test_api_calls_with_a_token_are_no_store(client, referrer):
-    token = Token.objects.create(user=referrer)
+    issued = api_token_issue(user=referrer, name="test", actor=referrer)
 
-    response = client.get(reverse("api_me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("api_me"), HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
 
     assert response.status_code == 200
     assert no_store(response)

@@ -320,28 +320,6 @@ def test_second_factors_cannot_be_deleted_one_by_one_in_the_admin(system_admin):
     assert client.get("/admin/mfa/authenticator/").status_code == 404
 
 
-def test_the_demo_accounts_share_the_printed_secret_and_demo_totp_prints_the_code(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from socialrx.core.signin import DEMO_TOTP_SECRET
-
-    settings.DEBUG = True
-    output = StringIO()
-    call_command("seed_demo", stdout=output)
-    assert DEMO_TOTP_SECRET in output.getvalue()
-    gp = User.objects.get(email="gp@northshire.example")
-    code = StringIO()
-    call_command("demo_totp", stdout=code, stderr=StringIO())
-
-    client = Client()
-    client.post(reverse("login"), {"login": gp.email, "password": "northshire-demo-2026"})
-    enter_code(client, code.getvalue().strip())
-
-    assert client.get(reverse("home")).status_code == 200
-
-
 def test_a_system_administrator_signs_a_user_out_everywhere(system_admin, referrer):
     system_admin.is_staff = system_admin.is_superuser = True
     system_admin.save()
