@@ -43,7 +43,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from socialrx.core.audit import audit_record, client_ip
-from socialrx.core.models import AuditAction, User
+from socialrx.core.models import AuditAction, AuditSystemReason, User
 
 # The provider id of the CIS2 OpenID Connect app (settings.SOCIALACCOUNT_PROVIDERS).
 CIS2_PROVIDER_ID = "cis2"
@@ -133,7 +133,11 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             user = _user_for_login(credentials.get("email", ""))
             audit_record(
-                actor=user, action=AuditAction.LOCKOUT, request=request, detail={"step": "password"}
+                actor=user,
+                action=AuditAction.LOCKOUT,
+                system_reason="" if user else AuditSystemReason.FAILED_SIGN_IN,
+                request=request,
+                detail={"step": "password"},
             )
             raise
 
@@ -141,6 +145,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # The attempted address is personal data: record the attempt, not the address.
         audit_record(
             actor=None,
+            system_reason=AuditSystemReason.FAILED_SIGN_IN,
             action=AuditAction.LOGIN_FAILED,
             request=request,
             detail={"step": "password", "via": _via(request)},
@@ -191,6 +196,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if reason:
             audit_record(
                 actor=None,
+                system_reason=AuditSystemReason.FAILED_SIGN_IN,
                 action=AuditAction.LOGIN_FAILED,
                 request=request,
                 detail={"step": "cis2", "subject": subject, "reason": reason},
@@ -210,6 +216,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     ) -> None:
         audit_record(
             actor=None,
+            system_reason=AuditSystemReason.FAILED_SIGN_IN,
             action=AuditAction.LOGIN_FAILED,
             request=request,
             detail={"step": "cis2", "reason": str(error or "error"), "error": _name(exception)},

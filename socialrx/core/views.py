@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from socialrx.core.audit import audit_record
 from socialrx.core.forms import PasswordResetForm, SetPasswordForm
 from socialrx.core.middleware import session_seconds_left, session_touch
-from socialrx.core.models import AuditAction, Role, User
+from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
 from socialrx.core.workspaces import ROLE_PURPOSE, workspaces_for
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             audit_record(
                 actor=None,
                 action=AuditAction.LOCKOUT,
+                system_reason=AuditSystemReason.FAILED_SIGN_IN,
                 request=self.request,
                 detail={"step": "password_reset"},
             )
