@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
-from demo.seeds.core import DEMO_PASSWORD
+from demo.seeds.core import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from socialrx.core.models import User
+from socialrx.core.signin import totp_code
 from tests.e2e.helpers import start_keyboard_from_top, tab_until
 
 ROLE_HEADINGS = [
@@ -81,6 +82,9 @@ def test_signing_in_through_the_form(
     page.get_by_label("Email address").fill(demo_users["gp"].email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # The demo accounts' second factor: a code from their published authenticator secret
+    page.get_by_label("Security code").fill(totp_code(DEMO_TOTP_SECRET))
+    page.get_by_role("button", name="Continue").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=2, name="Referrer")).to_be_visible()
