@@ -36,7 +36,12 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="demand",
         title="Voluntary sector demand",
         filters=filters,
-        tables=[_connections(connections), _needs_by_domain(needs), _needs_by_district(needs)],
+        tables=[
+            _connections(connections),
+            _refused_by_organisation(connections),
+            _needs_by_domain(needs),
+            _needs_by_district(needs),
+        ],
         area=scope.area,
         notes=[
             "Connections are counted in the month the link worker made them. Stated "
@@ -82,6 +87,36 @@ def _connections(connections: Any) -> Table:
         ],
         chart_label="service",
         chart_value="n",
+    )
+
+
+def _refused_by_organisation(connections: Any) -> Table:
+    """The trend a VCSE group takes to its funders: how often it had to say no."""
+    rows = (
+        connections.annotate(month=TruncMonth("created_at"))
+        .values("month", "service__organization__name")
+        .annotate(n=Count("pk"), full=Count("pk", filter=FULL))
+        .order_by("service__organization__name", "month")
+    )
+    return Table(
+        key="refused_by_organisation",
+        title="Refused for capacity by VCSE group, month by month",
+        columns=[
+            Column("organisation", "Organisation", "label"),
+            Column("month", "Month", "label"),
+            Column("n", "Connections"),
+            Column("full", "Refused: no capacity"),
+            Column("pct", "Per cent refused", "percent", numerator="full", denominator="n"),
+        ],
+        rows=[
+            {
+                "organisation": r["service__organization__name"],
+                "month": period_label("month", r["month"]),
+                "n": r["n"],
+                "full": r["full"],
+            }
+            for r in rows
+        ],
     )
 
 
