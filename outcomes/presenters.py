@@ -264,6 +264,10 @@ def _band(value: Any) -> str:
     return next(fill for limit, fill, _ in GRID_BANDS[2:] if limit and value <= limit)
 
 
+def _services(n: Any) -> str:
+    return f"{n} service" if n == 1 else f"{n} services"
+
+
 def heat_grid(table: Any) -> HeatGrid | None:
     """The gap map's table (already disclosed) drawn as a grid."""
     if not table.rows:
@@ -282,7 +286,9 @@ def heat_grid(table: Any) -> HeatGrid | None:
                 y=GRID_HEADER_HEIGHT + r * GRID_CELL_HEIGHT,
                 fill=_band(demand),
                 demand=str(demand),
-                services="no service" if gap else f"{services} services",
+                services="no service"
+                if gap
+                else f"{services} service{'' if services == 1 else 's'}",
                 gap=gap,
                 description=f"{row[at['district']]}, {row[at['domain']]}: demand {demand}, "
                 f"{services} services accepting",

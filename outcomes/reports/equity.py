@@ -30,7 +30,8 @@ OUTCOMES = {
         "pk", filter=Q(case__closure_outcome=referral_codes.ClosureOutcome.DECLINED_BY_PERSON)
     ),
 }
-DECILE_LABELS = {1: "1 (most deprived)", 10: "10 (least deprived)"}
+# Labels in words as well as the number: a bare "3" in a download would read as a count.
+DECILE_LABELS = {1: "Decile 1 (most deprived)", 10: "Decile 10 (least deprived)"}
 
 
 def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
@@ -120,7 +121,7 @@ def _by_decile(referrals: Any, populations: Any) -> Table:
     }
     residents = decile_populations(populations)
     rows = [
-        _row(DECILE_LABELS.get(d, str(d)), counted.pop(d, None), residents.get(d))
+        _row(DECILE_LABELS.get(d, f"Decile {d}"), counted.pop(d, None), residents.get(d))
         for d in range(1, 11)
     ]
     if counted:

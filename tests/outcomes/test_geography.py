@@ -1,6 +1,6 @@
 """The published-file importers: Census 2021 TS021, IMD 2019 File 1 and the ONS
 postcode directory, each read in its published layout (the sample files in
-outcomes/data/ are synthetic, in those layouts)."""
+demo/data/ are synthetic, in those layouts)."""
 
 import csv
 from pathlib import Path
@@ -13,7 +13,7 @@ from outcomes.services.geography import CENSUS_TO_NHS, census_columns
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[2] / "outcomes" / "data"
+DATA = Path(__file__).resolve().parents[2] / "demo" / "data"
 CENSUS = DATA / "sample_census2021_ts021_lsoa.csv"
 IMD = DATA / "sample_imd2019_file1.csv"
 NSPL = DATA / "sample_nspl.csv"
