@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,24 +67,7 @@ def vocabulary(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
 def correct(word: str, known: tuple[str, ...]) -> str | None:
     """The known word nearest ``word`` if near enough, else None (also for a word that
     is itself known, or too short to correct)."""
-    word = word.lower()
-    if len(word) < MIN_CORRECTED_LENGTH or word in known or not known:
-        return None
-    if connection.vendor == "postgresql" and trigram_available():
-        return _nearest_by_trigram(word, known)
-    close = difflib.get_close_matches(word, known, n=1, cutoff=RATIO_THRESHOLD)
-    return close[0] if close else None
-
-
-def _nearest_by_trigram(word: str, known: tuple[str, ...]) -> str | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT w FROM unnest(%s::text[]) AS w WHERE similarity(w, %s) >= %s "
-            "ORDER BY similarity(w, %s) DESC, w LIMIT 1",
-            [list(known), word, TRIGRAM_THRESHOLD, word],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return correct_all([word.lower()], known).get(word.lower())
 
 
 # Per database (alias and name): whether pg_trgm is installed there.
@@ -99,3 +83,65 @@ def trigram_available() -> bool:
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             _TRIGRAM[key] = cursor.fetchone() is not None
     return _TRIGRAM[key]
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What to look for: one group a search word, each the word, any correction of it,
+    and their synonyms. A service must match every group, any word within one."""
+
+    groups: tuple[tuple[str, ...], ...]
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def expanded(self) -> bool:
+        return any(len(group) > 1 for group in self.groups)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for group in self.groups for v in group))
+
+
+@lru_cache(maxsize=512)
+def search_plan(text: str, term_names: tuple[str, ...] = (), limit: int = 8) -> SearchPlan:
+    """The plan for ``text``: its words (at most ``limit``), corrected where a word is
+    near a known one, each with its synonyms and its correction's. Kept per process for
+    the same text and terms: one search page asks several times, and the answer depends
+    on nothing else (the synonyms file, the term names, the threshold)."""
+    typed = words(text)[:limit]
+    known = vocabulary(term_names)
+    fixes = correct_all(typed, known)
+    groups = []
+    for word in typed:
+        fixed = fixes.get(word)
+        variants = [*expand(word), *(expand(fixed) if fixed else ())]
+        groups.append(tuple(dict.fromkeys(variants)))
+    corrections = tuple((w, fixes[w]) for w in typed if w in fixes)
+    return SearchPlan(groups=tuple(groups), corrections=corrections)
+
+
+def correct_all(typed: list[str], known: tuple[str, ...]) -> dict[str, str]:
+    """``correct`` for several words; on PostgreSQL in one query."""
+    candidates = [w for w in dict.fromkeys(typed) if len(w) >= MIN_CORRECTED_LENGTH]
+    candidates = [w for w in candidates if w not in set(known)]
+    if not candidates or not known:
+        return {}
+    if connection.vendor == "postgresql" and trigram_available():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT q, (SELECT w FROM unnest(%s::text[]) AS w "
+                "WHERE similarity(w, q) >= %s ORDER BY similarity(w, q) DESC, w LIMIT 1) "
+                "FROM unnest(%s::text[]) AS q",
+                [list(known), TRIGRAM_THRESHOLD, candidates],
+            )
+            found = {q: w for q, w in cursor.fetchall() if w}
+        # Trigrams miss transposed letters ("lonley" shares 3 of 11 with "lonely"):
+        # those words get difflib's ratio, as on SQLite.
+        candidates = [w for w in candidates if w not in found]
+    else:
+        found = {}
+    for word in candidates:
+        close = difflib.get_close_matches(word, known, n=1, cutoff=RATIO_THRESHOLD)
+        if close:
+            found[word] = close[0]
+    return found

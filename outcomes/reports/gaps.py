@@ -18,8 +18,8 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value,
 from directory.models import Service, ServiceAttribute
 from directory.taxonomy import CATEGORY, term_id
 from linkworkers import codes as lw_codes
+from linkworkers.connections.services.search import NEED_CATEGORIES
 from linkworkers.models import Connection, UnmetNeed
-from linkworkers.services.connection_search import NEED_CATEGORIES
 from outcomes.permissions import ReportScope
 from outcomes.reports.areas import postcode_district
 from outcomes.reports.base import Column, Report, ReportFilters, Table
