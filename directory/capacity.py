@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q
 
-from socialrx.core.capacity import places_taken
+from socialrx.core.capacity import places_taken, week_counts
 
 if TYPE_CHECKING:
     from directory.models import Service, ServiceQuerySet
@@ -24,6 +24,18 @@ def with_places_taken(
     services: ServiceQuerySet, now: datetime.datetime | None = None
 ) -> ServiceQuerySet:
     return services.annotate(places_taken=places_taken(now))
+
+
+def with_week_counts(
+    services: ServiceQuerySet, now: datetime.datetime | None = None
+) -> ServiceQuerySet:
+    """``places_taken``, ``week_asked`` and ``week_accepted``: what an editor sees."""
+    counts = week_counts(now)
+    return services.annotate(
+        places_taken=counts["taken"],
+        week_asked=counts["asked"],
+        week_accepted=counts["accepted"],
+    )
 
 
 def has_place() -> Q:

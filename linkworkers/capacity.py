@@ -32,10 +32,19 @@ def _this_week(start: datetime.datetime, end: datetime.datetime) -> Q:
     return Q(referred_at__gte=start, referred_at__lt=end)
 
 
-def places_taken(start: datetime.datetime, end: datetime.datetime) -> Any:
-    """The places taken at the service ``OuterRef("pk")`` in the week [start, end)."""
+def week_counts(start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+    """This week's counts at the service ``OuterRef("pk")``: places taken, referrals
+    asked of it, and those it took on."""
+    return {
+        "taken": _count(start, end, Q(status__in=TAKING)),
+        "asked": _count(start, end, Q()),
+        "accepted": _count(start, end, Q(status__in=ACCEPTED)),
+    }
+
+
+def _count(start: datetime.datetime, end: datetime.datetime, condition: Q) -> Subquery:
     return Subquery(
-        Connection.objects.filter(_this_week(start, end), service=OuterRef("pk"), status__in=TAKING)
+        Connection.objects.filter(_this_week(start, end), condition, service=OuterRef("pk"))
         .order_by()
         .values("service")
         .annotate(n=Count("pk"))

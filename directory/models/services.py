@@ -88,7 +88,12 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
     def accepting_referrals(self) -> ServiceQuerySet:
-        return self.filter(capacity__status=CapacityStatus.ACCEPTING)
+        """Accepting, with a place left this week (or no weekly limit)."""
+        from directory.capacity import has_place, with_places_taken
+
+        return with_places_taken(self.filter(capacity__status=CapacityStatus.ACCEPTING)).filter(
+            has_place()
+        )
 
     def with_term(self, term_id: uuid.UUID) -> ServiceQuerySet:
         # Exists, not a join, so several term filters combine without duplicate rows.
@@ -102,7 +107,12 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         terms = models.Prefetch(
             "taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")
         )
-        return self.select_related("organization", "capacity").prefetch_related(terms)
+        from directory.capacity import with_places_taken
+
+        # This week's places taken, for "full this week": one subquery per shown service.
+        return with_places_taken(
+            self.select_related("organization", "capacity").prefetch_related(terms)
+        )
 
 
 class Service(UUIDModel):

@@ -22,13 +22,15 @@ from django.db.models import IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-# (week start, week end) -> an expression of the places taken by the service OuterRef("pk").
-PlacesTakenFn = Callable[[datetime.datetime, datetime.datetime], Any]
+# (week start, week end) -> expressions for the service OuterRef("pk"): "taken" (places
+# taken), "asked" (referrals sent this week) and "accepted" (of those, taken on).
+WeekCountsFn = Callable[[datetime.datetime, datetime.datetime], dict[str, Any]]
+WEEK_COUNTS = ("taken", "asked", "accepted")
 
-_counters: dict[str, PlacesTakenFn] = {}
+_counters: dict[str, WeekCountsFn] = {}
 
 
-def register_places_taken(name: str, counter: PlacesTakenFn) -> None:
+def register_week_counts(name: str, counter: WeekCountsFn) -> None:
     _counters[name] = counter
 
 
@@ -45,11 +47,21 @@ def week_bounds(
     return start, end
 
 
+def week_counts(now: datetime.datetime | None = None) -> dict[str, Any]:
+    """Expressions of this week's counts at the service ``OuterRef("pk")``, each 0 when
+    nothing is registered: ``taken``, ``asked`` and ``accepted``."""
+    start, end = week_bounds(now)
+    totals: dict[str, Any] = {key: Value(0, output_field=IntegerField()) for key in WEEK_COUNTS}
+    for counter in _counters.values():
+        counted = counter(start, end)
+        for key in WEEK_COUNTS:
+            totals[key] = totals[key] + Coalesce(
+                counted[key], Value(0), output_field=IntegerField()
+            )
+    return totals
+
+
 def places_taken(now: datetime.datetime | None = None) -> Any:
     """An expression: the places this week's connections take at the service
-    ``OuterRef("pk")`` (0 when nothing is registered)."""
-    start, end = week_bounds(now)
-    total: Any = Value(0, output_field=IntegerField())
-    for counter in _counters.values():
-        total = total + Coalesce(counter(start, end), Value(0), output_field=IntegerField())
-    return total
+    ``OuterRef("pk")``."""
+    return week_counts(now)["taken"]
