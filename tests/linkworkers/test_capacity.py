@@ -13,9 +13,13 @@ from django.utils import timezone
 
 from directory.capacity import week_capacity
 from linkworkers import codes
-from linkworkers.capacity import service_week
+from linkworkers.connections.capacity import service_week
+from linkworkers.connections.services.lifecycle import (
+    connection_create,
+    connection_decline,
+    is_accepting,
+)
 from linkworkers.models import Connection, UnmetNeed
-from linkworkers.services.connections import connection_create, connection_decline, is_accepting
 from tests.directory.factories import ServiceCapacityFactory
 from tests.linkworkers.factories import CaseFactory, ConnectionFactory
 

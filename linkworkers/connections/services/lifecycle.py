@@ -26,7 +26,7 @@ from directory.capacity import week_capacity
 from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
-from linkworkers.capacity import ServiceFull, place_claim
+from linkworkers.connections.capacity import ServiceFull, place_claim
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from socialrx.core.audit import audit_record
