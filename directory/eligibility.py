@@ -15,8 +15,12 @@ A criterion the service has not stated is never a reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
 
 
 class Verdict(StrEnum):
@@ -197,3 +201,49 @@ def _language(criteria: Criteria, person: PersonFacts) -> Found:
 
 def valid_area(value: str) -> bool:
     return bool(DISTRICT.match(value) or LOCAL_AUTHORITY.match(value))
+
+
+def criteria_of(service: Any) -> Criteria:
+    """A directory service's stated criteria. Its languages come from the prefetched
+    ``languages`` where the queryset loaded them."""
+    return Criteria(
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
+        gender=service.gender_only,
+        who_for=tuple(service.only_for_list),
+        areas=tuple(service.areas_served_list),
+        languages=tuple(
+            value.lower()
+            for language in service.languages.all()
+            for value in (language.name, language.code)
+            if value
+        ),
+    )
+
+
+def stored_list(values: Iterable[str]) -> str:
+    """``["NN1", "NN2"]`` as stored: ``",NN1,NN2,"`` (empty for none)."""
+    kept = [v.strip() for v in values if v.strip()]
+    return f",{','.join(kept)}," if kept else ""
+
+
+def eligible_q(person: PersonFacts) -> Q:
+    """Services whose stated criteria do not rule the person out (eligible or check):
+    for a filter in the database, the same rules as ``check``."""
+    q = Q()
+    if person.age is not None:
+        q &= Q(minimum_age__isnull=True) | Q(minimum_age__lte=person.age)
+        q &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=person.age)
+    if person.sex in (SEX_FEMALE, SEX_MALE):
+        wanted = Gender.WOMEN if person.sex == SEX_FEMALE else Gender.MEN
+        q &= Q(gender_only="") | Q(gender_only=wanted)
+    places = [p for p in (person.postcode_district, person.local_authority) if p]
+    if person.postcode_district:
+        served = Q(areas_served="")
+        for place in places:
+            served |= Q(areas_served__contains=f",{place},")
+        if not person.local_authority:
+            # A service naming a local authority may still serve them: a check, kept.
+            served |= Q(areas_served__regex=r",[EWSN][0-9]{8},")
+        q &= served
+    return q

@@ -109,6 +109,19 @@ class ListingPresenter:
         return week_capacity(self.service)
 
     @property
+    def week_summary(self) -> str:
+        """For the editor: "This week: 4 asked, 3 accepted; 4 of 10 places taken"."""
+        asked = getattr(self.service, "week_asked", None)
+        if asked is None:
+            return ""
+        accepted = getattr(self.service, "week_accepted", 0) or 0
+        text = f"This week: {asked} asked, {accepted} accepted"
+        week = self.week
+        if week is None:
+            return f"{text}; no weekly limit set"
+        return f"{text}; {week.taken} of {week.limit} places taken"
+
+    @property
     def full_this_week(self) -> bool:
         capacity = self.capacity
         return bool(

@@ -47,18 +47,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('decile__gte', 1), ('decile__lte', 10)), name='deprivation_decile_1_to_10')],
             },
         ),
-        migrations.CreateModel(
-            name='PostcodeArea',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('postcode', models.CharField(help_text='Upper case, one space.', max_length=8, unique=True)),
-                ('lsoa11', models.CharField(blank=True, max_length=9)),
-                ('lsoa21', models.CharField(blank=True, max_length=9)),
-                ('lad_code', models.CharField(blank=True, max_length=9)),
-            ],
-            options={
-                'ordering': ('postcode',),
-                'indexes': [models.Index(fields=['lsoa11'], name='outcomes_po_lsoa11_8042fe_idx'), models.Index(fields=['lsoa21'], name='outcomes_po_lsoa21_0c9cba_idx'), models.Index(fields=['lad_code'], name='outcomes_po_lad_cod_78b882_idx')],
-            },
-        ),
     ]

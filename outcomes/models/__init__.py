@@ -8,7 +8,7 @@ from outcomes.models.archive import (
     ReportSubscription,
     RunStatus,
 )
-from outcomes.models.geography import AreaPopulation, AreaType, Deprivation, PostcodeArea
+from outcomes.models.geography import AreaPopulation, AreaType, Deprivation
 from outcomes.models.measures import (
     Measure,
     MeasureAnswer,
@@ -29,7 +29,6 @@ __all__ = [
     "AreaPopulation",
     "AreaType",
     "Deprivation",
-    "PostcodeArea",
     "Frequency",
     "ReportFile",
     "ReportFileQuerySet",

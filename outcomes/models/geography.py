@@ -3,8 +3,9 @@ population by ethnic group, the English Indices of Deprivation 2019, and a postc
 LSOA lookup. All public, loaded by management commands from the files as published.
 
 Two LSOA vintages meet here: IMD 2019 is published for 2011 LSOAs, Census 2021 for 2021
-LSOAs. The postcode lookup carries both, so a person's postcode reaches each figure by
-its own vintage and nothing is converted.
+LSOAs. The postcode lookup (``directory.models.PostcodeArea``: places, which the
+directory and eligibility checks use too) carries both, so a person's postcode reaches
+each figure by its own vintage and nothing is converted.
 """
 
 from __future__ import annotations
@@ -63,23 +64,3 @@ class Deprivation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.lsoa11}: decile {self.decile}"
-
-
-class PostcodeArea(models.Model):
-    """Which areas a postcode lies in (ONS NSPL/ONSPD): never a person, only places."""
-
-    postcode = models.CharField(max_length=8, unique=True, help_text="Upper case, one space.")
-    lsoa11 = models.CharField(max_length=9, blank=True)
-    lsoa21 = models.CharField(max_length=9, blank=True)
-    lad_code = models.CharField(max_length=9, blank=True)
-
-    class Meta:
-        ordering = ("postcode",)
-        indexes = [
-            models.Index(fields=["lsoa11"]),
-            models.Index(fields=["lsoa21"]),
-            models.Index(fields=["lad_code"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.postcode

@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Left, StrIndex, Upper
 
-from outcomes.models import AreaPopulation, AreaType, Deprivation, PostcodeArea
+from directory.models import PostcodeArea
+from outcomes.models import AreaPopulation, AreaType, Deprivation
 
 NOT_KNOWN = "Not known"
 

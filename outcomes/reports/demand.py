@@ -60,7 +60,11 @@ def _connections(connections: Any) -> Table:
             "service__name",
             "service__capacity__maximum",
         )
-        .annotate(n=Count("pk"), full=Count("pk", filter=FULL))
+        .annotate(
+            n=Count("pk"),
+            full=Count("pk", filter=FULL),
+            ineligible=Count("pk", filter=~Q(ineligible_reason="")),
+        )
         .order_by("month", "service__organization__name", "service__name")
     )
     return Table(
@@ -72,6 +76,7 @@ def _connections(connections: Any) -> Table:
             Column("service", "Service", "label"),
             Column("n", "Connections"),
             Column("full", "Declined because full"),
+            Column("ineligible", "Connected though not eligible"),
             Column("capacity", "Stated capacity a month", "figure"),
         ],
         rows=[
@@ -81,6 +86,7 @@ def _connections(connections: Any) -> Table:
                 "service": r["service__name"],
                 "n": r["n"],
                 "full": r["full"],
+                "ineligible": r["ineligible"],
                 "capacity": _monthly(r["service__capacity__maximum"]),
             }
             for r in rows

@@ -43,7 +43,11 @@ REASON_DOMAINS: dict[str, str] = {
     referral_codes.Reason.EMPLOYMENT: lw_codes.LifeDomain.WORK_LEARNING,
 }
 DEMAND = ("referrals", "unmet", "no_capacity", "ineligible")
-INELIGIBLE = Q(decline_reason=lw_codes.ConnectionDeclineReason.NOT_ELIGIBLE)
+# Declined by the service as not eligible, or connected although the criteria said not
+# eligible (the link worker gave a reason).
+INELIGIBLE = Q(decline_reason=lw_codes.ConnectionDeclineReason.NOT_ELIGIBLE) | ~Q(
+    ineligible_reason=""
+)
 Cell = tuple[str, str]  # (district, domain)
 
 
@@ -73,7 +77,8 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
             "counted under the domain they speak to.",
             "Demand counts referrals with a reason in the need, unmet needs recorded, "
             "connections refused because the service was full, and connections declined "
-            "as not eligible. Services are those published, accepting referrals, with a "
+            "as not eligible or made although the criteria said not eligible. Services "
+            "are those published, accepting referrals with a place this week, with a "
             "category meeting the need and a venue in the district: public listings, "
             "shown as counted.",
         ],

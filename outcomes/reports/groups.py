@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from outcomes.models import Deprivation, PostcodeArea
+from directory.models import PostcodeArea
+from outcomes.models import Deprivation
 from referrals import codes as referral_codes
 
 

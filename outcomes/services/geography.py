@@ -26,7 +26,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from outcomes.models import AreaPopulation, AreaType, Deprivation, PostcodeArea
+from directory.models import PostcodeArea
+from outcomes.models import AreaPopulation, AreaType, Deprivation
 from referrals.models import normalise_postcode
 
 # Census 2021 detailed ethnic groups (the header's last part) -> NHS ethnic category.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from outcomes.models import AreaPopulation, AreaType, Deprivation, PostcodeArea
+from directory.models import PostcodeArea
+from outcomes.models import AreaPopulation, AreaType, Deprivation
 from outcomes.services.geography import CENSUS_TO_NHS, census_columns
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.capacity import week_capacity
+from directory.eligibility import Verdict
 from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
 from linkworkers.connections.capacity import ServiceFull, place_claim
+from linkworkers.connections.eligibility import eligibility_for, person_facts
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from socialrx.core.audit import audit_record
@@ -157,6 +159,7 @@ def connection_create(
     consent_to_share: bool,
     send_now: bool,
     confirm_not_accepting: bool = False,
+    ineligible_reason: str = "",
 ) -> Connection:
     """Connect the person to a service: suggested, or referred at once with consent; the
     connection records the need (``domain``) it meets, for reporting.
@@ -173,6 +176,14 @@ def connection_create(
         )
     if Connection.objects.live().filter(case=case, service=service).exists():
         raise ValidationError("The person is already connected to this service")
+    eligibility = eligibility_for(service, person_facts(case))
+    ineligible_reason = ineligible_reason.strip()
+    if eligibility.verdict == Verdict.NOT_ELIGIBLE and not ineligible_reason:
+        raise ValidationError(
+            {"ineligible_reason": [
+                f"Not eligible: {eligibility.summary}. Say why you are connecting them anyway"
+            ]}
+        )  # fmt: skip
     # A full week refuses a referral sent now (a suggestion takes no place yet), under the
     # capacity row's lock: the last place goes to one link worker only.
     refusal = [] if says_accepting(service) else ["The service is not accepting referrals"]
@@ -198,6 +209,8 @@ def connection_create(
         created_by=actor,
         referred_at=now if send_now else None,
         note=note,
+        # Kept only when the criteria rule the person out: a reason is then required.
+        ineligible_reason=ineligible_reason if eligibility.verdict == Verdict.NOT_ELIGIBLE else "",
     )
     ConnectionEvent.objects.create(
         connection=connection, occurred_at=now, actor=actor, to_status=connection.status
