@@ -8,11 +8,11 @@ synonyms cannot pass by matching everything."""
 
 import pytest
 
-from directory.demo import seed_directory
+from demo.seeds.core import seed_core
+from demo.seeds.directory import seed_directory
 from directory.models import Service
 from directory.search import ServiceFilters, services_filter
 from directory.taxonomy import taxonomy_ensure
-from socialrx.core.demo import seed_core
 
 RELEVANCE: list[tuple[str, set[str], set[str]]] = [
     ("lonely", {"Telephone befriending", "Home visiting befriending", "Friday friendship café"},

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from socialrx.core.demo import seed_all
+from demo.seeds import seed_all
 from tests.outcomes.formats import csv_cells, xlsx_cells
 
 
