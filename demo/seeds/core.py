@@ -32,6 +32,10 @@ PCNS: dict[str, list[tuple[str, str]]] = {
 LINK_WORKER_SERVICE: str = _NORTHSHIRE["link_worker_service"]
 COUNCIL_TEAM: str = _NORTHSHIRE["council_team"]
 PCN_TEAM: str = _NORTHSHIRE["pcn_team"]
+# A second triage service, run by the PCN for the ICB, beside the council's county-wide
+# one: the two pass referrals between them (West Norfolk's integrated triage).
+PCN_SERVICE: str = _NORTHSHIRE["pcn_service"]
+PCN_SERVICE_TEAM: str = _NORTHSHIRE["pcn_service_team"]
 VCSE_ORGANISATIONS: list[str] = _NORTHSHIRE["vcse_organisations"]
 
 
@@ -88,6 +92,8 @@ def seed_core() -> SeedSummary:
     service = _org(LINK_WORKER_SERVICE, OrganisationType.LINK_WORKER_SERVICE, parent=council)
     council_team = _org(COUNCIL_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=service)
     _org(PCN_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=pcns[0])
+    pcn_service = _org(PCN_SERVICE, OrganisationType.LINK_WORKER_SERVICE, parent=icb)
+    _org(PCN_SERVICE_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=pcn_service)
     vcse = [_org(name, OrganisationType.VCSE) for name in VCSE_ORGANISATIONS]
 
     RoleGrant = tuple[Organisation, str, dict[str, object]]
@@ -103,6 +109,12 @@ def seed_core() -> SeedSummary:
             "Tom Okafor",
             [(service, Role.TRIAGE_LEAD, {})],
             "Triage lead, Northshire Connect",
+        ),
+        (
+            "pcntriage",
+            "Sana Iqbal",
+            [(pcn_service, Role.TRIAGE_LEAD, {})],
+            "Triage lead, Northshire Central PCN social prescribing",
         ),
         (
             "linkworker",

@@ -210,3 +210,18 @@ def test_colleague_link_worker_in_another_team_is_not_offered(
         {"team": link_worker_team.pk, "link_worker": outsider.pk},
     )
     assert "link_worker" in response.context["assign_form"].errors
+
+
+@pytest.mark.django_db
+def test_pass_to_another_service_says_when_there_is_none(client, triage_lead, referral):
+    # Given the referral's service is the only link worker service on the system
+    client.force_login(triage_lead)
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
+    # Then the lead is told so, not shown an empty list
+    assert "There is no other social prescribing service to pass this referral to" in page
+    assert 'name="service"' not in page
+    # And once there is another, it is offered
+    other = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_SERVICE, name="PCN SPLW")
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
+    assert "There is no other social prescribing service" not in page
+    assert f'<option value="{other.pk}"' in page
