@@ -103,7 +103,7 @@ def service_create(
         description=description,
         referral_routes=referral_routes,
         assured_date=timezone.localdate(),
-        assurer_email=actor.email,
+        assurer_email=organization.email,  # public contact, never the editor's own email
         last_modified=timezone.now(),
     )
     ServiceAttribute.objects.bulk_create(
