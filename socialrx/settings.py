@@ -152,6 +152,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "core.User"
+# The record audited as "the person" when a page shows someone's name (core names no app).
+AUDIT_PERSON_MODEL = "referrals.Person"
 # Django's ModelBackend, loading the user's roles in the same query (socialrx/core/backends.py).
 # Sessions signed in through another backend are asked to sign in again.
 AUTHENTICATION_BACKENDS = ["socialrx.core.backends.UserWithRolesBackend"]

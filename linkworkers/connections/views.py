@@ -44,7 +44,7 @@ from linkworkers.permissions import (
     connections_of_case_for,
     connections_to_services_of,
 )
-from socialrx.core.audit import audit_list, audit_view, audit_views
+from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -60,7 +60,7 @@ PAGE_SIZE = 20
 def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """The case's connections with their history, and unmet needs recorded."""
     case = case_for(request.user, case_pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     connections = connections_of_case_for(request.user, case).for_display()
     return render(
         request,
@@ -81,7 +81,7 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     """Find a service, pre-filtered by the greatest need the assessment recorded, nearest
     the person first; capacity and track record shown. A constant number of queries."""
     case = case_for(request.user, case_pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     needs = case_needs(case)
     choices = [
         (n.domain, f"{n.get_domain_display()} ({n.get_need_level_display().lower()})")
@@ -154,7 +154,7 @@ def connection_new(
         else:
             messages.success(request, f"{connection.get_status_display()}: {service.name}")
             return redirect("linkworkers:case_connections", case.pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return render(
         request,
         "linkworkers/connections/connect.html",
@@ -218,7 +218,7 @@ def unmet_need_new(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
         else:
             messages.success(request, "Unmet need recorded")
             return redirect("linkworkers:case_connections", case.pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return render(
         request,
         "linkworkers/connections/unmet_need.html",
