@@ -9,6 +9,7 @@ from django.http import Http404
 
 from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
+from socialrx.core.access_report import ACCESS_REPORT_ROLES
 from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import organisation_ids_for
 
@@ -140,3 +141,25 @@ def practice_by_ods_code(ods_code: str) -> Organisation | None:
         .filter(ods_code__iexact=ods_code.strip())
         .first()
     )
+
+
+def person_for_access_report(user: User, pk: int) -> Person:
+    """A person whose access report the user may read, or 404. Information governance
+    and system administrators answer for the whole deployment: any person, but no one
+    else (the view has already refused other roles with 403)."""
+    person = Person.objects.filter(pk=pk).first() if user.has_role(*ACCESS_REPORT_ROLES) else None
+    if person is None:
+        raise Http404("No such person")
+    return person
+
+
+def referral_for_access_report(user: User, pk: int) -> Referral:
+    """A referral whose access report the user may read, or 404 (as above)."""
+    referral = (
+        Referral.objects.select_related("person").filter(pk=pk).first()
+        if user.has_role(*ACCESS_REPORT_ROLES)
+        else None
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, api_fhir, views, views_public
+from referrals import api, api_fhir, views, views_access, views_public
 
 app_name = "referrals"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("referrals/new/", views.referral_create, name="create"),
     path("referrals/new/<str:token>/check/", views.referral_check, name="check"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path(
+        "referrals/<int:pk>/access/",
+        views_access.referral_access_report,
+        name="referral_access_report",
+    ),
+    path(
+        "people/<int:pk>/access/",
+        views_access.person_access_report,
+        name="person_access_report",
+    ),
     path(
         "referrals/<int:pk>/provide-info/",
         views.referral_provide_info_view,

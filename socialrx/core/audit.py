@@ -147,7 +147,7 @@ def audit_list(
     A list shows names, so it is a view of each person on it. One entry per record shown
     and one per person, each findable by its type and id (``AuditEvent.objects.
     for_object``) as a detail page's entry is, written in one INSERT: a page costs one
-    query however many rows it shows (ADR 0020 has the measurements). ``listing`` names
+    query however many rows it shows (ADR 0021 has the measurements). ``listing`` names
     the page in each entry's detail. A page with nothing on it writes nothing.
     """
     records = list(records)

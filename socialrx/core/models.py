@@ -197,6 +197,8 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     SERVICE_MANAGER = "service_manager", "Service manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    # Answers "who has seen this person?" (access reports); sees no record itself.
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance"
 
 
 class Profession(models.TextChoices):
