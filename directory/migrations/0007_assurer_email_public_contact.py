@@ -20,7 +20,7 @@ def forwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0006_location_latitude_longitude_index"),
-        ("core", "0002_audit_system_reason_notification_claim"),
+        ("core", "0005_audit_system_reasons_for_tokens"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

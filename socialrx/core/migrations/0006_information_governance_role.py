@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_system_reason_notification_claim'),
+        ('core', '0005_audit_system_reasons_for_tokens'),
     ]
 
     operations = [
