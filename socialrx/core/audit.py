@@ -161,7 +161,9 @@ def audit_list(
         )
         for record in records
     ]
-    people = dict.fromkeys(person_of(record) for record in records)
+    # A list of people is its own list of people: no second entry each.
+    is_people = records[0]._meta.label_lower == person_type()
+    people = {} if is_people else dict.fromkeys(person_of(record) for record in records)
     events += [
         _build_event(
             actor=actor,
