@@ -111,16 +111,18 @@ def person_type() -> str:
     return str(settings.AUDIT_PERSON_MODEL).lower()
 
 
-def audit_views(
-    *, request: HttpRequest, objs: list[models.Model], person_ids: Iterable[int] = ()
+def _views(
+    *,
+    request: HttpRequest,
+    objs: list[models.Model],
+    person_ids: Iterable[int],
+    detail: dict[str, Any] | None = None,
 ) -> list[AuditEvent]:
-    """Record that the signed-in user looked at several records on one page: one entry
-    each, written in one INSERT (a page showing a referral and its person pays once).
-    ``person_ids`` names people the page shows whose rows were not loaded (an API that
-    returns a case with its person's name and NHS number)."""
+    """One VIEW entry per record and per person (each person once), in one INSERT."""
     actor: User = request.user  # type: ignore[assignment]
     events = [
-        _build_event(actor=actor, action=AuditAction.VIEW, obj=obj, request=request) for obj in objs
+        _build_event(actor=actor, action=AuditAction.VIEW, obj=obj, request=request, detail=detail)
+        for obj in objs
     ]
     events += [
         _build_event(
@@ -129,10 +131,21 @@ def audit_views(
             object_type=person_type(),
             object_id=person_id,
             request=request,
+            detail=detail,
         )
         for person_id in dict.fromkeys(person_ids)
     ]
     return AuditEvent.objects.bulk_create(events)
+
+
+def audit_views(
+    *, request: HttpRequest, objs: list[models.Model], person_ids: Iterable[int] = ()
+) -> list[AuditEvent]:
+    """Record that the signed-in user looked at several records on one page: one entry
+    each, written in one INSERT (a page showing a referral and its person pays once).
+    ``person_ids`` names people the page shows whose rows were not loaded (an API that
+    returns a case with its person's name and NHS number)."""
+    return _views(request=request, objs=objs, person_ids=person_ids)
 
 
 def audit_list(
@@ -153,26 +166,7 @@ def audit_list(
     records = list(records)
     if not records:
         return []
-    detail = {"listing": listing}
-    actor: User = request.user  # type: ignore[assignment]
-    events = [
-        _build_event(
-            actor=actor, action=AuditAction.VIEW, obj=record, request=request, detail=detail
-        )
-        for record in records
-    ]
     # A list of people is its own list of people: no second entry each.
     is_people = records[0]._meta.label_lower == person_type()
-    people = {} if is_people else dict.fromkeys(person_of(record) for record in records)
-    events += [
-        _build_event(
-            actor=actor,
-            action=AuditAction.VIEW,
-            object_type=person_type(),
-            object_id=person_id,
-            request=request,
-            detail=detail,
-        )
-        for person_id in people
-    ]
-    return AuditEvent.objects.bulk_create(events)
+    people = [] if is_people else [person_of(record) for record in records]
+    return _views(request=request, objs=records, person_ids=people, detail={"listing": listing})
