@@ -99,7 +99,7 @@ def test_the_migration_replaces_a_staff_email_with_the_public_contact(vcse_org):
     type(leaked).objects.filter(pk=leaked.pk).update(assurer_email=editor.email.lower())
     type(kept).objects.filter(pk=kept.pk).update(assurer_email="assurer@elsewhere.example")
 
-    import_module("directory.migrations.0007_assurer_email_public_contact").forwards(apps, None)
+    import_module("directory.migrations.0009_assurer_email_public_contact").forwards(apps, None)
 
     leaked.refresh_from_db()
     kept.refresh_from_db()

@@ -19,8 +19,8 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0006_location_latitude_longitude_index"),
-        ("core", "0005_audit_system_reasons_for_tokens"),
+        ("directory", "0008_eligibility_and_postcode_areas"),
+        ("core", "0006_audit_sign_in_actions"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_audit_system_reasons_for_tokens'),
+        ('core', '0006_audit_sign_in_actions'),
     ]
 
     operations = [
