@@ -30,6 +30,7 @@ from referrals.models import Referral
 from referrals.permissions import (
     REFERRAL_ROLES,
     can_answer_info_request,
+    identity_conflicts_for,
     possible_duplicate_for,
     possible_duplicates_for,
     referral_for,
@@ -196,8 +197,8 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 
 @role_required(Role.TRIAGE_LEAD)
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The service's queue, oldest first, with urgency and waiting time."""
-    referrals = triage_queue_for(request.user).with_list_details().oldest_first()  # type: ignore[arg-type]
+    """The service's queue, urgent first and then oldest, with urgency and waiting time."""
+    referrals = triage_queue_for(request.user).with_list_details().urgent_first()  # type: ignore[arg-type]
     filters = QueueFilterForm(request.GET)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -237,12 +238,14 @@ def _triage_page(
 ) -> HttpResponse:
     # The possible duplicates are people too: each shown is a view of their record.
     duplicates = list(possible_duplicates_for(request.user, referral.person))  # type: ignore[arg-type]
-    audit_views(request=request, objs=[referral, referral.person, *duplicates])
+    conflicts = list(identity_conflicts_for(request.user, referral.person))  # type: ignore[arg-type]
+    audit_views(request=request, objs=[referral, referral.person, *duplicates, *conflicts])
     context = {
         "referral": referral,
         "presenter": ReferralPresenter(referral),
         "person_rows": person_rows(referral.person),
         "duplicates": duplicates,
+        "conflicts": conflicts,
         **_triage_forms(referral, bound),
     }
     return render(request, "referrals/triage/detail.html", context)

@@ -17,6 +17,7 @@ VALID = {
     "date_of_birth_year": "1948",
     "nhs_number": "999 000 0018",
     "postcode": "NN1 1AA",
+    "phone": "01604 496 000",
     "source": "gp",
     "reasons": ["loneliness", "bereavement"],
     "what_matters": "Seeing people again.",
