@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ from referrals.permissions import (
     REFERRAL_ROLES,
     can_answer_info_request,
     identity_conflicts_for,
+    open_referrals_for_nhs_number,
     possible_duplicate_for,
     possible_duplicates_for,
     referral_for,
@@ -62,6 +64,7 @@ from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
+DRAFT_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
@@ -71,9 +74,21 @@ def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str,
 
 @role_required(Role.REFERRER)
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The referral on one page; answers are kept in the session until checked."""
+    """The referral on one page; answers are kept in the session until checked.
+
+    The form carries a one-time token from its first display (in its address): answers sent
+    again under a token already used (going back after sending) find the referral already
+    sent rather than making a second one.
+    """
     user: User = request.user  # type: ignore[assignment]
     token = request.GET.get("draft", "")
+    if not DRAFT_TOKEN.fullmatch(token):
+        token = ""
+    if token and request.method == "POST":
+        submitted = referral_submitted_with_key(user, token)
+        if submitted is not None:
+            messages.info(request, f"You have already sent this referral ({submitted.reference})")
+            return redirect("referrals:detail", pk=submitted.pk)
     data = request.POST if request.method == "POST" else _draft(request, token)
     form = ReferralForm(data, referrer=user)
     if request.method == "POST" and form.is_valid():
@@ -82,12 +97,17 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
         }
         return redirect("referrals:check", token=token)
-    return render(request, "referrals/create.html", {"form": form, "token": token})
+    return render(
+        request,
+        "referrals/create.html",
+        {"form": form, "token": token or uuid.uuid4().hex},
+    )
 
 
 @role_required(Role.REFERRER)
 def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    """Check your answers, then submit. The token makes a double click store one referral."""
+    """Check your answers, then submit. The token makes a double click store one referral;
+    open referrals for the same NHS number are shown first, with links, before sending."""
     user: User = request.user  # type: ignore[assignment]
     data = _draft(request, token)
     if data is None:
@@ -115,8 +135,16 @@ def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
         messages.success(request, f"Referral {result.referral.reference} sent")
         return redirect("referrals:detail", pk=result.referral.pk)
     change_url = reverse("referrals:create") + f"?draft={token}"
+    open_referrals = list(open_referrals_for_nhs_number(user, form.cleaned_data["nhs_number"]))
+    audit_views(request=request, objs=open_referrals)
     return render(
-        request, "referrals/check.html", {"answers": answer_rows(form, change_url), "token": token}
+        request,
+        "referrals/check.html",
+        {
+            "answers": answer_rows(form, change_url),
+            "token": token,
+            "open_referrals": [ReferralPresenter(r) for r in open_referrals],
+        },
     )
 
 
