@@ -136,7 +136,13 @@ def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
         return redirect("referrals:detail", pk=result.referral.pk)
     change_url = reverse("referrals:create") + f"?draft={token}"
     open_referrals = list(open_referrals_for_nhs_number(user, form.cleaned_data["nhs_number"]))
-    audit_views(request=request, objs=open_referrals)
+    # The warning names each open referral: a list of them shown to the referrer.
+    audit_list(
+        request=request,
+        listing="open_referrals_warning",
+        records=open_referrals,
+        person_of=lambda r: r.person_id,
+    )
     return render(
         request,
         "referrals/check.html",

@@ -14,8 +14,8 @@ from referrals.models import Person
 from referrals.permissions import can_correct_person_from_referral, triage_referral_for
 from referrals.presenters import details_history
 from referrals.services import person_update_details
-from referrals.views import _add_errors
 from socialrx.core.audit import audit_view
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
@@ -42,7 +42,7 @@ def person_details_page(
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)  # type: ignore[arg-type]
+            add_service_errors(form, error)  # type: ignore[arg-type]  # a ModelForm
         else:
             messages.success(
                 request, "Details updated" if event is not None else "No details were changed"
