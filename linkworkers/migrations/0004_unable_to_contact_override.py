@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_audit_system_reasons_for_tokens'),
-        ('linkworkers', '0002_connection_nudged_at_and_domain'),
+        ('linkworkers', '0003_connection_ineligible_reason'),
         ('referrals', '0003_person_details_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
