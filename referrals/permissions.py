@@ -58,6 +58,36 @@ def can_answer_info_request(user: User, referral: Referral) -> bool:
     )
 
 
+def can_correct_person_from_referral(user: User, referral: Referral) -> bool:
+    """Whether the user may correct the referred person's details from the referral: a
+    triage lead of the service that triages it (link workers correct them from the case)."""
+    return any(
+        m.role == Role.TRIAGE_LEAD and m.organisation_id == referral.triage_service_id
+        for m in user.active_memberships
+    )
+
+
+def open_referrals_for_nhs_number(user: User, nhs_number: str) -> ReferralQuerySet:
+    """Open referrals the user may see for a person with this NHS number: what a referrer
+    is warned about (and linked to) before sending another."""
+    if not nhs_number:
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user)
+        .open()
+        .filter(person__nhs_number=nhs_number, person__merged_into__isnull=True)
+        .oldest_first()
+    )
+
+
+def identity_conflicts_for(user: User, person: Person) -> PersonQuerySet:
+    """Records sharing ``person``'s NHS number under another name or date of birth, among
+    the people this user may already see."""
+    return Person.objects.identity_conflicts_of(person).filter(
+        pk__in=people_visible_to(user).values("pk")
+    )
+
+
 def triage_queue_for(user: User) -> ReferralQuerySet:
     """Referrals in the triage queues of the services where the user is triage lead."""
     return Referral.objects.filter(

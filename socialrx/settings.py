@@ -443,13 +443,15 @@ REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
 )
 REFERRALS_AUTO_DECLINE_DAYS = env.int("REFERRALS_AUTO_DECLINE_DAYS", default=14)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
-# Casework: this many unsuccessful contact attempts since the last conversation, the
-# first and last at least the second number of days apart, suggest closing the case as
-# "unable to contact" (a suggestion only; the link worker decides).
+# Casework: closing a case as "unable to contact" needs this many unsuccessful attempts
+# since the last conversation, the first and last at least the second number of days
+# apart, by at least the third number of different methods or times of day (morning,
+# afternoon, evening); otherwise the link worker gives a reason, which is reported.
 LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS = env.int(
     "LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS", default=3
 )
 LINKWORKERS_UNABLE_TO_CONTACT_DAYS = env.int("LINKWORKERS_UNABLE_TO_CONTACT_DAYS", default=10)
+LINKWORKERS_UNABLE_TO_CONTACT_VARIETY = env.int("LINKWORKERS_UNABLE_TO_CONTACT_VARIETY", default=2)
 # Onward connections: the receiving service's editors get one reminder this many working
 # days after a connection is sent unanswered; at the second number it goes back to the
 # link worker as "no response" (never declined automatically).

@@ -274,6 +274,7 @@ class GoalReviewApi(APIView):
 class CloseIn(serializers.Serializer):
     outcome = serializers.ChoiceField(ClosureOutcome.choices)
     support_summary = serializers.CharField(required=False, default="", allow_blank=True)
+    override_reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class CaseCloseApi(APIView):

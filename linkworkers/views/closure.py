@@ -39,6 +39,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
                 support_summary=form.cleaned_data["support_summary"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

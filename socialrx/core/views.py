@@ -7,7 +7,6 @@ from allauth.account import views as allauth_views
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,14 +18,17 @@ from socialrx.core.audit import audit_record
 from socialrx.core.forms import PasswordResetForm, SetPasswordForm
 from socialrx.core.middleware import session_seconds_left, session_touch
 from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
-from socialrx.core.workspaces import ROLE_PURPOSE, workspaces_for
+from socialrx.core.workspaces import ROLE_PURPOSE, public_entries, waiting_for, workspaces_for
 
 logger = logging.getLogger(__name__)
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role the user holds, with the places its work is done."""
+    """Signed in: each role the user holds, with what waits on them and the places its
+    work is done. Not signed in: the public landing page (self-referral, the directory,
+    sign in), so a member of the public is never met by a sign-in form alone."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"entries": public_entries()})
     user: User = request.user  # type: ignore[assignment]
     sections = []
     for role in Role:
@@ -39,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "organisations": orgs,
                 "purpose": ROLE_PURPOSE[role],
                 "workspaces": workspaces_for(user, role),
+                "waiting": waiting_for(user, role),
             }
         )
     return render(request, "core/home.html", {"sections": sections})

@@ -7,10 +7,13 @@ from tests.factories import TEST_PASSWORD
 
 
 @pytest.mark.django_db
-def test_home_requires_sign_in(client):
+def test_home_for_a_visitor_offers_self_referral_the_directory_and_sign_in(client):
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("referrals:self_referral", "directory:search", "login"):
+        assert f'href="{reverse(name)}"' in page
+    assert "<h1>Your work</h1>" not in page
 
 
 @pytest.mark.django_db
@@ -65,7 +68,7 @@ def test_sign_out_is_a_post_and_is_audited(client, referrer):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert AuditEvent.objects.filter(actor=referrer, action=AuditAction.LOGOUT).exists()
-    assert client.get(reverse("home")).status_code == 302
+    assert "<h1>Your work</h1>" not in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.django_db

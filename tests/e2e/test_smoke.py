@@ -77,6 +77,7 @@ def test_signing_in_through_the_form(
     page: Page, demo_users: dict[str, User], live_server: LiveServer
 ) -> None:
     page.goto("/")
+    page.get_by_role("link", name="Sign in").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
 
     page.get_by_label("Email address").fill(demo_users["gp"].email)
