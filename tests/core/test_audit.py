@@ -102,7 +102,7 @@ def test_an_entry_with_no_user_must_name_the_system_reason(practice):
 
 @pytest.mark.django_db
 def test_a_failed_sign_in_is_recorded_as_one(client):
-    client.post(reverse("login"), {"username": "nobody@test.example", "password": "wrong"})
+    client.post(reverse("login"), {"login": "nobody@test.example", "password": "wrong"})
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
     assert event.actor is None
     assert event.system_reason == AuditSystemReason.FAILED_SIGN_IN

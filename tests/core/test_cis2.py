@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from socialrx.core.models import AuditAction, AuditEvent, User
+from tests.core.pages import SIGNED_IN_ONLY
 from tests.oidc import CALLBACK_PATH, OidcProvider, running_provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
@@ -84,7 +85,7 @@ def test_a_matched_nhs_identity_signs_in_and_reaches_home(client, cis2, nhs_refe
 
     assert response.status_code == 302
     # CIS2 asked for the smartcard: no second factor is asked for here
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     # The subject is stored: from now on it is matched by subject, whatever the email
     account = SocialAccount.objects.get(user=nhs_referrer)
     assert account.uid == "nhs-referrer"
@@ -100,7 +101,7 @@ def test_a_stored_subject_signs_in_after_the_email_changes(client, cis2, nhs_ref
 
     client.get(sign_in_at_provider(client, "nhs-referrer"))
 
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
 
 
 def test_an_unknown_identity_is_refused_and_told_to_ask_an_administrator(client, cis2, referrer):
@@ -112,7 +113,7 @@ def test_an_unknown_identity_is_refused_and_told_to_ask_an_administrator(client,
     page = response.content.decode()
     assert "not linked to an account" in page
     assert "Ask your organisation's administrator" in page
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert not User.objects.filter(email=ACCOUNTS["nhs-stranger"]["email"]).exists()
     assert not SocialAccount.objects.exists()
     failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
@@ -127,7 +128,7 @@ def test_a_callback_with_a_state_we_did_not_issue_is_refused(client, cis2, nhs_r
 
     assert response.status_code == 401
     assert "could not sign you in" in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_a_callback_in_another_browser_is_refused(client, cis2, nhs_referrer):
@@ -139,7 +140,7 @@ def test_a_callback_in_another_browser_is_refused(client, cis2, nhs_referrer):
 
     assert response.status_code == 401
     assert "could not sign you in" in response.content.decode()
-    assert other.get(reverse("home")).status_code == 302
+    assert other.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_an_id_token_from_another_issuer_is_refused(client, settings, provider, nhs_referrer):
@@ -154,7 +155,7 @@ def test_an_id_token_from_another_issuer_is_refused(client, settings, provider, 
 
     assert response.status_code == 401
     assert "could not sign you in" in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert not SocialAccount.objects.exists()
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
 
@@ -177,4 +178,4 @@ def test_an_expired_id_token_is_refused(client, cis2, nhs_referrer, monkeypatch)
     response = client.get(callback)
 
     assert "could not sign you in" in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302

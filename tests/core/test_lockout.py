@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from socialrx.core.models import AuditAction, AuditEvent, User
 from socialrx.core.signin import totp_code, totp_enrol
+from tests.core.pages import SIGNED_IN_ONLY
 from tests.core.test_signin import SECRET, enter_code, sign_in
 from tests.factories import TEST_PASSWORD
 
@@ -43,7 +44,7 @@ def test_an_account_locks_after_five_failures_and_says_when_to_try_again(client,
     assert response.status_code == 200
     assert LOCKED in page
     assert "try again in 15 minutes" in page
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 5
     lockout = AuditEvent.objects.get(action=AuditAction.LOCKOUT)
     assert lockout.actor == referrer
@@ -152,7 +153,7 @@ def test_second_factor_codes_are_throttled(client, referrer):
     response = enter_code(client, totp_code(SECRET))
 
     assert LOCKED in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOCKOUT, detail__step="mfa").exists()
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from socialrx.core.models import AuditAction, AuditEvent
+from tests.core.pages import SIGNED_IN_ONLY
 from tests.core.test_template_pack import parse
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_a_session_idle_past_the_limit_is_signed_out_with_the_reason(client, ref
     assert response.redirect_chain[0][0].startswith(reverse("login"))
     page = response.content.decode()
     assert "had not used the service for 30 minutes" in page
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.LOGOUT)
     assert (event.actor, event.detail) == (referrer, {"reason": "session timed out"})
 
@@ -43,7 +44,7 @@ def test_a_session_in_use_is_not_signed_out(client, referrer):
     client.force_login(referrer)
     age_session(client, last_seen=29 * 60)
 
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     # ... and that request counted as activity
     assert time.time() - client.session[LAST_SEEN_AT] < 5
 
@@ -53,7 +54,7 @@ def test_a_busy_session_ends_at_the_absolute_limit(client, referrer, settings):
     client.force_login(referrer)
     age_session(client, signed_in=10 * 60 * 60 + 1, last_seen=1)
 
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_htmx_and_api_requests_of_an_ended_session_are_told_plainly(client, referrer):

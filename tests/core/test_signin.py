@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from socialrx.core.models import AuditAction, AuditEvent, User
 from socialrx.core.signin import totp_code, totp_enrol
+from tests.core.pages import SIGNED_IN_ONLY
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
@@ -92,7 +93,7 @@ def test_enrolling_an_authenticator_app_then_reaches_the_work(client, referrer):
     # Recovery codes are made with it and shown next
     assert response["Location"] == reverse("mfa_view_recovery_codes")
     assert client.get(response["Location"]).status_code == 200
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     event = AuditEvent.objects.get(action=AuditAction.MFA_ADDED, detail__type="totp")
     assert event.actor == referrer
 
@@ -103,10 +104,10 @@ def test_an_enrolled_user_is_asked_for_a_code_after_the_password(client, referre
     response = sign_in(client, referrer)
 
     assert response["Location"] == reverse("mfa_authenticate")
-    assert client.get(reverse("home")).status_code == 302  # not signed in yet
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302  # not signed in yet
     response = enter_code(client, totp_code(SECRET))
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     login = AuditEvent.objects.get(action=AuditAction.LOGIN, actor=referrer)
     assert login.detail["steps"] == ["password", "mfa"]
 
@@ -119,7 +120,7 @@ def test_a_wrong_code_is_refused_and_audited(client, referrer):
 
     assert response.status_code == 200
     assert "Enter the current 6-digit code" in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED, detail__step="mfa")
     assert failed.actor == referrer
 
@@ -129,7 +130,7 @@ def test_a_replayed_code_is_refused(client, referrer):
     code = totp_code(SECRET)
     sign_in(client, referrer)
     enter_code(client, code)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
 
     # Someone who saw the code tries it in another browser within its 30 seconds
     other = Client()
@@ -138,7 +139,7 @@ def test_a_replayed_code_is_refused(client, referrer):
 
     assert response.status_code == 200
     assert "Enter the current 6-digit code" in response.content.decode()
-    assert other.get(reverse("home")).status_code == 302
+    assert other.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_a_recovery_code_signs_in_once(client, referrer):
@@ -148,12 +149,12 @@ def test_a_recovery_code_signs_in_once(client, referrer):
     code = RecoveryCodes.activate(referrer).get_unused_codes()[0]
     sign_in(client, referrer)
     enter_code(client, code)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
 
     other = Client()
     sign_in(other, referrer)
     assert enter_code(other, code).status_code == 200  # refused: shown the form again
-    assert other.get(reverse("home")).status_code == 302
+    assert other.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_a_session_from_before_second_factors_is_signed_out(client, referrer):
@@ -161,10 +162,10 @@ def test_a_session_from_before_second_factors_is_signed_out(client, referrer):
     totp_enrol(referrer, SECRET)
     client.force_login(referrer)  # password_only: Django's plain session
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse(SIGNED_IN_ONLY))
 
     assert response["Location"].startswith(reverse("login"))
-    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+    assert client.get(reverse(SIGNED_IN_ONLY))["Location"].startswith(reverse("login"))
 
 
 def signed_in_with_code(user: User) -> Client:
@@ -174,7 +175,7 @@ def signed_in_with_code(user: User) -> Client:
     sign_in(client, user)
     # Each code works once; later steps in the same test use the next period's code.
     enter_code(client, totp_code(SECRET))
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     return client
 
 
@@ -199,7 +200,7 @@ def test_users_see_their_factors_and_removing_one_asks_for_the_password_again(re
     assert not Authenticator.objects.filter(user=referrer, type="totp").exists()
     assert AuditEvent.objects.filter(action=AuditAction.MFA_REMOVED, actor=referrer).exists()
     # With no factor left, the session is sent to set one up again
-    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse(SIGNED_IN_ONLY))["Location"] == reverse("mfa_activate_totp")
 
 
 def test_changing_a_second_factor_signs_out_the_other_sessions(referrer):
@@ -207,13 +208,13 @@ def test_changing_a_second_factor_signs_out_the_other_sessions(referrer):
     phone = Client()
     sign_in(phone, referrer)
     enter_code(phone, totp_code(SECRET, at=time.time() + 30))
-    assert phone.get(reverse("home")).status_code == 200
+    assert phone.get(reverse(SIGNED_IN_ONLY)).status_code == 200
 
     laptop.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
     laptop.post(reverse("mfa_deactivate_totp"))
 
-    assert phone.get(reverse("home")).status_code == 302
-    assert phone.get(reverse("home"))["Location"].startswith(reverse("login"))
+    assert phone.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert phone.get(reverse(SIGNED_IN_ONLY))["Location"].startswith(reverse("login"))
 
 
 def test_changing_the_password_signs_out_the_other_sessions(referrer):
@@ -229,8 +230,8 @@ def test_changing_the_password_signs_out_the_other_sessions(referrer):
     )
 
     assert response.status_code == 302
-    assert laptop.get(reverse("home")).status_code == 200
-    assert phone.get(reverse("home")).status_code == 302
+    assert laptop.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    assert phone.get(reverse(SIGNED_IN_ONLY)).status_code == 302
 
 
 def test_the_session_id_changes_at_sign_in(client, referrer):
@@ -244,7 +245,7 @@ def test_the_session_id_changes_at_sign_in(client, referrer):
     enter_code(client, totp_code(SECRET))
 
     # allauth keeps the half-done sign-in in the session; the key changes once it is done
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     assert client.session.session_key not in (before, after_password)
 
 
@@ -285,10 +286,10 @@ def test_a_system_administrator_resets_a_users_second_factors(system_admin, refe
     event = AuditEvent.objects.get(action=AuditAction.MFA_RESET)
     assert (event.actor, event.object_id) == (system_admin, str(referrer.pk))
     # Their sessions are over; their next sign-in must set up a new factor
-    assert victim_session.get(reverse("home")).status_code == 302
+    assert victim_session.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     fresh = Client()
     sign_in(fresh, referrer)
-    assert fresh.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    assert fresh.get(reverse(SIGNED_IN_ONLY))["Location"] == reverse("mfa_activate_totp")
 
 
 def test_sign_out_ends_the_session_and_is_audited(referrer):
@@ -297,7 +298,7 @@ def test_sign_out_ends_the_session_and_is_audited(referrer):
     response = client.post(reverse("logout"))
 
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=referrer).exists()
 
 
@@ -331,6 +332,6 @@ def test_a_system_administrator_signs_a_user_out_everywhere(system_admin, referr
         {"action": "sign_out_everywhere", "_selected_action": [referrer.pk]},
     )
 
-    assert laptop.get(reverse("home")).status_code == 302
+    assert laptop.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.LOGOUT, object_id=str(referrer.pk))
     assert event.actor == system_admin

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from demo.seeds.core import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from socialrx.core.models import User
+from tests.core.pages import SIGNED_IN_ONLY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
@@ -26,4 +27,4 @@ def test_the_demo_accounts_share_the_printed_secret_and_demo_totp_prints_the_cod
     client.post(reverse("login"), {"login": gp.email, "password": DEMO_PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": code.getvalue().strip()})
 
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
