@@ -284,10 +284,20 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        # The class and message, not the traceback: an outage fails every request alike.
-        logger.error("Database unavailable: %s: %s", type(exception).__name__, exception)
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable_response(exception)
+
+
+def database_unavailable_response(exception: BaseException | None) -> HttpResponse | None:
+    """The 503 page when `exception` means the database cannot be reached, else None.
+
+    Views' failures reach it through DatabaseUnavailableMiddleware; a middleware's own
+    query (loading the signed-in user, say) fails outside any view, and Django turns that
+    into its 500 handler, which asks here too (socialrx.core.views.server_error).
+    """
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    # The class and message, not the traceback: an outage fails every request alike.
+    logger.error("Database unavailable: %s: %s", type(exception).__name__, exception)
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response

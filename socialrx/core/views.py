@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from allauth.account import views as allauth_views
@@ -11,12 +12,17 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from socialrx.core.audit import audit_record
 from socialrx.core.forms import PasswordResetForm, SetPasswordForm
-from socialrx.core.middleware import session_seconds_left, session_touch
+from socialrx.core.middleware import (
+    database_unavailable_response,
+    session_seconds_left,
+    session_touch,
+)
 from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
 from socialrx.core.workspaces import ROLE_PURPOSE, public_entries, waiting_for, workspaces_for
 
@@ -146,3 +152,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if settings.DEBUG:
         body["debug"] = True
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, unless what failed was reaching the database: then the 503 page,
+    also when the failure came from a middleware rather than a view."""
+    return database_unavailable_response(sys.exc_info()[1]) or defaults.server_error(request)
