@@ -43,7 +43,7 @@ REPORTS: dict[str, ReportKind] = {
         ReportKind("equity", "Equity: ethnic group and deprivation",
                    "Referrals per 1,000 residents by ethnic group (Census 2021) and IMD "
                    "decile, with declines and outcomes.", equity.build),
-        ReportKind("gaps", "Gap map",
+        ReportKind("gaps", "Gap map: need against supply by neighbourhood",
                    "Need against services accepting referrals, by postcode district.",
                    gaps.build),
         ReportKind("needs", "Needs near you",
