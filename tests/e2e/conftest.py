@@ -60,6 +60,9 @@ E2E_COUNT = pytest.StashKey[int]()
 # Actions and navigations against a local server take milliseconds: fail in seconds,
 # not Playwright's default 30, so a broken journey does not stall the suite.
 DEFAULT_TIMEOUT_MS = 10_000
+# A navigation waits on the single-threaded live server rendering a whole page; on a
+# shared two-core CI machine under load that has taken more than 10 seconds.
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 def _chromium_missing() -> str | None:
@@ -203,6 +206,7 @@ def new_context(
     def _new_context(**kwargs: Any) -> BrowserContext:
         context = new_context(**kwargs)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         page_checks.attach(context)
         return context
 

@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from socialrx.core.models import Role, User
 from socialrx.core.signin import totp_code, totp_enrol
+from tests.core.pages import SIGNED_IN_ONLY
 from tests.factories import TEST_PASSWORD, OrganisationFactory, user_with_role
 from tests.oidc import CALLBACK_PATH, OidcProvider, running_provider
 
@@ -103,7 +105,8 @@ def test_an_idle_session_ends_after_the_warning(
     # Nobody answers: the session ends and the sign-in page says why
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/\?next=/$"), timeout=10_000)
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text("You have been signed out")
-    page.goto("/")
+    # Not signed in: a page for signed-in users only sends them to sign in
+    page.goto(reverse(SIGNED_IN_ONLY))
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
 
 
@@ -171,5 +174,6 @@ def test_an_unknown_cis2_identity_is_refused(
         "Your NHS Care Identity is not linked to an account"
     )
     expect(page.get_by_text("Ask your organisation's administrator")).to_be_visible()
-    page.goto("/")
+    # Not signed in: a page for signed-in users only sends them to sign in
+    page.goto(reverse(SIGNED_IN_ONLY))
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
