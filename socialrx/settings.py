@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "django_celery_beat",
-    # Sign-in, second factors, sessions and CIS2 single sign-on (ADR 0020).
+    # Sign-in, second factors, sessions and CIS2 single sign-on (ADR 0024).
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -168,7 +168,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # seconds; a reset link is good for three hours
 
-# Signing in: django-allauth (ADR 0020). Email and password, then a second factor that
+# Signing in: django-allauth (ADR 0024). Email and password, then a second factor that
 # every account must have (SecondFactorRequiredMiddleware); no self sign-up: accounts are
 # made by administrators, and CIS2 identities are matched to them, never created.
 ACCOUNT_ADAPTER = "socialrx.core.signin.AccountAdapter"

@@ -3,7 +3,7 @@
 Record-level and pseudonymised (see ``outcomes.extract``): service managers get their
 own service's referrals, system administrators the county's; everyone else 403. The
 file asks for the password or second factor again unless the session proved who it is
-in the last few minutes (ADR 0020).
+in the last few minutes (ADR 0024).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from socialrx.core.models import AuditEvent, Membership, Notification, Organisat
 from socialrx.core.signin import mfa_reset, sessions_end, signin_unlock
 
 # The admin has no sign-in of its own: its sign-in page sends people to the site's, with
-# the same throttling and second factor (ADR 0020).
+# the same throttling and second factor (ADR 0024).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 # Second factors are reset through the audited user action below, never deleted row by row.
 if admin.site.is_registered(Authenticator):

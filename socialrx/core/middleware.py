@@ -72,7 +72,7 @@ def content_security_policy() -> str:
     return policy
 
 
-# Signed-in sessions (ADR 0020).
+# Signed-in sessions (ADR 0024).
 
 # Session keys: when the session signed in, and when it was last used.
 SIGNED_IN_AT = "socialrx_signed_in_at"

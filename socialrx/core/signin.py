@@ -1,7 +1,7 @@
 """Signing in: socialrx's adapters for django-allauth, and the audit of every sign-in event.
 
 allauth does the work (password sign-in, throttling, second factors, OpenID Connect);
-these adapters say how socialrx differs from its defaults (ADR 0020):
+these adapters say how socialrx differs from its defaults (ADR 0024):
 
 - no self sign-up: administrators create accounts; a CIS2 identity is matched to one;
 - throttled sign-ins say when to try again, the same whether or not the account exists;
