@@ -16,12 +16,13 @@ DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.loc
 # development secret key: the targets that run Django on this machine turn debug on.
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: install install-runtime lock run test test-fast lint format typecheck check-deploy \
+.PHONY: install install-runtime lock oidc-provider run test test-fast lint format typecheck check-deploy \
 	vendor bench clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
 	@echo "make test       set up and run the whole test suite (SQLite, Celery eager)"
+	@echo "make oidc-provider  install the test OpenID Connect provider (npm ci in tests/oidc)"
 	@echo "make lint       ruff check, ruff format --check, makemigrations --check"
 	@echo "make typecheck  mypy with django-stubs"
 	@echo "make lock       regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
@@ -60,10 +61,17 @@ lock: | $(BIN)/python
 	$(UV_COMPILE) -o requirements.lock
 	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
+# The OpenID Connect provider the CIS2 sign-in tests start (tests/oidc/, from its lock file).
+OIDC_STAMP := tests/oidc/node_modules/.package-lock.json
+$(OIDC_STAMP): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+
+oidc-provider: $(OIDC_STAMP)
+
 run: install-runtime
 	bash scripts/run.sh
 
-test: install
+test: install oidc-provider
 	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -11,12 +11,17 @@ class DirectoryConfig(AppConfig):
 
         from directory.models import DirectoryOrganisation, Service, listings_changed
         from socialrx.core.models import Role
-        from socialrx.core.workspaces import register_workspace
+        from socialrx.core.workspaces import register_public_entry, register_workspace
 
         # What is published changes with a service or its organisation (its approval).
         for model in (Service, DirectoryOrganisation):
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"{model}-saved")
             post_delete.connect(listings_changed, sender=model, dispatch_uid=f"{model}-deleted")
+        register_public_entry(
+            title="Find local support",
+            url_name="directory:search",
+            description="Search the directory of community groups, activities and services.",
+        )
         register_workspace(
             role=Role.VCSE_EDITOR,
             title="Your listings",

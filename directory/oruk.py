@@ -16,9 +16,11 @@ from typing import Any, Protocol
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
+from directory.capacity import WeekCapacity, week_capacity
 from directory.geo import postcode_centroid
 from directory.models import (
     Address,
+    CapacityStatus,
     DirectoryOrganisation,
     Location,
     Schedule,
@@ -125,15 +127,23 @@ def schedule_json(schedule: Schedule) -> Json:
     )  # fmt: skip
 
 
-def capacity_json(capacity: ServiceCapacity | None) -> Json | None:
-    """HSDS 3.1 ``service_capacity`` names, plus our referral status."""
+def capacity_json(
+    capacity: ServiceCapacity | None, week: WeekCapacity | None = None
+) -> Json | None:
+    """HSDS 3.1 ``service_capacity`` names, plus our referral status. With a weekly
+    limit, ``available`` is the places left this week, counted from real connections,
+    and a full week says so."""
     if capacity is None:
         return None
-    return _clean(
-        _fields(capacity, "status", "available", "maximum", "unit", "expected_wait_weeks",
-                "updated")
-        | {"status_label": capacity.get_status_display(), "stale": capacity.is_stale()}
-    )  # fmt: skip
+    data = _fields(capacity, "status", "available", "maximum", "unit", "expected_wait_weeks",
+                   "updated")  # fmt: skip
+    data |= {"status_label": capacity.get_status_display(), "stale": capacity.is_stale()}
+    if week is not None:
+        data["available"] = week.left
+        data["full_this_week"] = week.full
+        if week.full and capacity.status != CapacityStatus.NOT_ACCEPTING:
+            data["status_label"] = week.text
+    return _clean(data)
 
 
 def _capacity_of(service: Service) -> ServiceCapacity | None:
@@ -151,7 +161,9 @@ def service_summary_json(service: Service) -> Json:
         "alert", "last_modified",
     )  # fmt: skip
     data["organization"] = organization_json(service.organization)
-    data["x_socialrx_service_capacity"] = capacity_json(_capacity_of(service))
+    data["x_socialrx_service_capacity"] = capacity_json(
+        _capacity_of(service), week_capacity(service)
+    )
     data["x_socialrx_stale"] = service.is_stale()
     data["x_socialrx_referral_routes"] = service.referral_routes
     data["x_socialrx_cost"] = service.cost

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from directory.capacity import WeekCapacity, week_capacity
 from directory.models import (
     Address,
     CapacityStatus,
@@ -102,19 +103,53 @@ class ListingPresenter:
     def is_stale(self) -> bool:
         return self.service.is_stale(self.today)
 
+    @cached_property
+    def week(self) -> WeekCapacity | None:
+        """This week's places, where the service states a weekly limit."""
+        return week_capacity(self.service)
+
+    @property
+    def week_summary(self) -> str:
+        """For the editor: "This week: 4 asked, 3 accepted; 4 of 10 places taken"."""
+        asked = getattr(self.service, "week_asked", None)
+        if asked is None:
+            return ""
+        accepted = getattr(self.service, "week_accepted", 0) or 0
+        text = f"This week: {asked} asked, {accepted} accepted"
+        week = self.week
+        if week is None:
+            return f"{text}; no weekly limit set"
+        return f"{text}; {week.taken} of {week.limit} places taken"
+
+    @property
+    def full_this_week(self) -> bool:
+        capacity = self.capacity
+        return bool(
+            capacity
+            and capacity.status != CapacityStatus.NOT_ACCEPTING
+            and self.week
+            and self.week.full
+        )
+
     @property
     def capacity_label(self) -> str:
         capacity = self.capacity
         if capacity is None:
             return "Capacity not known"
+        if self.full_this_week and self.week:
+            return self.week.text
         label = capacity.get_status_display()
         if capacity.status == CapacityStatus.WAITING_LIST and capacity.expected_wait_weeks:
             label += f" (about {capacity.expected_wait_weeks} weeks)"
+        if capacity.status != CapacityStatus.NOT_ACCEPTING and self.week:
+            label += f": {self.week.text}"
         return label
 
     @property
     def capacity_tag(self) -> str:
         capacity = self.capacity
+        if self.full_this_week:
+            return "red"
         return CAPACITY_TAG.get(capacity.status, "grey") if capacity else "grey"
 
     @property

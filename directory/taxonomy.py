@@ -113,6 +113,11 @@ def terms_named_like(text: str) -> list[uuid.UUID]:
     return [uuid.UUID(pk) for pk, name, _ in _cached_terms() if needle in name.casefold()]
 
 
+def term_names() -> tuple[str, ...]:
+    """Every term's name (from the cache): words search knows, for typo correction."""
+    return tuple(name for _, name, _ in _cached_terms())
+
+
 def term_choices_forget() -> None:
     """Whatever writes terms calls this. Drops the cached terms now and again once the
     writer's transaction commits, so a page reading the old terms in between cannot

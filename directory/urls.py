@@ -42,6 +42,11 @@ urlpatterns = [
         name="service_capacity_quick",
     ),
     path(
+        "directory/listings/<uuid:service_id>/capacity/limit/",
+        listings.service_limit_quick,
+        name="service_limit_quick",
+    ),
+    path(
         "directory/listings/<uuid:service_id>/history/",
         listings.service_history,
         name="service_history",

@@ -14,6 +14,7 @@ from linkworkers.models import (
     SupportPlan,
     UnmetNeed,
 )
+from socialrx.core.admin_audit import PersonalDataAdmin
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -34,7 +35,8 @@ class CaseEventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(PersonalDataAdmin):
+    person_path = "referral.person_id"
     list_display = ("id", "referral", "team", "link_worker", "status", "opened_at")
     list_filter = ("status",)
     list_select_related = ("referral", "team", "link_worker")
@@ -44,21 +46,27 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
+    list_select_related = ("case__referral",)
     list_display = ("id", "case", "occurred_at", "mode", "successful")
     raw_id_fields = ("case", "recorded_by")
     exclude = ("note",)
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
+    list_select_related = ("case__referral",)
     list_display = ("id", "case", "assessed_on")
     raw_id_fields = ("case", "assessed_by")
     exclude = ("what_matters", "goals")
 
 
 @admin.register(SupportPlan)
-class SupportPlanAdmin(admin.ModelAdmin):
+class SupportPlanAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
+    list_select_related = ("case__referral",)
     list_display = ("id", "case", "agreed_on")
     raw_id_fields = ("case", "created_by")
 
@@ -70,23 +78,28 @@ class ConnectionEventInline(ReadOnlyInline):
 
 
 @admin.register(Connection)
-class ConnectionAdmin(admin.ModelAdmin):
+class ConnectionAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
     list_display = ("id", "case", "service", "status", "domain", "status_changed_at")
     list_filter = ("status", "domain")
-    list_select_related = ("service",)
+    list_select_related = ("service", "case__referral")
     raw_id_fields = ("case", "service", "created_by")
     inlines = [ConnectionEventInline]
 
 
 @admin.register(UnmetNeed)
-class UnmetNeedAdmin(admin.ModelAdmin):
+class UnmetNeedAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
+    list_select_related = ("case__referral",)
     list_display = ("id", "domain", "postcode_district", "recorded_on")
     list_filter = ("domain",)
     raw_id_fields = ("case", "service", "recorded_by")
 
 
 @admin.register(MessageBack)
-class MessageBackAdmin(admin.ModelAdmin):
+class MessageBackAdmin(PersonalDataAdmin):
+    person_path = "case.referral.person_id"
+    list_select_related = ("case__referral",)
     list_display = ("id", "case", "closure_outcome", "created_at")
     raw_id_fields = ("case", "written_by")
     fields = ("case", "closure_outcome", "snomed_codes", "written_by", "created_at")

@@ -6,9 +6,13 @@ class LinkworkersConfig(AppConfig):
     name = "linkworkers"
 
     def ready(self) -> None:
+        from linkworkers.connections.capacity import week_counts
+        from socialrx.core.capacity import register_week_counts
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
+        # The directory counts a service's weekly places through core, not this app.
+        register_week_counts("linkworkers.connections", week_counts)
         register_workspace(
             role=Role.LINK_WORKER,
             title="My caseload",

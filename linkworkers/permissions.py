@@ -197,6 +197,12 @@ def can_work_on_case(user: User, case: Case) -> bool:
     return _is_link_worker_of(user, case.team_id)
 
 
+def can_correct_person_on_case(user: User, case: Case) -> bool:
+    """Whether the user may correct the person's details from the case: a link worker of its
+    team, open case or closed (a wrong address is worth fixing after closure too)."""
+    return _is_link_worker_of(user, case.team_id)
+
+
 def can_open_case(user: User, referral: Referral) -> bool:
     """Whether the user may open a case on the referral: a link worker of the team it is
     assigned to."""

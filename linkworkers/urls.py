@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from linkworkers.api import cases as api
-from linkworkers.views import assessments, cases, closure, contacts, plans
+from linkworkers.views import assessments, cases, closure, contacts, people, plans
 
 app_name = "linkworkers"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("caseload/team/", cases.team_caseloads, name="team"),
     path("caseload/open/<int:referral_pk>/", cases.case_open_view, name="case_open"),
     path("cases/<int:pk>/", cases.case_detail, name="case"),
+    path("cases/<int:pk>/person/", people.case_person_details, name="case_person_details"),
     path("cases/<int:pk>/contacts/new/", contacts.contact_add, name="contact_add"),
     path("cases/<int:pk>/assessments/", assessments.assessment_list, name="assessments"),
     path("cases/<int:pk>/assessments/new/", assessments.assessment_add, name="assessment_add"),

@@ -26,6 +26,26 @@ class OutcomesConfig(AppConfig):
                 url_name="outcomes:archive",
                 description="Reports generated for you, and monthly or quarterly subscriptions.",
             )
+            register_workspace(
+                role=role,
+                title="Gap map",
+                url_name="outcomes:gap_map",
+                description="Where need meets no service: demand against services "
+                "accepting referrals, by postcode district and need.",
+            )
+        register_workspace(
+            role=Role.VCSE_EDITOR,
+            title="Needs near you",
+            url_name="outcomes:needs",
+            description="Referral reasons, unmet needs and capacity refusals in your areas "
+            "and categories, month by month.",
+        )
+        register_workspace(
+            role=Role.VCSE_EDITOR,
+            title="Report archive and subscriptions",
+            url_name="outcomes:archive",
+            description="Needs near you, generated monthly or quarterly for you.",
+        )
         for role in (Role.SERVICE_MANAGER, Role.SYSTEM_ADMIN):
             register_workspace(
                 role=role,

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from outcomes.reports.base import DisclosedReport
+from socialrx.core.spreadsheets import spreadsheet_cell, spreadsheet_row
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -29,6 +30,7 @@ FORMATS = {
 
 
 def cell_text(value: Any) -> str:
+    """A cell as text, for the CSV and the PDF (escaping for spreadsheets is the CSV's)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -48,16 +50,17 @@ def render(report: DisclosedReport, fmt: str) -> bytes:
 def to_csv(report: DisclosedReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([report.title])
+    # Every cell through the spreadsheet escaping: titles and notes name services too.
+    writer.writerow(spreadsheet_row([report.title]))
     for note in report.notes:
-        writer.writerow(["Note", note])
+        writer.writerow(spreadsheet_row(["Note", note]))
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([table.title])
-        writer.writerow(table.headers)
-        writer.writerows([cell_text(v) for v in row] for row in table.rows)
+        writer.writerow(spreadsheet_row([table.title]))
+        writer.writerow(spreadsheet_row(table.headers))
+        writer.writerows([cell_text(spreadsheet_cell(v)) for v in row] for row in table.rows)
         if table.note:
-            writer.writerow(["Note", table.note])
+            writer.writerow(spreadsheet_row(["Note", table.note]))
     # A byte order mark so Excel opens the CSV as UTF-8 (the £ and © signs).
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -74,32 +77,34 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def _excel_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
-    return value if isinstance(value, int | float | str) or value is None else str(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return spreadsheet_cell(str(value))
 
 
 def to_xlsx(report: DisclosedReport) -> bytes:
     book = Workbook()
     notes = book.active
     notes.title = "Notes"
-    notes.append([report.title])
+    notes.append([spreadsheet_cell(report.title)])
     notes["A1"].font = Font(bold=True, size=14)
     notes.append([f"Generated {report.generated_at:%-d %B %Y %H:%M}"])
     for note in report.notes:
-        notes.append([note])
+        notes.append([spreadsheet_cell(note)])
     notes.column_dimensions["A"].width = 120
     used = {"notes"}
     for table in report.tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([table.title])
+        sheet.append([spreadsheet_cell(table.title)])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.headers)
+        sheet.append(spreadsheet_row(table.headers))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
             sheet.append([_excel_value(v) for v in row])
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append([spreadsheet_cell(table.note)])
         for letter in "ABCDEFGHIJ":
             sheet.column_dimensions[letter].width = 22
     out = io.BytesIO()

@@ -48,6 +48,7 @@ from outcomes import codes
 from outcomes.models import Measure, MeasureRecord
 from outcomes.reports.reach import AGE_BANDS, OLDEST_BAND
 from referrals.models import ReferralQuerySet, ReferralReason
+from socialrx.core.spreadsheets import spreadsheet_safe_expression
 
 # Rows per fetch from the database cursor, and bytes per chunk sent to the client.
 FETCH_ROWS = 2000
@@ -146,19 +147,6 @@ def _postcode_district() -> Case:
     )
 
 
-def _spreadsheet_safe(field: str) -> Case:
-    """Organisation names are typed by people: one starting with = + - or @ would run
-    as a formula in a spreadsheet, so it gets a leading apostrophe (OWASP CSV injection)."""
-    risky = Q()
-    for start in ("=", "+", "-", "@"):
-        risky |= Q(**{f"{field}__startswith": start})
-    return Case(
-        When(risky, then=Concat(Value("'"), F(field))),
-        default=F(field),
-        output_field=models.CharField(),
-    )
-
-
 def _reference() -> Case:
     """SRX-000123, as ``Referral.reference``; LPAD would cut a seventh digit off."""
     pk = Cast("pk", models.CharField())
@@ -215,12 +203,12 @@ def columns() -> list[Column]:
         Column(
             "triage_service",
             "The link worker service that triaged it.",
-            _spreadsheet_safe("triage_service__name"),
+            spreadsheet_safe_expression("triage_service__name"),
         ),
         Column(
             "assigned_team",
             "The link worker team it was assigned to.",
-            _spreadsheet_safe("assigned_team__name"),
+            spreadsheet_safe_expression("assigned_team__name"),
         ),
         Column("case_status", "The link worker case's status, once opened.", F("case__status")),
         Column("case_opened_on", "Date the case was opened.", TruncDate("case__opened_at")),

@@ -10,6 +10,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from outcomes.models import Measure, MeasureItem
+from outcomes.reports.groups import group_choices
 from socialrx.core.models import Organisation
 
 FILTER_KEYS = ("service", "pcn", "practice")
@@ -69,6 +70,7 @@ class ReportFilterForm(forms.Form):
     practice: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="GP practice", queryset=None, required=False, empty_label="All"
     )
+    group = forms.ChoiceField(label="Population group", choices=group_choices, required=False)
 
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,6 +113,7 @@ class SubscriptionForm(forms.Form):
     practice: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="GP practice", queryset=None, required=False, empty_label="All in your area"
     )
+    group = forms.ChoiceField(label="Population group", choices=group_choices, required=False)
 
     def __init__(
         self, *args: Any, reports: list[tuple[str, str]], choices: dict[str, Any], **kwargs: Any
@@ -123,10 +126,14 @@ class SubscriptionForm(forms.Form):
         self.helper.form_action = "outcomes:subscribe"
         self.helper.add_input(Submit("submit", "Subscribe"))
 
-    def filters(self) -> dict[str, int]:
-        """The chosen filters as ids, as the subscription stores them."""
-        return {
+    def filters(self) -> dict[str, int | str]:
+        """The chosen filters as ids (and the population group's key), as the
+        subscription stores them."""
+        chosen: dict[str, int | str] = {
             key: self.cleaned_data[key].pk
             for key in FILTER_KEYS
             if self.cleaned_data.get(key) is not None
         }
+        if self.cleaned_data.get("group"):
+            chosen["group"] = self.cleaned_data["group"]
+        return chosen

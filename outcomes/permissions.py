@@ -64,7 +64,10 @@ def measure_for_case(case: Case, code: str) -> Measure:
 
 # --- reports ------------------------------------------------------------------------
 
-REPORT_ROLES = (Role.COMMISSIONER, Role.SERVICE_MANAGER)
+# Commissioners and service managers see their area's reports; VCSE editors see their
+# own organisation's demand ("needs near you"), never another area's casework figures.
+AREA_REPORT_ROLES = (Role.COMMISSIONER, Role.SERVICE_MANAGER)
+REPORT_ROLES = (*AREA_REPORT_ROLES, Role.VCSE_EDITOR)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class ReportScope:
     practice_clauses: tuple[tuple[str, int], ...]
     area_names: tuple[str, ...]
     organisations: tuple[int, ...] = ()
+    # VCSE organisations whose own demand the user sees (core organisation ids).
+    vcse_organisations: tuple[int, ...] = ()
+    roles: frozenset[str] = frozenset()
 
     def referrals(self, prefix: str = "") -> Q:
         if not self.clauses:
@@ -130,7 +136,15 @@ def report_scope_for(user: User) -> ReportScope:
             clauses += [("assigned_team", org.pk)]
         else:
             clauses += [("triage_service", org.pk), ("assigned_team__parent", org.pk)]
-    return ReportScope(tuple(clauses), tuple(practices), tuple(names), tuple(orgs))
+    vcse = [org for org in user.organisations_with_role(Role.VCSE_EDITOR)]
+    names += [org.name for org in vcse if org.name not in names]
+    roles = {role for role in AREA_REPORT_ROLES if user.organisations_with_role(role)}
+    if vcse:
+        roles.add(Role.VCSE_EDITOR)
+    return ReportScope(
+        tuple(clauses), tuple(practices), tuple(names), tuple(orgs),
+        vcse_organisations=tuple(org.pk for org in vcse), roles=frozenset(roles),
+    )  # fmt: skip
 
 
 # The filter lists change when a practice or service first appears in an area's

@@ -209,3 +209,96 @@ def subscription_rows(subscriptions: list[Any]) -> list[SubscriptionRow]:
         ]
         rows.append(SubscriptionRow(subscription, "; ".join(parts) or "All of your area"))
     return rows
+
+
+# --- the gap map's heat grid -----------------------------------------------------------
+
+GRID_LABEL_WIDTH = 70
+GRID_CELL_WIDTH = 96
+GRID_CELL_HEIGHT = 44
+GRID_HEADER_HEIGHT = 70
+# Shades for the demand bands, lightest first; black text reads on every one (contrast
+# over 4.5:1). The band is also written in each cell, so colour is never the only cue.
+GRID_BANDS = [
+    (0, "#ffffff", "none"),
+    (None, "#e8edee", "1 to 7"),
+    (25, "#d2e2f1", "up to 25"),
+    (100, "#a4c5e3", "26 to 100"),
+    (10**9, "#7aa9d6", "over 100"),
+]
+
+
+@dataclass
+class GridCell:
+    x: int
+    y: int
+    fill: str
+    demand: str
+    services: str
+    gap: bool
+    description: str
+
+
+@dataclass
+class HeatGrid:
+    """Neighbourhoods (rows) by needs (columns), shaded by disclosed demand, each cell
+    also saying its demand and how many services accept referrals; a cell with demand
+    and no service has a thick red border and the words "no service"."""
+
+    columns: list[tuple[int, str]]
+    rows: list[tuple[int, str]]
+    cells: list[GridCell]
+    width: int
+    height: int
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    label_width: int = GRID_LABEL_WIDTH
+    cell_width: int = GRID_CELL_WIDTH
+    cell_height: int = GRID_CELL_HEIGHT
+
+
+def _band(value: Any) -> str:
+    if value == "*":
+        return GRID_BANDS[1][1]
+    if not isinstance(value, int) or value == 0:
+        return GRID_BANDS[0][1]
+    return next(fill for limit, fill, _ in GRID_BANDS[2:] if limit and value <= limit)
+
+
+def _services(n: Any) -> str:
+    return f"{n} service" if n == 1 else f"{n} services"
+
+
+def heat_grid(table: Any) -> HeatGrid | None:
+    """The gap map's table (already disclosed) drawn as a grid."""
+    if not table.rows:
+        return None
+    at = {key: n for n, key in enumerate(table.column_keys)}
+    districts = list(dict.fromkeys(row[at["district"]] for row in table.rows))
+    needs = list(dict.fromkeys(row[at["domain"]] for row in table.rows))
+    cells = []
+    for row in table.rows:
+        r, c = districts.index(row[at["district"]]), needs.index(row[at["domain"]])
+        demand, services = row[at["demand"]], row[at["services"]]
+        gap = demand not in (0, None) and not services
+        cells.append(
+            GridCell(
+                x=GRID_LABEL_WIDTH + c * GRID_CELL_WIDTH,
+                y=GRID_HEADER_HEIGHT + r * GRID_CELL_HEIGHT,
+                fill=_band(demand),
+                demand=str(demand),
+                services="no service"
+                if gap
+                else f"{services} service{'' if services == 1 else 's'}",
+                gap=gap,
+                description=f"{row[at['district']]}, {row[at['domain']]}: demand {demand}, "
+                f"{services} services accepting",
+            )
+        )
+    return HeatGrid(
+        columns=[(GRID_LABEL_WIDTH + n * GRID_CELL_WIDTH, name) for n, name in enumerate(needs)],
+        rows=[(GRID_HEADER_HEIGHT + n * GRID_CELL_HEIGHT, d) for n, d in enumerate(districts)],
+        cells=cells,
+        width=GRID_LABEL_WIDTH + len(needs) * GRID_CELL_WIDTH + 4,
+        height=GRID_HEADER_HEIGHT + len(districts) * GRID_CELL_HEIGHT + 4,
+        legend=[(fill, label) for _, fill, label in GRID_BANDS],
+    )

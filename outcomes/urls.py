@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import archive, extract, measures, reports
+from outcomes.views import archive, extract, gaps, measures, reports
 
 app_name = "outcomes"
 
@@ -17,6 +17,8 @@ urlpatterns = [
         name="measure_record_detail",
     ),
     path("outcomes/reports/", reports.dashboard, name="dashboard"),
+    path("outcomes/reports/gap-map/", gaps.gap_map, name="gap_map"),
+    path("outcomes/needs-near-you/", gaps.needs_near_you, name="needs"),
     path("outcomes/extract/", extract.extract_page, name="extract"),
     path("outcomes/extract/referrals.csv", extract.extract_csv, name="extract_csv"),
     path("outcomes/reports/archive/", archive.archive, name="archive"),

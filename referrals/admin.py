@@ -9,6 +9,7 @@ from referrals.models import (
     ReferralStatusEvent,
     TriageRoute,
 )
+from socialrx.core.admin_audit import PersonalDataAdmin
 
 
 @admin.register(TriageRoute)
@@ -19,7 +20,7 @@ class TriageRouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PersonalDataAdmin):
     # Identifiers only in lists: the admin is for support, not casework.
     list_display = ("id", "registered_practice", "merged_into", "created_at")
     raw_id_fields = ("registered_practice", "merged_into")
@@ -44,7 +45,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(PersonalDataAdmin):
     list_display = ("reference", "source", "status", "triage_service", "created_at")
     list_filter = ("status", "source", "urgency")
     list_select_related = ("triage_service",)
@@ -60,5 +61,12 @@ class ReferralAdmin(admin.ModelAdmin):
     inlines = (ReasonInline, EventInline)
 
 
-admin.site.register(PersonKeptApart)
-admin.site.register(ReferralAlert)
+@admin.register(PersonKeptApart)
+class PersonKeptApartAdmin(PersonalDataAdmin):
+    person_path = "first_id"
+
+
+@admin.register(ReferralAlert)
+class ReferralAlertAdmin(PersonalDataAdmin):
+    person_path = "referral.person_id"
+    list_select_related = ("referral",)

@@ -6,8 +6,32 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
+        from referrals import codes
+        from referrals.permissions import referrals_made_by_organisations_of
         from socialrx.core.models import Role
-        from socialrx.core.workspaces import register_workspace
+        from socialrx.core.workspaces import (
+            register_public_entry,
+            register_waiting,
+            register_workspace,
+        )
+
+        register_public_entry(
+            title="Refer yourself",
+            url_name="referrals:self_referral",
+            description="Ask for a link worker to help you find support near you.",
+        )
+        # The triage team asked a question: the referral waits until the referrer answers.
+        register_waiting(
+            role=Role.REFERRER,
+            label="{n} referral{s} waiting for your answer",
+            url_name="referrals:list",
+            query=f"?status={codes.Status.INFO_REQUESTED}",
+            count=lambda user: (
+                referrals_made_by_organisations_of(user)
+                .filter(status=codes.Status.INFO_REQUESTED)
+                .count()
+            ),
+        )
 
         register_workspace(
             role=Role.REFERRER,
@@ -25,5 +49,5 @@ class ReferralsConfig(AppConfig):
             role=Role.TRIAGE_LEAD,
             title="Triage queue",
             url_name="referrals:triage",
-            description="New referrals for your service, oldest first.",
+            description="New referrals for your service, urgent first, then oldest.",
         )

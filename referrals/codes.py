@@ -56,6 +56,39 @@ class ContactMethod(models.TextChoices):
     TEXT = "text", "Text message"
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
+    # No phone, email or address of their own: contact goes through their registered practice.
+    GP_PRACTICE = "gp_practice", "Through their GP practice"
+
+
+class AccessibleFormat(models.TextChoices):
+    """Formats the person needs information in (the Accessible Information Standard)."""
+
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+    BRAILLE = "braille", "Braille"
+    AUDIO = "audio", "Audio"
+    BSL = "bsl", "British Sign Language"
+
+
+# The details a link worker or triage lead may correct, in the order the form asks them.
+PERSON_EDITABLE_FIELDS = (
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "registered_practice",
+    "language",
+    "interpreter_needed",
+    "accessible_formats",
+    "accessibility_needs",
+    "preferred_contact_method",
+    "preferred_contact_times",
+)
+
+
+# Who the person is: corrected only by triage (from the referral), to resolve an identity
+# conflict or a typing mistake; each change is in the history like any other.
+PERSON_IDENTITY_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number")
 
 
 class ReferralSource(models.TextChoices):

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
+from socialrx.core.access_report import ACCESS_REPORT_ROLES
 from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import organisation_ids_for
 
@@ -54,6 +55,36 @@ def can_answer_info_request(user: User, referral: Referral) -> bool:
     return referral.status == codes.Status.INFO_REQUESTED and any(
         org.pk == referral.referring_organisation_id
         for org in user.organisations_with_role(Role.REFERRER)
+    )
+
+
+def can_correct_person_from_referral(user: User, referral: Referral) -> bool:
+    """Whether the user may correct the referred person's details from the referral: a
+    triage lead of the service that triages it (link workers correct them from the case)."""
+    return any(
+        m.role == Role.TRIAGE_LEAD and m.organisation_id == referral.triage_service_id
+        for m in user.active_memberships
+    )
+
+
+def open_referrals_for_nhs_number(user: User, nhs_number: str) -> ReferralQuerySet:
+    """Open referrals the user may see for a person with this NHS number: what a referrer
+    is warned about (and linked to) before sending another."""
+    if not nhs_number:
+        return Referral.objects.none()
+    return (
+        referrals_visible_to(user)
+        .open()
+        .filter(person__nhs_number=nhs_number, person__merged_into__isnull=True)
+        .oldest_first()
+    )
+
+
+def identity_conflicts_for(user: User, person: Person) -> PersonQuerySet:
+    """Records sharing ``person``'s NHS number under another name or date of birth, among
+    the people this user may already see."""
+    return Person.objects.identity_conflicts_of(person).filter(
+        pk__in=people_visible_to(user).values("pk")
     )
 
 
@@ -140,3 +171,25 @@ def practice_by_ods_code(ods_code: str) -> Organisation | None:
         .filter(ods_code__iexact=ods_code.strip())
         .first()
     )
+
+
+def person_for_access_report(user: User, pk: int) -> Person:
+    """A person whose access report the user may read, or 404. Information governance
+    and system administrators answer for the whole deployment: any person, but no one
+    else (the view has already refused other roles with 403)."""
+    person = Person.objects.filter(pk=pk).first() if user.has_role(*ACCESS_REPORT_ROLES) else None
+    if person is None:
+        raise Http404("No such person")
+    return person
+
+
+def referral_for_access_report(user: User, pk: int) -> Referral:
+    """A referral whose access report the user may read, or 404 (as above)."""
+    referral = (
+        Referral.objects.select_related("person").filter(pk=pk).first()
+        if user.has_role(*ACCESS_REPORT_ROLES)
+        else None
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from referrals import codes
-from referrals.models import Person, Referral, ReferralStatusEvent
+from referrals.models import Person, PersonDetailsEvent, Referral, ReferralStatusEvent
 
 # NHS.UK tag colour for each status (includes/tag.html).
 STATUS_TAG: dict[str, str] = {
@@ -97,9 +97,46 @@ def person_rows(person: Person) -> list[Row]:
         rows.append(Row("Preferred contact", person.get_preferred_contact_method_display()))
     if person.interpreter_needed:
         rows.append(Row("Interpreter", f"Needed ({person.language or 'language not given'})"))
+    if person.accessible_formats:
+        formats = dict(codes.AccessibleFormat.choices)
+        rows.append(
+            Row(
+                "Accessible formats",
+                ", ".join(formats.get(f, f) for f in person.accessible_formats),
+            )
+        )
     if person.accessibility_needs:
         rows.append(Row("Accessibility needs", person.accessibility_needs))
     return rows
+
+
+def _field_label(name: str) -> str:
+    return str(getattr(Person._meta.get_field(name), "verbose_name", name)).capitalize()
+
+
+@dataclass(frozen=True)
+class DetailsChange:
+    """One correction in a person's history: when, by whom, which details, and why."""
+
+    when: str
+    by: str
+    fields: str
+    note: str
+
+
+def details_history(events: Iterable[PersonDetailsEvent]) -> list[DetailsChange]:
+    """Newest first. The values themselves stay in the event: the page names what changed."""
+    return [
+        DetailsChange(
+            when=event.occurred_at.strftime("%-d %B %Y at %-I:%M%p")
+            .replace("AM", "am")
+            .replace("PM", "pm"),
+            by=str(event.actor) if event.actor else "The system",
+            fields=", ".join(_field_label(name) for name in event.changes),
+            note=event.note,
+        )
+        for event in sorted(events, key=lambda e: (e.occurred_at, e.pk), reverse=True)
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, api_fhir, views, views_public
+from referrals import api, api_fhir, views, views_access, views_people, views_public
 
 app_name = "referrals"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("referrals/new/", views.referral_create, name="create"),
     path("referrals/new/<str:token>/check/", views.referral_check, name="check"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
+    path(
+        "referrals/<int:pk>/access/",
+        views_access.referral_access_report,
+        name="referral_access_report",
+    ),
+    path(
+        "people/<int:pk>/access/",
+        views_access.person_access_report,
+        name="person_access_report",
+    ),
     path(
         "referrals/<int:pk>/provide-info/",
         views.referral_provide_info_view,
@@ -35,6 +45,11 @@ urlpatterns = [
     path("self-referral/sent/", views_public.self_referral_sent, name="self_referral_sent"),
     path("referrals/triage/", views.triage_queue, name="triage"),
     path("referrals/triage/<int:pk>/", views.triage_detail, name="triage_detail"),
+    path(
+        "referrals/triage/<int:pk>/person/",
+        views_people.triage_person_details,
+        name="triage_person_details",
+    ),
     path("referrals/triage/<int:pk>/assign/", views.triage_assign, name="triage_assign"),
     path("referrals/triage/<int:pk>/decline/", views.triage_decline, name="triage_decline"),
     path("referrals/triage/<int:pk>/redirect/", views.triage_redirect, name="triage_redirect"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,8 @@ from referrals.models import Referral
 from referrals.permissions import (
     REFERRAL_ROLES,
     can_answer_info_request,
+    identity_conflicts_for,
+    open_referrals_for_nhs_number,
     possible_duplicate_for,
     possible_duplicates_for,
     referral_for,
@@ -61,6 +64,7 @@ from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
+DRAFT_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
@@ -70,9 +74,21 @@ def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str,
 
 @role_required(Role.REFERRER)
 def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The referral on one page; answers are kept in the session until checked."""
+    """The referral on one page; answers are kept in the session until checked.
+
+    The form carries a one-time token from its first display (in its address): answers sent
+    again under a token already used (going back after sending) find the referral already
+    sent rather than making a second one.
+    """
     user: User = request.user  # type: ignore[assignment]
     token = request.GET.get("draft", "")
+    if not DRAFT_TOKEN.fullmatch(token):
+        token = ""
+    if token and request.method == "POST":
+        submitted = referral_submitted_with_key(user, token)
+        if submitted is not None:
+            messages.info(request, f"You have already sent this referral ({submitted.reference})")
+            return redirect("referrals:detail", pk=submitted.pk)
     data = request.POST if request.method == "POST" else _draft(request, token)
     form = ReferralForm(data, referrer=user)
     if request.method == "POST" and form.is_valid():
@@ -81,12 +97,17 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
         }
         return redirect("referrals:check", token=token)
-    return render(request, "referrals/create.html", {"form": form, "token": token})
+    return render(
+        request,
+        "referrals/create.html",
+        {"form": form, "token": token or uuid.uuid4().hex},
+    )
 
 
 @role_required(Role.REFERRER)
 def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
-    """Check your answers, then submit. The token makes a double click store one referral."""
+    """Check your answers, then submit. The token makes a double click store one referral;
+    open referrals for the same NHS number are shown first, with links, before sending."""
     user: User = request.user  # type: ignore[assignment]
     data = _draft(request, token)
     if data is None:
@@ -114,8 +135,22 @@ def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
         messages.success(request, f"Referral {result.referral.reference} sent")
         return redirect("referrals:detail", pk=result.referral.pk)
     change_url = reverse("referrals:create") + f"?draft={token}"
+    open_referrals = list(open_referrals_for_nhs_number(user, form.cleaned_data["nhs_number"]))
+    # The warning names each open referral: a list of them shown to the referrer.
+    audit_list(
+        request=request,
+        listing="open_referrals_warning",
+        records=open_referrals,
+        person_of=lambda r: r.person_id,
+    )
     return render(
-        request, "referrals/check.html", {"answers": answer_rows(form, change_url), "token": token}
+        request,
+        "referrals/check.html",
+        {
+            "answers": answer_rows(form, change_url),
+            "token": token,
+            "open_referrals": [ReferralPresenter(r) for r in open_referrals],
+        },
     )
 
 
@@ -196,8 +231,8 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 
 @role_required(Role.TRIAGE_LEAD)
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The service's queue, oldest first, with urgency and waiting time."""
-    referrals = triage_queue_for(request.user).with_list_details().oldest_first()  # type: ignore[arg-type]
+    """The service's queue, urgent first and then oldest, with urgency and waiting time."""
+    referrals = triage_queue_for(request.user).with_list_details().urgent_first()  # type: ignore[arg-type]
     filters = QueueFilterForm(request.GET)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -237,12 +272,14 @@ def _triage_page(
 ) -> HttpResponse:
     # The possible duplicates are people too: each shown is a view of their record.
     duplicates = list(possible_duplicates_for(request.user, referral.person))  # type: ignore[arg-type]
-    audit_views(request=request, objs=[referral, referral.person, *duplicates])
+    conflicts = list(identity_conflicts_for(request.user, referral.person))  # type: ignore[arg-type]
+    audit_views(request=request, objs=[referral, referral.person, *duplicates, *conflicts])
     context = {
         "referral": referral,
         "presenter": ReferralPresenter(referral),
         "person_rows": person_rows(referral.person),
         "duplicates": duplicates,
+        "conflicts": conflicts,
         **_triage_forms(referral, bound),
     }
     return render(request, "referrals/triage/detail.html", context)

@@ -49,6 +49,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "django_celery_beat",
+    # Sign-in, second factors, sessions and CIS2 single sign-on (ADR 0024).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "socialrx.core",
     "directory",
     "referrals",
@@ -68,7 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: both may sign a session out and say why.
+    "socialrx.core.middleware.SessionTimeoutMiddleware",
+    "socialrx.core.middleware.SecondFactorRequiredMiddleware",
+    "socialrx.core.middleware.AdminReauthenticationMiddleware",
+    "socialrx.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -138,6 +152,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "core.User"
+# The record audited as "the person" when a page shows someone's name (core names no app).
+AUDIT_PERSON_MODEL = "referrals.Person"
 # Django's ModelBackend, loading the user's roles in the same query (socialrx/core/backends.py).
 # Sessions signed in through another backend are asked to sign in again.
 AUTHENTICATION_BACKENDS = ["socialrx.core.backends.UserWithRolesBackend"]
@@ -151,7 +167,100 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # seconds; a reset link is good for three hours
+
+# Signing in: django-allauth (ADR 0024). Email and password, then a second factor that
+# every account must have (SecondFactorRequiredMiddleware); no self sign-up: accounts are
+# made by administrators, and CIS2 identities are matched to them, never created.
+ACCOUNT_ADAPTER = "socialrx.core.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False  # a session ends when the browser closes
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_TIMEOUT", default=5 * 60)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_FORMS = {
+    "login": "socialrx.core.forms.SignInForm",
+    "change_password": "socialrx.core.forms.ChangePasswordForm",
+}
+MFA_FORMS = {
+    "authenticate": "socialrx.core.forms.SecondFactorForm",
+    "activate_totp": "socialrx.core.forms.ActivateAuthenticatorAppForm",
+}
+# Throttling. Failed sign-ins (password and second-factor codes alike) are counted per
+# address and per account; an account with SIGNIN_FAILURE_LIMIT failures in
+# SIGNIN_LOCKOUT_MINUTES is locked for the rest of that window whatever the password,
+# and so is an address with SIGNIN_ADDRESS_FAILURE_LIMIT. Accounts that do not exist are
+# counted the same, so the lock says nothing about whether an account exists.
+SIGNIN_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{SIGNIN_ADDRESS_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/ip,"
+        f"{SIGNIN_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/key"
+    ),
+    # Reset emails: per address and per account (the issue saw 21 sent to one person).
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "5/5m/user",
+    # Any sign-in form post, right or wrong, from one address.
+    "login": "30/m/ip",
+}
+MFA_ADAPTER = "socialrx.core.signin.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # passkeys are a second factor here, after the password
+MFA_TOTP_ISSUER = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phone clocks that drift
+MFA_RECOVERY_CODE_COUNT = 10
+# WebAuthn needs https except on localhost; local development serves http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# CIS2 (NHS Care Identity Service 2) by OpenID Connect, on when CIS2_ISSUER_URL is set.
+CIS2_ISSUER_URL = env.str("CIS2_ISSUER_URL", default="")
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="")
+CIS2_CLIENT_SECRET = env.str("CIS2_CLIENT_SECRET", default="")
+CIS2_SCOPES = env.list("CIS2_SCOPES", default=["openid", "email", "profile"])
+SOCIALACCOUNT_ADAPTER = "socialrx.core.signin.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching is ours: socialrx/core/signin.py
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict[str, object] = {}
+if CIS2_ISSUER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "cis2",
+                "name": "NHS Care Identity Service 2",
+                "client_id": CIS2_CLIENT_ID,
+                "secret": CIS2_CLIENT_SECRET,
+                "settings": {
+                    "server_url": CIS2_ISSUER_URL,
+                    "token_auth_method": "client_secret_post",
+                    "scope": CIS2_SCOPES,
+                },
+            }
+        ],
+    }
+
+# Sessions. Idle: signed out after SESSION_IDLE_TIMEOUT seconds without a request, warned
+# SESSION_IDLE_WARNING seconds before (static/js/session-timeout.js). Absolute: signed out
+# SESSION_COOKIE_AGE seconds after signing in, however busy.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)  # a working day
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The Django admin asks for the password (or a second factor) again after this long.
+ADMIN_REAUTHENTICATION_SECONDS = env.int("ADMIN_REAUTHENTICATION_SECONDS", default=15 * 60)
 # With Redis, sessions are read from the cache and written through to the database, so
 # a Redis restart signs nobody out; saves a query on every signed-in page. Not with the
 # per-process memory cache: a sign-out in one worker would not reach the others.
@@ -334,13 +443,15 @@ REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
 )
 REFERRALS_AUTO_DECLINE_DAYS = env.int("REFERRALS_AUTO_DECLINE_DAYS", default=14)
 LINK_WORKER_DEFAULT_TARGET_CASELOAD = env.int("LINK_WORKER_DEFAULT_TARGET_CASELOAD", default=200)
-# Casework: this many unsuccessful contact attempts since the last conversation, the
-# first and last at least the second number of days apart, suggest closing the case as
-# "unable to contact" (a suggestion only; the link worker decides).
+# Casework: closing a case as "unable to contact" needs this many unsuccessful attempts
+# since the last conversation, the first and last at least the second number of days
+# apart, by at least the third number of different methods or times of day (morning,
+# afternoon, evening); otherwise the link worker gives a reason, which is reported.
 LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS = env.int(
     "LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS", default=3
 )
 LINKWORKERS_UNABLE_TO_CONTACT_DAYS = env.int("LINKWORKERS_UNABLE_TO_CONTACT_DAYS", default=10)
+LINKWORKERS_UNABLE_TO_CONTACT_VARIETY = env.int("LINKWORKERS_UNABLE_TO_CONTACT_VARIETY", default=2)
 # Onward connections: the receiving service's editors get one reminder this many working
 # days after a connection is sent unanswered; at the second number it goes back to the
 # link worker as "no response" (never declined automatically).

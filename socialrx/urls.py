@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("linkworkers.urls")),
     path("", include("outcomes.urls")),
 ]
+
+# A database outage met outside a view (a middleware loading the user) is still a 503.
+handler500 = "socialrx.core.views.server_error"

@@ -5,8 +5,10 @@ a link worker service with a team, a VCSE organisation, a council and an ICB.
 """
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client, RequestFactory
 
 from socialrx.celery import app as celery_app
 from socialrx.core.models import Organisation, OrganisationType, Profession, Role, User
@@ -32,6 +34,45 @@ def _empty_cache():  # noqa: PT004
     cache.clear()
     yield
     cache.clear()
+
+
+def record_second_factor(client: Client, user: User) -> None:
+    """Record in the client's session that its sign-in included a second factor.
+
+    This is what allauth's second-factor step writes when a code is accepted (its
+    ``record_authentication``, called here with the session and user), and all that
+    SecondFactorRequiredMiddleware reads. It adds no authenticator to the user: tests of
+    the second-factor step itself sign in through the real forms (tests/core/test_signin*).
+    """
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(request, monkeypatch):  # noqa: PT004
+    """``client.force_login`` and ``client.login`` sign in as a user who also gave their
+    second factor, so tests of pages need not repeat the sign-in journey. Tests marked
+    ``password_only`` get Django's plain versions: a session with the password step only.
+    """
+    if request.node.get_closest_marker("password_only"):
+        return
+    force_login, login = Client.force_login, Client.login
+
+    def _force_login(self: Client, user: User, backend: str | None = None) -> None:
+        force_login(self, user, backend)
+        record_second_factor(self, user)
+
+    def _login(self: Client, **credentials: object) -> bool:
+        signed_in = login(self, **credentials)
+        if signed_in:
+            record_second_factor(self, User.objects.get(pk=self.session["_auth_user_id"]))
+        return signed_in
+
+    monkeypatch.setattr(Client, "force_login", _force_login)
+    monkeypatch.setattr(Client, "login", _login)
 
 
 @pytest.fixture(autouse=True)

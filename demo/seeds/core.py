@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from demo.files import read_json
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
+from socialrx.core.signin import totp_enrol
 
 DEMO_PASSWORD = "northshire-demo-2026"
+# The demo accounts' authenticator-app secret (base32), printed by seed_demo and in the
+# README; published like the password, so seed_demo refuses to run on a live service.
+DEMO_TOTP_SECRET = "NORTHSHIREDEMOTOTPSECRETONLY2345"
 DEMO_DOMAIN = "northshire.example"
 
 _NORTHSHIRE = read_json("northshire.json")
@@ -27,6 +32,10 @@ PCNS: dict[str, list[tuple[str, str]]] = {
 LINK_WORKER_SERVICE: str = _NORTHSHIRE["link_worker_service"]
 COUNCIL_TEAM: str = _NORTHSHIRE["council_team"]
 PCN_TEAM: str = _NORTHSHIRE["pcn_team"]
+# A second triage service, run by the PCN for the ICB, beside the council's county-wide
+# one: the two pass referrals between them (West Norfolk's integrated triage).
+PCN_SERVICE: str = _NORTHSHIRE["pcn_service"]
+PCN_SERVICE_TEAM: str = _NORTHSHIRE["pcn_service_team"]
 VCSE_ORGANISATIONS: list[str] = _NORTHSHIRE["vcse_organisations"]
 
 
@@ -57,6 +66,9 @@ def _user(local: str, full_name: str, staff: bool = False) -> User:
         user = User.objects.create_user(
             email, DEMO_PASSWORD, full_name=full_name, is_staff=staff, is_superuser=staff
         )
+    # Every account needs a second factor: the demo's share one published secret.
+    if not Authenticator.objects.filter(user=user).exists():
+        totp_enrol(user, DEMO_TOTP_SECRET)
     return user
 
 
@@ -80,6 +92,8 @@ def seed_core() -> SeedSummary:
     service = _org(LINK_WORKER_SERVICE, OrganisationType.LINK_WORKER_SERVICE, parent=council)
     council_team = _org(COUNCIL_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=service)
     _org(PCN_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=pcns[0])
+    pcn_service = _org(PCN_SERVICE, OrganisationType.LINK_WORKER_SERVICE, parent=icb)
+    _org(PCN_SERVICE_TEAM, OrganisationType.LINK_WORKER_TEAM, parent=pcn_service)
     vcse = [_org(name, OrganisationType.VCSE) for name in VCSE_ORGANISATIONS]
 
     RoleGrant = tuple[Organisation, str, dict[str, object]]
@@ -95,6 +109,12 @@ def seed_core() -> SeedSummary:
             "Tom Okafor",
             [(service, Role.TRIAGE_LEAD, {})],
             "Triage lead, Northshire Connect",
+        ),
+        (
+            "pcntriage",
+            "Sana Iqbal",
+            [(pcn_service, Role.TRIAGE_LEAD, {})],
+            "Triage lead, Northshire Central PCN social prescribing",
         ),
         (
             "linkworker",

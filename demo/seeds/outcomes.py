@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from demo.files import data_path
@@ -27,6 +29,13 @@ from socialrx.core.models import Organisation, OrganisationType
 # "Patients Registered at a GP Practice" for the six Northshire practices, in NHS
 # Digital's layout (single years of age by sex), with invented figures.
 POPULATIONS_CSV = data_path("northshire_practice_populations.csv")
+# Census 2021 TS021, IMD 2019 File 1 and NSPL, in the published layouts, for Northshire's
+# invented LSOAs (E019xxxxx) and postcodes (NS1-NS9): loaded as the commands load them.
+GEOGRAPHY = [
+    ("import_census_ethnicity", "sample_census2021_ts021_lsoa.csv"),
+    ("import_deprivation", "sample_imd2019_file1.csv"),
+    ("import_postcode_lsoa", "sample_nspl.csv"),
+]
 
 # Baseline SWEMWBS answers, and how many items rise by one at follow-up: most people
 # improve a little, some a lot, a few not at all (as in published social prescribing
@@ -57,6 +66,8 @@ def seed_outcomes() -> str:
             defaults={"outcome": TariffOutcome.SWEMWBS_IMPROVED, "price": Decimal("250.00"),
                       "cap": 200, "valid_from": datetime.date(2024, 4, 1)},
         )  # fmt: skip
+    for command, name in GEOGRAPHY:
+        call_command(command, str(data_path(name)), stdout=StringIO())
     recorded = sum(_measure(case, n) for n, case in enumerate(_cases()))
     return f"{populations.practices} practice populations, {recorded} measures recorded"
 

@@ -21,6 +21,7 @@ from referrals.services import (
     referral_assign,
     referral_decline,
     referral_record_progress,
+    referral_redirect,
     referral_request_info,
     referral_submit,
 )
@@ -171,4 +172,27 @@ def seed_referrals() -> str:
         )
         _advance(referral, PLAN[n % len(PLAN)], team, lead, worker)
         created += 1
-    return f"{created} referrals created ({Referral.objects.count()} in all)"
+    passed = _pass_between_services(lead)
+    return (
+        f"{created} referrals created ({Referral.objects.count()} in all); "
+        f"{passed} passed to the PCN's service"
+    )
+
+
+def _pass_between_services(lead: User) -> int:
+    """Two waiting referrals of Central PCN patients passed from the county service to
+    the PCN's own (its link workers know the practices), so both services' triage leads
+    see referrals the other passed on. Idempotent: only once a demo."""
+    pcn_service = Organisation.objects.get(name=core_demo.PCN_SERVICE)
+    if Referral.objects.filter(triage_service=pcn_service).exists():
+        return 0
+    waiting = Referral.objects.filter(
+        status=codes.Status.RECEIVED,
+        person__registered_practice__parent__name="Northshire Central PCN",
+    ).order_by("created_at")[:2]
+    for referral in waiting:
+        referral_redirect(
+            referral=referral, actor=lead, service=pcn_service,
+            note="The PCN's link workers know the practice and the family.",
+        )  # fmt: skip
+    return len(waiting)

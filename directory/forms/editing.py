@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from directory.eligibility import WHO_FOR_LABELS, valid_area
 from directory.forms.common import SHORT_NUMBER, set_queryset, submit_helper, terms_of
 from directory.geo import normalise_postcode
 from directory.models import (
@@ -68,10 +69,43 @@ class EligibilityForm(forms.Form):
         widget=forms.NumberInput(attrs=SHORT_NUMBER),
     )  # fmt: skip
 
+    gender_only = forms.ChoiceField(
+        label="Is it only for women or only for men?",
+        choices=[("", "No, for anyone"), ("women", "Women only"), ("men", "Men only")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    only_for = forms.MultipleChoiceField(
+        label="Is it only for one of these groups?",
+        help_text="Tick only if people outside the group cannot come. Link workers are "
+        "asked to check.",
+        choices=[(str(g), label) for g, label in WHO_FOR_LABELS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas_served = forms.CharField(
+        label="Areas served",
+        help_text="Postcode districts (like NS1, NS2) or local authority codes (like "
+        "E06000061), separated by commas. Leave empty if anyone may come.",
+        required=False,
+        max_length=400,
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_queryset(self.fields["audiences"], terms_of(AUDIENCE))
         self.helper = submit_helper("Publish changes")
+
+    def clean_areas_served(self) -> list[str]:
+        areas = [a.strip().upper() for a in self.cleaned_data["areas_served"].split(",")]
+        areas = list(dict.fromkeys(a for a in areas if a))
+        wrong = [a for a in areas if not valid_area(a)]
+        if wrong:
+            raise forms.ValidationError(
+                f"Not a postcode district or local authority code: {', '.join(wrong)}. "
+                "Use the first half of a postcode (NS1) or a code like E06000061."
+            )
+        return areas
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -31,6 +31,7 @@ from directory.models.organisations import (
     Location,
     LocationType,
     OrganizationIdentifier,
+    PostcodeArea,
     PostcodeCentroid,
 )
 from directory.models.services import (
@@ -94,6 +95,7 @@ __all__ = [
     "Location",
     "LocationType",
     "OrganizationIdentifier",
+    "PostcodeArea",
     "PostcodeCentroid",
     "ChangeKind",
     "ListingReminder",

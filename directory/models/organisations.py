@@ -173,3 +173,25 @@ class PostcodeCentroid(models.Model):
 
     def __str__(self) -> str:
         return self.postcode
+
+
+class PostcodeArea(models.Model):
+    """Which areas a postcode lies in (ONS NSPL/ONSPD, ``import_postcode_lsoa``): its 2011
+    and 2021 LSOAs and local authority. Places only, never a person: eligibility checks
+    read the local authority, equity reports the LSOAs."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Upper case, one space.")
+    lsoa11 = models.CharField(max_length=9, blank=True)
+    lsoa21 = models.CharField(max_length=9, blank=True)
+    lad_code = models.CharField(max_length=9, blank=True)
+
+    class Meta:
+        ordering = ("postcode",)
+        indexes = [
+            models.Index(fields=["lsoa11"]),
+            models.Index(fields=["lsoa21"]),
+            models.Index(fields=["lad_code"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -88,7 +88,12 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
     def accepting_referrals(self) -> ServiceQuerySet:
-        return self.filter(capacity__status=CapacityStatus.ACCEPTING)
+        """Accepting, with a place left this week (or no weekly limit)."""
+        from directory.capacity import has_place, with_places_taken
+
+        return with_places_taken(self.filter(capacity__status=CapacityStatus.ACCEPTING)).filter(
+            has_place()
+        )
 
     def with_term(self, term_id: uuid.UUID) -> ServiceQuerySet:
         # Exists, not a join, so several term filters combine without duplicate rows.
@@ -102,7 +107,12 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         terms = models.Prefetch(
             "taxonomy_terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")
         )
-        return self.select_related("organization", "capacity").prefetch_related(terms)
+        from directory.capacity import with_places_taken
+
+        # This week's places taken, for "full this week": one subquery per shown service.
+        return with_places_taken(
+            self.select_related("organization", "capacity").prefetch_related(terms)
+        )
 
 
 class Service(UUIDModel):
@@ -119,6 +129,31 @@ class Service(UUIDModel):
     accreditations = models.TextField(blank=True)
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Who the service is only for (directory/eligibility.py checks them for a person). The
+    # lists are stored ",a,b," so a filter is a plain containment of ",a,", on any database.
+    gender_only = models.CharField(
+        "only for",
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        choices=[("", "Anyone"), ("women", "Women only"), ("men", "Men only")],
+    )
+    only_for = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Groups it is only for (carers, veterans...), stored ',carers,'.",
+    )
+    areas_served = models.CharField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Postcode districts or local authority codes it serves, stored ',NN1,NN2,'; "
+        "empty for anywhere.",
+    )
     assured_date = models.DateField(
         null=True, blank=True, help_text="When the listing was last confirmed as accurate."
     )
@@ -166,6 +201,14 @@ class Service(UUIDModel):
 
     def is_stale(self, today: date | None = None) -> bool:
         return self.assured_date is None or self.assured_date < listing_stale_cutoff(today)
+
+    @property
+    def only_for_list(self) -> list[str]:
+        return [g for g in self.only_for.split(",") if g]
+
+    @property
+    def areas_served_list(self) -> list[str]:
+        return [a for a in self.areas_served.split(",") if a]
 
     def becomes_stale_on(self) -> date | None:
         return None if self.assured_date is None else self.assured_date + LISTING_STALE_AFTER

@@ -26,8 +26,7 @@ from directory.models import (
     ServiceAttribute,
     ServiceQuerySet,
 )
-from directory.search.text import StoredSearchDocument, _search_query, text_search
-from directory.taxonomy import terms_named_like
+from directory.search.text import StoredSearchDocument, _search_query, terms_like, text_search
 
 # The most results the search page ranks and pages through: 25 pages of 20. Carrying
 # every match of a broad word ("support": 6,119 at county scale) through the sort with
@@ -70,7 +69,7 @@ def is_broad_search(filters: ServiceFilters) -> bool:
     )
     if documents.order_by().values("pk")[:BROAD_SEARCH_MATCHES].count() >= BROAD_SEARCH_MATCHES:
         return True
-    terms = terms_named_like(text)
+    terms = terms_like(text)
     tagged = ServiceAttribute.objects.filter(taxonomy_term__in=terms).values("service_id")
     return bool(terms) and tagged.order_by()[:BROAD_SEARCH_MATCHES].count() >= BROAD_SEARCH_MATCHES
 

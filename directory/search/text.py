@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
+from functools import reduce
 from typing import Any
 
 from django.db import connection
@@ -25,7 +27,8 @@ from directory.models import (
     ServiceQuerySet,
     listing_stale_cutoff,
 )
-from directory.taxonomy import terms_named_like
+from directory.synonyms import SearchPlan, search_plan
+from directory.taxonomy import term_names, terms_named_like
 
 MAX_SEARCH_WORDS = 8
 # The text search configuration of the stored document (migration 0004).
@@ -39,14 +42,16 @@ def text_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
         return services.annotate(relevance=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         return _postgres_search(services, text)
-    # SQLite (local use and tests): every word must appear somewhere.
-    for word in text.split()[:MAX_SEARCH_WORDS]:
-        term_hit = ServiceAttribute.objects.filter(
-            service=OuterRef("pk"), taxonomy_term__name__icontains=word
-        )
-        services = services.filter(
-            Q(name__icontains=word) | Q(description__icontains=word) | Exists(term_hit)
-        )
+    # SQLite (local use and tests): every word (or a synonym or correction of it) must
+    # appear somewhere.
+    for group in meaning(text).groups:
+        hit: Any = Q()
+        for word in group:
+            term_hit = ServiceAttribute.objects.filter(
+                service=OuterRef("pk"), taxonomy_term__name__icontains=word
+            )
+            hit |= Q(name__icontains=word) | Q(description__icontains=word) | Exists(term_hit)
+        services = services.filter(hit)
     return services.annotate(
         relevance=Case(
             When(name__icontains=text, then=Value(2.0)),
@@ -73,10 +78,51 @@ class StoredSearchDocument(Expression):
         return Col(query.get_initial_alias(), field)
 
 
+def meaning(text: str) -> SearchPlan:
+    """The words to look for: each typed word, a correction of it, and their synonyms
+    (``directory.synonyms``); the taxonomy's term names are words it knows."""
+    return search_plan(text, term_names(), limit=MAX_SEARCH_WORDS)
+
+
 def _search_query(text: str) -> Any:
+    """Web search syntax for the words as typed; when a word has synonyms or a
+    correction, each word's group is OR-ed and the groups AND-ed."""
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    plan = meaning(text)
+    if not plan.expanded:
+        return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return reduce(operator.and_, [_group_query(group) for group in plan.groups])
+
+
+def _group_query(group: tuple[str, ...]) -> Any:
+    from django.contrib.postgres.search import SearchQuery
+
+    return reduce(
+        operator.or_, [SearchQuery(w, search_type="plain", config=SEARCH_CONFIG) for w in group]
+    )
+
+
+def terms_like(text: str) -> list[uuid.UUID]:
+    """Terms named like the text; for one word, like any of its synonyms too."""
+    plan = meaning(text)
+    if len(plan.groups) != 1:
+        return terms_named_like(text)
+    return list(dict.fromkeys(t for word in plan.groups[0] for t in terms_named_like(word)))
+
+
+def _postgres_search_groups(services: ServiceQuerySet, plan: SearchPlan) -> ServiceQuerySet:
+    """Several words, one with synonyms or a correction: each word's group must match,
+    by the document or by a term named like one of its words (a listing tagged "Older
+    people" answers "older" though its text never says it)."""
+    for group in plan.groups:
+        hit = Q(document=_group_query(group))
+        terms = list(dict.fromkeys(t for w in group for t in terms_named_like(w)))
+        if terms:
+            tagged = ServiceAttribute.objects.filter(taxonomy_term__in=terms)
+            hit |= Q(pk__in=tagged.values("service_id"))
+        services = services.filter(hit)
+    return services
 
 
 def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
@@ -88,7 +134,10 @@ def _postgres_search(services: ServiceQuerySet, text: str) -> ServiceQuerySet:
     # The terms come from the cache; most words name none, and then the search is the
     # document match alone, which the GIN index answers (OR-ed with a term match, it
     # is tested row by row over every service).
-    terms = terms_named_like(text)
+    plan = meaning(text)
+    if plan.expanded and len(plan.groups) > 1:
+        return _postgres_search_groups(services, plan).annotate(relevance=rank)
+    terms = terms_like(text)
     document_hit = Q(document=query)
     if not terms:
         return services.filter(document_hit).annotate(relevance=rank)
@@ -111,7 +160,7 @@ def broad_search_rows(services: ServiceQuerySet, text: str, limit: int) -> list[
     document's GIN index), so a part with few services is found, not walked to the end.
     """
     query = _search_query(text)
-    terms = terms_named_like(text)
+    terms = terms_like(text)
     tagged = Exists(
         ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=terms)
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from directory.eligibility import stored_list
 from directory.geo import postcode_centroid
 from directory.models import (
     Address,
@@ -102,7 +103,7 @@ def service_create(
         description=description,
         referral_routes=referral_routes,
         assured_date=timezone.localdate(),
-        assurer_email=actor.email,
+        assurer_email=organization.email,  # public contact, never the editor's own email
         last_modified=timezone.now(),
     )
     ServiceAttribute.objects.bulk_create(
@@ -134,26 +135,43 @@ def service_eligibility_update(
     audiences: Iterable[TaxonomyTerm],
     minimum_age: int | None,
     maximum_age: int | None,
+    gender_only: str = "",
+    only_for: Iterable[str] = (),
+    areas_served: Iterable[str] = (),
     request: HttpRequest | None = None,
 ) -> ServiceChange | None:
-    """Who the service is for: its audience terms (other terms are kept) and age range."""
+    """Who the service is for: its audience terms (other terms are kept), age range,
+    and who it is only for (a sex, groups, areas), which link workers see checked."""
+    only = stored_list(only_for)
+    areas = stored_list(a.upper() for a in areas_served)
     audiences = [t for t in audiences if t.taxonomy is not None and t.taxonomy.code == AUDIENCE]
     current = list(service.taxonomy_terms.filter(taxonomy__code=AUDIENCE))
     before = {
         "who it is for": [t.name for t in current],
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
+        "only for": service.gender_only,
+        "only for groups": service.only_for_list,
+        "areas served": service.areas_served_list,
     }
     after = {
         "who it is for": [t.name for t in audiences],
         "minimum_age": minimum_age,
         "maximum_age": maximum_age,
+        "only for": gender_only,
+        "only for groups": [g for g in only.split(",") if g],
+        "areas served": [a for a in areas.split(",") if a],
     }
     changes = diff(before, after)
     if not changes:
         return None
     service.minimum_age, service.maximum_age = minimum_age, maximum_age
-    service.save(update_fields=["minimum_age", "maximum_age", "updated_at"])
+    service.gender_only, service.only_for, service.areas_served = gender_only, only, areas
+    service.save(
+        update_fields=[
+            "minimum_age", "maximum_age", "gender_only", "only_for", "areas_served", "updated_at"
+        ]
+    )  # fmt: skip
     ServiceAttribute.objects.filter(service=service, taxonomy_term__in=current).exclude(
         taxonomy_term__in=audiences
     ).delete()

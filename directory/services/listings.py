@@ -56,7 +56,9 @@ def service_confirm(
     """ "Still accurate": re-assures the listing and its capacity as of today."""
     before = {"assured_date": service.assured_date}
     service.assured_date = timezone.localdate()
-    service.assurer_email = actor.email
+    # The feed publishes the assurer's address: the organisation's public contact, never
+    # the sign-in email of the staff member who pressed the button (issue 13).
+    service.assurer_email = service.organization.email
     service.save(update_fields=["assured_date", "assurer_email", "updated_at"])
     capacity = _capacity(service)
     capacity.updated = timezone.now()

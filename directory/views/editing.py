@@ -114,6 +114,9 @@ def service_eligibility(request: HttpRequest, service_id: uuid.UUID) -> HttpResp
         "audiences": list(service.taxonomy_terms.filter(taxonomy__code=AUDIENCE)),
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
+        "gender_only": service.gender_only,
+        "only_for": service.only_for_list,
+        "areas_served": ", ".join(service.areas_served_list),
     }
     form = EligibilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from directory import permissions as scope
 from directory import services
+from directory.capacity import with_week_counts
 from directory.forms.common import LANGUAGE_NAMES
 from directory.forms.listings import CapacityForm, OrganisationRegisterForm, ServiceForm
 from directory.models import ApprovalStatus, CapacityStatus, Service
@@ -23,10 +24,18 @@ from directory.views._common import user as _user
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
+# As the capacity form allows.
+MAX_WEEKLY_LIMIT = 10_000
+
 
 def _after_one_click(request: HttpRequest, service: Service, message: str) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
-        service = scope.service_for_editor(_user(request), service.id)
+        scope.service_for_editor(_user(request), service.id)  # still theirs, or 404
+        service = (
+            with_week_counts(scope.services_of_own_organisations(_user(request)))
+            .select_related("organization", "capacity")
+            .get(pk=service.pk)
+        )
         return render(
             request,
             "directory/includes/listing_row.html",
@@ -38,7 +47,7 @@ def _after_one_click(request: HttpRequest, service: Service, message: str) -> Ht
 
 @role_required(Role.VCSE_EDITOR)
 def my_listings(request: HttpRequest) -> HttpResponse:
-    services_ = (
+    services_ = with_week_counts(
         scope.services_of_own_organisations(_user(request))
         .select_related("organization", "capacity")
         .with_stale_rank()
@@ -108,6 +117,31 @@ def service_capacity_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpR
     )
     label = CapacityStatus(status).label
     return _after_one_click(request, service, f"{service.name}: {label.lower()}.")
+
+
+@require_POST
+@role_required(*EDITOR_ROLES)
+def service_limit_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """One click: a new weekly referral limit, keeping the status and expected wait."""
+    service = scope.service_for_editor(_user(request), service_id)
+    raw = request.POST.get("maximum", "").strip()
+    if not raw.isdigit() or int(raw) > MAX_WEEKLY_LIMIT:
+        messages.error(request, f"Give the weekly limit as a number up to {MAX_WEEKLY_LIMIT:,}.")
+        return _back(request, "directory:my_listings")
+    current = ListingPresenter(service).capacity
+    maximum = int(raw)
+    available = current.available if current else None
+    services.service_capacity_set(
+        service=service,
+        actor=_user(request),
+        status=current.status if current else CapacityStatus.ACCEPTING,
+        expected_wait_weeks=current.expected_wait_weeks if current else None,
+        maximum=maximum,
+        # The stated places free cannot exceed the new limit.
+        available=None if available is None else min(available, maximum),
+        request=request,
+    )
+    return _after_one_click(request, service, f"{service.name}: weekly limit {maximum}.")
 
 
 @role_required(*EDITOR_ROLES)

@@ -26,7 +26,7 @@ from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from linkworkers.services.plans import StepInput, plan_goal_add, plan_goal_mark
 from referrals.codes import ClosureOutcome
-from socialrx.core.audit import audit_list, audit_view
+from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import has_role
 
@@ -93,7 +93,8 @@ class CaseOut(serializers.Serializer):
 
 def _case(request: Request, pk: int) -> Case:
     case = case_for(request.user, pk)  # type: ignore[arg-type]
-    audit_view(request=request, obj=case)  # type: ignore[arg-type]
+    # The case comes back with its person's name and NHS number: a view of the person too.
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])  # type: ignore[arg-type]
     return case
 
 
@@ -273,6 +274,7 @@ class GoalReviewApi(APIView):
 class CloseIn(serializers.Serializer):
     outcome = serializers.ChoiceField(ClosureOutcome.choices)
     support_summary = serializers.CharField(required=False, default="", allow_blank=True)
+    override_reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class CaseCloseApi(APIView):

@@ -5,15 +5,18 @@ Markup comes from the shared ``nhsuk`` crispy pack; pages render ``{% crispy for
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from directory.forms.common import submit_helper
+from directory.forms.common import LANGUAGES, submit_helper
+from directory.taxonomy import AUDIENCE, term_choices
 from linkworkers import codes
 from linkworkers.connections.services.lifecycle import SERVICE_DECLINE_REASONS
 
+MILES = (1, 3, 5, 10, 20)
 CONSENT_LABEL = "The person agreed that the service may see their name and contact details"
 
 
@@ -22,11 +25,31 @@ class FindServiceForm(forms.Form):
 
     need = forms.ChoiceField(label="What the person needs help with", required=False)
     q = forms.CharField(label="Search by words", required=False, max_length=200)
+    who_for = forms.TypedChoiceField(
+        label="Who it is for", coerce=uuid.UUID, empty_value=None, required=False
+    )
+    language = forms.ChoiceField(
+        label="Language spoken", choices=[("", "Any"), *LANGUAGES], required=False
+    )
+    within = forms.ChoiceField(
+        label="Distance from the person's home",
+        choices=[("", "Any distance"), *[(str(m), f"Within {m} miles") for m in MILES]],
+        required=False,
+    )
     accepting = forms.BooleanField(label="Only services accepting referrals now", required=False)
+    eligible = forms.BooleanField(
+        label="Only services the person may be eligible for",
+        help_text="Leaves out services whose age range, area or who it is for rules them out.",
+        required=False,
+    )
 
     def __init__(self, *args: Any, needs: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["need"].choices = [*needs, ("", "Any need")]  # type: ignore[attr-defined]
+        self.fields["who_for"].choices = [  # type: ignore[attr-defined]
+            ("", "Anyone"),
+            *term_choices(AUDIENCE),
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -60,10 +83,20 @@ class ConnectForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, accepting: bool, **kwargs: Any) -> None:
+    ineligible_reason = forms.CharField(
+        label="Why connect them although they are not eligible?",
+        help_text="Recorded with the connection and counted in reports.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, accepting: bool, eligible: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if accepting:
             del self.fields["confirm_not_accepting"]
+        if eligible:
+            del self.fields["ineligible_reason"]
         self.helper = submit_helper("Connect")
 
     @property

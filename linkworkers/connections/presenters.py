@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from directory.eligibility import Eligibility
 from directory.presenters import ListingPresenter
 from linkworkers import codes
 from linkworkers.connections.services.lifecycle import allowed_moves, is_accepting
@@ -121,6 +122,15 @@ class ServiceChoice:
 
     listing: ListingPresenter
     record: TrackRecord
+    eligibility: Eligibility | None = None
+
+    @property
+    def eligibility_tag(self) -> str:
+        """NHS.UK tag colour: words say the verdict; colour only repeats it."""
+        verdict = self.eligibility.verdict if self.eligibility else None
+        return {"eligible": "green", "check": "yellow", "not_eligible": "red"}.get(
+            str(verdict), "grey"
+        )
 
     @property
     def accepting(self) -> bool:

@@ -18,10 +18,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from directory.eligibility import Verdict
 from directory.geo import postcode_centroid
-from directory.presenters import ListingPresenter
+from directory.presenters import METRES_PER_MILE, ListingPresenter
 from directory.selectors import service_published_full, services_published
 from linkworkers import codes
+from linkworkers.connections.eligibility import eligibility_for, person_facts
 from linkworkers.connections.forms import (
     ConnectForm,
     FindServiceForm,
@@ -42,7 +44,7 @@ from linkworkers.permissions import (
     connections_of_case_for,
     connections_to_services_of,
 )
-from socialrx.core.audit import audit_list, audit_view, audit_views
+from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -58,7 +60,7 @@ PAGE_SIZE = 20
 def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """The case's connections with their history, and unmet needs recorded."""
     case = case_for(request.user, case_pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     connections = connections_of_case_for(request.user, case).for_display()
     return render(
         request,
@@ -79,7 +81,7 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     """Find a service, pre-filtered by the greatest need the assessment recorded, nearest
     the person first; capacity and track record shown. A constant number of queries."""
     case = case_for(request.user, case_pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     needs = case_needs(case)
     choices = [
         (n.domain, f"{n.get_domain_display()} ({n.get_need_level_display().lower()})")
@@ -90,11 +92,17 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
     form = FindServiceForm(data, needs=choices)
     filters = form.cleaned_data if form.is_valid() else {}
     origin = postcode_centroid(case.referral.person.postcode or "")
+    facts = person_facts(case)
+    within = filters.get("within")
     services = services_for_need(
         domain=filters.get("need", ""),
         text=filters.get("q", ""),
         accepting_only=bool(filters.get("accepting")),
         origin=origin,
+        audience=filters.get("who_for"),
+        language=filters.get("language", ""),
+        proximity=float(within) * METRES_PER_MILE if within else None,
+        eligible_for=facts if filters.get("eligible") else None,
     )
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -105,7 +113,10 @@ def connection_choose(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRe
             "person": case.referral.person,
             "form": form,
             "page": page,
-            "choices": [ServiceChoice(ListingPresenter(s), TrackRecord.of(s)) for s in page],
+            "choices": [
+                ServiceChoice(ListingPresenter(s), TrackRecord.of(s), eligibility_for(s, facts))
+                for s in page
+            ],
             "sorted_by_distance": origin is not None,
         },
     )
@@ -118,9 +129,11 @@ def connection_new(
     case = case_for(request.user, case_pk)
     service = service_published_full(service_id)
     accepting = svc.is_accepting(service)
+    eligibility = eligibility_for(service, person_facts(case))
     form = ConnectForm(
         request.POST if request.method == "POST" else None,
         accepting=accepting,
+        eligible=eligibility.verdict != Verdict.NOT_ELIGIBLE,
         initial={"domain": request.GET.get("need")},
     )
     if request.method == "POST" and form.is_valid():
@@ -134,13 +147,14 @@ def connection_new(
                 consent_to_share=form.cleaned_data["consent_to_share"],
                 send_now=form.send_now,
                 confirm_not_accepting=form.cleaned_data.get("confirm_not_accepting", False),
+                ineligible_reason=form.cleaned_data.get("ineligible_reason", ""),
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{connection.get_status_display()}: {service.name}")
             return redirect("linkworkers:case_connections", case.pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return render(
         request,
         "linkworkers/connections/connect.html",
@@ -150,6 +164,7 @@ def connection_new(
             "listing": ListingPresenter(service),
             "record": track_record_for(service),
             "accepting": accepting,
+            "eligibility": eligibility,
             "form": form,
         },
     )
@@ -203,7 +218,7 @@ def unmet_need_new(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
         else:
             messages.success(request, "Unmet need recorded")
             return redirect("linkworkers:case_connections", case.pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return render(
         request,
         "linkworkers/connections/unmet_need.html",

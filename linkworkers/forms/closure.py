@@ -27,6 +27,16 @@ class CloseForm(forms.Form):
         ),
     )
 
+    override_reason = forms.CharField(
+        label="If closing as unable to contact: why now? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Needed only before the attempts rule is met (several attempts over several days, "
+            "by different methods or at different times). Closures for a reason are reported."
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

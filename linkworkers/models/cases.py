@@ -176,6 +176,11 @@ class Case(TimeStampedModel):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_outcome = models.CharField(max_length=20, choices=ClosureOutcome.choices, blank=True)
+    unable_to_contact_override = models.TextField(
+        blank=True,
+        help_text="Why the case closed as unable to contact before the attempts rule was met "
+        "(LINKWORKERS_UNABLE_TO_CONTACT_*); reported with the closures.",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -195,6 +200,11 @@ class Case(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(first_contact_at__isnull=True) | ~Q(status="awaiting_contact"),
                 name="case_awaiting_contact_has_none",
+            ),
+            models.CheckConstraint(
+                condition=Q(unable_to_contact_override="")
+                | Q(closure_outcome=ClosureOutcome.UNABLE_TO_CONTACT),
+                name="case_override_only_when_unable_to_contact",
             ),
         ]
 

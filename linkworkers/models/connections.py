@@ -90,6 +90,14 @@ class Connection(TimeStampedModel):
     started_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="For the service: what the person hopes for.")
+    # Connected although the stated criteria said not eligible: why, in the link worker's
+    # words (counted in reports as an ineligible connection).
+    ineligible_reason = models.TextField(
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Why the person was connected although not eligible.",
+    )
 
     objects = ConnectionQuerySet.as_manager()
 
@@ -99,6 +107,8 @@ class Connection(TimeStampedModel):
             models.Index(fields=["service", "status", "status_changed_at"]),
             models.Index(fields=["case", "status"]),
             models.Index(fields=["status", "status_changed_at"]),
+            # This week's places taken at a service (linkworkers/connections/capacity.py).
+            models.Index(fields=["service", "referred_at"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from linkworkers import codes
 from linkworkers.models import Case, MessageBack
 from linkworkers.services.cases import case_for_work, case_move
+from linkworkers.services.contacts import unable_to_contact_rule_met
 from referrals import codes as referral_codes
 from referrals.presenters import ReferralPresenter
 from referrals.services import referral_record_progress
@@ -57,13 +59,47 @@ def _activities(case: Case) -> list[dict[str, str]]:
     ]
 
 
+UNABLE_TO_CONTACT_NEEDS_REASON = (
+    "The attempts to contact them do not yet meet the rule ({attempts} attempts over "
+    "{days} days, by different methods or at different times): give the reason for closing now"
+)
+
+
+def _unable_to_contact_override(case: Case, outcome: str, override_reason: str) -> str:
+    """The reason kept with the closure: needed only when closing as unable to contact
+    before the attempts rule is met; otherwise nothing is kept."""
+    if outcome != referral_codes.ClosureOutcome.UNABLE_TO_CONTACT:
+        return ""
+    if unable_to_contact_rule_met(case):
+        return ""
+    if not override_reason.strip():
+        message = UNABLE_TO_CONTACT_NEEDS_REASON.format(
+            attempts=settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS,
+            days=settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
+        )
+        raise ValidationError({"override_reason": [message]})
+    return override_reason.strip()
+
+
 @transaction.atomic
-def case_close(*, case: Case, actor: User, outcome: str, support_summary: str = "") -> MessageBack:
+def case_close(
+    *,
+    case: Case,
+    actor: User,
+    outcome: str,
+    support_summary: str = "",
+    override_reason: str = "",
+) -> MessageBack:
     """Close the case and its referral (the referrer is told by referrals' service), and
-    write the message back: a snapshot, so it stays what was sent."""
+    write the message back: a snapshot, so it stays what was sent.
+
+    "Unable to contact" needs the attempts rule met (``unable_to_contact_rule_met``) or
+    an ``override_reason``, which is kept on the case and counted in the activity report.
+    """
     if outcome not in referral_codes.ClosureOutcome.values:
         raise ValidationError({"outcome": ["Select the outcome"]})
     case = case_for_work(case, actor)
+    override = _unable_to_contact_override(case, outcome, override_reason)
     case_move(
         case=case,
         kind=codes.CaseEventKind.CLOSED,
@@ -71,6 +107,7 @@ def case_close(*, case: Case, actor: User, outcome: str, support_summary: str = 
         closed_at=timezone.now(),
         closure_outcome=outcome,
         next_appointment_at=None,
+        unable_to_contact_override=override,
     )
     referral_record_progress(
         referral=case.referral,

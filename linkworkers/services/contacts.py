@@ -67,22 +67,32 @@ def _first_contact(case: Case, actor: User, occurred_at: datetime.datetime) -> N
         )
 
 
-def unable_to_contact_suggested(case: Case) -> bool:
-    """Enough attempts since the last conversation, spread over enough days (issue 5:
-    three over at least ten; ``LINKWORKERS_UNABLE_TO_CONTACT_*``): several tries, at
-    different times, before giving up on someone."""
-    if not case.is_open:
-        return False
+def _time_of_day(moment: datetime.datetime) -> str:
+    hour = timezone.localtime(moment).hour
+    return "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
+
+
+def unable_to_contact_rule_met(case: Case) -> bool:
+    """Enough attempts since the last conversation, spread over enough days, by enough
+    different methods or at enough different times of day (issue 16: three over at least
+    ten days, by two methods or times; ``LINKWORKERS_UNABLE_TO_CONTACT_*``): several real
+    tries before giving up on someone, not one missed call repeated at the same hour."""
     # One read of the case's contacts (the case page has them prefetched already).
     contacts = sorted(case.contacts.all(), key=lambda c: c.occurred_at)
     spoke = [c.occurred_at for c in contacts if c.successful]
-    times = [
-        c.occurred_at
-        for c in contacts
-        if not c.successful and (not spoke or c.occurred_at > spoke[-1])
+    attempts = [
+        c for c in contacts if not c.successful and (not spoke or c.occurred_at > spoke[-1])
     ]
+    if len(attempts) < max(settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS, 1):
+        return False
     span = datetime.timedelta(days=settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS)
-    return (
-        len(times) >= max(settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS, 1)
-        and times[-1] - times[0] >= span
+    variety = settings.LINKWORKERS_UNABLE_TO_CONTACT_VARIETY
+    return attempts[-1].occurred_at - attempts[0].occurred_at >= span and (
+        len({c.mode for c in attempts}) >= variety
+        or len({_time_of_day(c.occurred_at) for c in attempts}) >= variety
     )
+
+
+def unable_to_contact_suggested(case: Case) -> bool:
+    """An open case whose attempts meet the rule: the case page suggests closing it."""
+    return case.is_open and unable_to_contact_rule_met(case)

@@ -12,7 +12,7 @@ from linkworkers.forms.assessments import AssessmentForm
 from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for
 from linkworkers.presenters.assessments import AssessmentComparison
 from linkworkers.services.assessments import assessment_record
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -24,7 +24,7 @@ def assessment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
     if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team records assessments")
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     previous = case.assessments.prefetch_related("domains").last()
     form = AssessmentForm(
         request.POST if request.method == "POST" else None,
@@ -59,7 +59,7 @@ def assessment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def assessment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every assessment of the case side by side, with the change from first to latest."""
     case = case_for(request.user, pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     assessments = list(case.assessments.prefetch_related("domains").select_related("assessed_by"))
     return render(
         request,

@@ -15,6 +15,7 @@ from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
     CASE_ROLES,
     LEAD_ROLES,
+    can_correct_person_on_case,
     can_work_on_case,
     case_page_for,
     caseload_of,
@@ -102,5 +103,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "unable_to_contact_attempts": settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS,
             "unable_to_contact_days": settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
             "can_work": can_work_on_case(request.user, case) and case.is_open,
+            "can_correct_person": can_correct_person_on_case(request.user, case),
         },
     )

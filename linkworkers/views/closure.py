@@ -13,7 +13,7 @@ from linkworkers.permissions import MESSAGE_BACK_ROLES, can_work_on_case, case_f
 from linkworkers.presenters.closure import MessageBackPresenter
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import unable_to_contact_suggested
-from socialrx.core.audit import audit_record, audit_view, audit_views
+from socialrx.core.audit import audit_record, audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
@@ -25,7 +25,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
     if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team closes it")
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     if not case.is_open:
         return redirect("linkworkers:message_back", pk=case.pk)
     suggested = "unable_to_contact" if unable_to_contact_suggested(case) else None
@@ -39,6 +39,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
                 support_summary=form.cleaned_data["support_summary"],
+                override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from linkworkers.forms.contacts import ContactForm
 from linkworkers.permissions import can_work_on_case, case_for
 from linkworkers.services.contacts import contact_record
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -23,7 +23,7 @@ def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
     if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team records contacts")
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     now = timezone.localtime()
     form = ContactForm(
         request.POST if request.method == "POST" else None,

@@ -12,7 +12,7 @@ from linkworkers.models import Case
 from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for, goal_of
 from linkworkers.presenters.plans import PlanPresenter
 from linkworkers.services.plans import plan_goal_add, plan_goal_mark
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_views
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -23,14 +23,14 @@ def _workable_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     case = case_for(request.user, pk)
     if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team changes the plan")
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return case
 
 
 @role_required(*CASE_ROLES)
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
-    audit_view(request=request, obj=case)
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return render(
         request,
         "linkworkers/plan.html",

@@ -8,6 +8,7 @@ from outcomes.models.archive import (
     ReportSubscription,
     RunStatus,
 )
+from outcomes.models.geography import AreaPopulation, AreaType, Deprivation
 from outcomes.models.measures import (
     Measure,
     MeasureAnswer,
@@ -25,6 +26,9 @@ from outcomes.models.reporting import (
 )
 
 __all__ = [
+    "AreaPopulation",
+    "AreaType",
+    "Deprivation",
     "Frequency",
     "ReportFile",
     "ReportFileQuerySet",

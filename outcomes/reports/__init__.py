@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from outcomes.permissions import ReportScope
-from outcomes.reports import activity, demand, payments, reach, wellbeing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from outcomes.permissions import AREA_REPORT_ROLES, ReportScope
+from outcomes.reports import activity, demand, equity, gaps, needs, payments, reach, wellbeing
 from outcomes.reports.base import DisclosedReport, Report, ReportFilters
+from socialrx.core.models import Role
 from socialrx.db_routers import replica_reads
 
 
@@ -18,6 +22,7 @@ class ReportKind:
     title: str
     description: str
     build: Callable[..., Report]
+    roles: tuple[str, ...] = AREA_REPORT_ROLES
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -35,8 +40,32 @@ REPORTS: dict[str, ReportKind] = {
                    "Connections against capacity, services full, unmet needs.", demand.build),
         ReportKind("payments", "Outcome payments", "Payable outcomes under each tariff.",
                    payments.build),
+        ReportKind("equity", "Equity: ethnic group and deprivation",
+                   "Referrals per 1,000 residents by ethnic group (Census 2021) and IMD "
+                   "decile, with declines and outcomes.", equity.build),
+        ReportKind("gaps", "Gap map: need against supply by neighbourhood",
+                   "Need against services accepting referrals, by postcode district.",
+                   gaps.build),
+        ReportKind("needs", "Needs near you",
+                   "Referral reasons, unmet needs and capacity refusals in your areas and "
+                   "categories, by month.", needs.build, roles=(Role.VCSE_EDITOR,)),
     ]
 }  # fmt: skip
+
+
+def reports_for(scope: ReportScope) -> dict[str, ReportKind]:
+    """The reports the user's roles open: area reports for commissioners and service
+    managers, their own organisation's demand for VCSE editors."""
+    return {key: kind for key, kind in REPORTS.items() if scope.roles & set(kind.roles)}
+
+
+def report_kind_for(scope: ReportScope, key: str) -> ReportKind:
+    """The report, or 403 if the user's roles do not open it (404 if none exists)."""
+    if key not in REPORTS:
+        raise Http404("No such report")
+    if key not in reports_for(scope):
+        raise PermissionDenied("This report is not for your role.")
+    return REPORTS[key]
 
 
 def build_disclosed(key: str, *, scope: ReportScope, filters: ReportFilters) -> DisclosedReport:

@@ -261,6 +261,12 @@ def _case_totals(cases: Any) -> dict[str, Any]:
         total=Count("pk"),
         **{k: Count("pk", filter=Q(closure_outcome=k)) for k in CASE_LABELS if k != "open"},
         closed=Count("pk", filter=closed),
+        # Closed as unable to contact before the attempts rule was met, with a reason.
+        overridden=Count(
+            "pk",
+            filter=Q(closure_outcome=referral_codes.ClosureOutcome.UNABLE_TO_CONTACT)
+            & ~Q(unable_to_contact_override=""),
+        ),
         mean=Avg("conversations"),
     )
 
@@ -276,8 +282,15 @@ def _cases(totals: dict[str, Any]) -> Table:
             Column("pct", "Per cent", "percent", numerator="n", denominator="total"),
         ],
         rows=[
-            {"label": label, "n": totals[k], "total": totals["total"]}
-            for k, label in CASE_LABELS.items()
+            *(
+                {"label": label, "n": totals[k], "total": totals["total"]}
+                for k, label in CASE_LABELS.items()
+            ),
+            {
+                "label": "Of those unable to contact: closed before the attempts rule was met",
+                "n": totals["overridden"],
+                "total": totals["total"],
+            },
         ],
         chart_label="label",
         chart_value="n",

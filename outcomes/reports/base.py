@@ -125,6 +125,8 @@ class ReportFilters:
     service: Any = None
     pcn: Any = None
     practice: Any = None
+    # A population group (``outcomes.reports.groups``): "eth:H", "imd:1", or none.
+    group: str = ""
 
     def describe(self) -> list[str]:
         lines = [f"Dates: {self.start:%-d %B %Y} to {self.end:%-d %B %Y}"]
@@ -135,6 +137,10 @@ class ReportFilters:
             ("Practice", self.practice),
         ):
             lines.append(f"{label}: {org.name if org else 'all in your area'}")
+        if self.group:
+            from outcomes.reports.groups import group_label
+
+            lines.append(f"Population group: {group_label(self.group)}")
         return lines
 
     def as_params(self) -> dict[str, str]:
@@ -147,6 +153,8 @@ class ReportFilters:
             org = getattr(self, key)
             if org is not None:
                 params[key] = str(org.pk)
+        if self.group:
+            params["group"] = self.group
         return params
 
     def start_dt(self) -> datetime.datetime:

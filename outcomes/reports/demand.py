@@ -36,7 +36,12 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="demand",
         title="Voluntary sector demand",
         filters=filters,
-        tables=[_connections(connections), _needs_by_domain(needs), _needs_by_district(needs)],
+        tables=[
+            _connections(connections),
+            _refused_by_organisation(connections),
+            _needs_by_domain(needs),
+            _needs_by_district(needs),
+        ],
         area=scope.area,
         notes=[
             "Connections are counted in the month the link worker made them. Stated "
@@ -55,7 +60,11 @@ def _connections(connections: Any) -> Table:
             "service__name",
             "service__capacity__maximum",
         )
-        .annotate(n=Count("pk"), full=Count("pk", filter=FULL))
+        .annotate(
+            n=Count("pk"),
+            full=Count("pk", filter=FULL),
+            ineligible=Count("pk", filter=~Q(ineligible_reason="")),
+        )
         .order_by("month", "service__organization__name", "service__name")
     )
     return Table(
@@ -67,6 +76,7 @@ def _connections(connections: Any) -> Table:
             Column("service", "Service", "label"),
             Column("n", "Connections"),
             Column("full", "Declined because full"),
+            Column("ineligible", "Connected though not eligible"),
             Column("capacity", "Stated capacity a month", "figure"),
         ],
         rows=[
@@ -76,12 +86,43 @@ def _connections(connections: Any) -> Table:
                 "service": r["service__name"],
                 "n": r["n"],
                 "full": r["full"],
+                "ineligible": r["ineligible"],
                 "capacity": _monthly(r["service__capacity__maximum"]),
             }
             for r in rows
         ],
         chart_label="service",
         chart_value="n",
+    )
+
+
+def _refused_by_organisation(connections: Any) -> Table:
+    """The trend a VCSE group takes to its funders: how often it had to say no."""
+    rows = (
+        connections.annotate(month=TruncMonth("created_at"))
+        .values("month", "service__organization__name")
+        .annotate(n=Count("pk"), full=Count("pk", filter=FULL))
+        .order_by("service__organization__name", "month")
+    )
+    return Table(
+        key="refused_by_organisation",
+        title="Refused for capacity by VCSE group, month by month",
+        columns=[
+            Column("organisation", "Organisation", "label"),
+            Column("month", "Month", "label"),
+            Column("n", "Connections"),
+            Column("full", "Refused: no capacity"),
+            Column("pct", "Per cent refused", "percent", numerator="full", denominator="n"),
+        ],
+        rows=[
+            {
+                "organisation": r["service__organization__name"],
+                "month": period_label("month", r["month"]),
+                "n": r["n"],
+                "full": r["full"],
+            }
+            for r in rows
+        ],
     )
 
 

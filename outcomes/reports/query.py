@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 
 from outcomes.permissions import ReportScope
 from outcomes.reports.base import ReportFilters
+from outcomes.reports.groups import group_q
 
 
 def referral_q(scope: ReportScope, filters: ReportFilters, prefix: str = "") -> Q:
@@ -27,6 +28,8 @@ def referral_q(scope: ReportScope, filters: ReportFilters, prefix: str = "") -> 
         q &= Q(**{f"{prefix}person__registered_practice__parent": filters.pcn})
     if filters.practice is not None:
         q &= Q(**{f"{prefix}person__registered_practice": filters.practice})
+    if filters.group:
+        q &= group_q(filters.group, prefix)
     return q
 
 

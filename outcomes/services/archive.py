@@ -20,6 +20,7 @@ from outcomes.models import Frequency, ReportFile, ReportSubscription, RunStatus
 from outcomes.permissions import report_scope_for
 from outcomes.reports import REPORTS, build_disclosed
 from outcomes.reports.base import ReportFilters
+from outcomes.reports.groups import is_group
 from socialrx.core.links import absolute_url
 from socialrx.core.models import Organisation, User
 from socialrx.core.services import notification_queue
@@ -46,6 +47,7 @@ def filters_from_params(params: dict[str, Any]) -> ReportFilters:
         start=datetime.date.fromisoformat(params["start"]),
         end=datetime.date.fromisoformat(params["end"]),
         period=params.get("period", "quarter"),
+        group=params["group"] if is_group(params.get("group", "")) else "",
         **orgs,
     )
 
@@ -109,8 +111,12 @@ def subscription_create(
     if report not in REPORTS or fmt not in exports.FORMATS:
         raise ValueError("Unknown report or format")
     # Ids only (applied, within the user's area, each time the report runs).
-    if not set(filters) <= {"service", "pcn", "practice"} or not all(
-        isinstance(pk, int) for pk in filters.values()
+    group = filters.get("group", "")
+    ids = {k: v for k, v in filters.items() if k != "group"}
+    if (
+        not set(ids) <= {"service", "pcn", "practice"}
+        or not all(isinstance(pk, int) for pk in ids.values())
+        or (group and not is_group(group))
     ):
         raise ValueError(f"Unknown report filters: {filters!r}")
     subscription = ReportSubscription.objects.create(

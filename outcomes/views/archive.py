@@ -20,7 +20,7 @@ from outcomes.permissions import (
     subscriptions_for,
 )
 from outcomes.presenters import subscription_rows
-from outcomes.reports import REPORTS
+from outcomes.reports import REPORTS, report_kind_for, reports_for
 from outcomes.services.archive import report_run_request, subscription_create
 from outcomes.views.reports import _filters
 from socialrx.core.audit import audit_record
@@ -37,7 +37,9 @@ def report_run_start(request: AuthenticatedHttpRequest, key: str) -> HttpRespons
     fmt = request.GET.get("format", "xlsx")
     if key not in REPORTS or fmt not in exports.FORMATS:
         return render(request, "404.html", status=404)
-    _form, filters = _filters(request, report_scope_for(request.user))
+    scope = report_scope_for(request.user)
+    report_kind_for(scope, key)
+    _form, filters = _filters(request, scope)
     if request.method == "POST":
         run = report_run_request(user=request.user, key=key, filters=filters, fmt=fmt)
         return redirect("outcomes:report_file", pk=run.pk)
@@ -80,10 +82,11 @@ def report_file_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 def _subscription_form(request: AuthenticatedHttpRequest) -> SubscriptionForm:
+    scope = report_scope_for(request.user)
     return SubscriptionForm(
         request.POST if request.method == "POST" else None,
-        reports=[(k, r.title) for k, r in REPORTS.items()],
-        choices=report_choices_for(report_scope_for(request.user)),
+        reports=[(k, r.title) for k, r in reports_for(scope).items()],
+        choices=report_choices_for(scope),
     )
 
 

@@ -1,7 +1,9 @@
 """The referral data extract: a page saying what the file holds, and the streamed CSV.
 
 Record-level and pseudonymised (see ``outcomes.extract``): service managers get their
-own service's referrals, system administrators the county's; everyone else 403.
+own service's referrals, system administrators the county's; everyone else 403. The
+file asks for the password or second factor again unless the session proved who it is
+in the last few minutes (ADR 0024).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from outcomes.permissions import extract_referrals_for, extract_scope_for
 from socialrx.core.audit import audit_record
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction
+from socialrx.core.signin import recent_authentication_required
 
 
 @login_required
@@ -28,6 +31,7 @@ def extract_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@recent_authentication_required
 def extract_csv(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     scope = extract_scope_for(request.user)
     referrals = extract_referrals_for(request.user, scope)

@@ -19,7 +19,7 @@ from outcomes.permissions import (
     report_scope_for,
 )
 from outcomes.presenters import table_views
-from outcomes.reports import REPORTS, build_disclosed
+from outcomes.reports import build_disclosed, report_kind_for, reports_for
 from outcomes.reports.base import ReportFilters, default_range
 from socialrx.core.audit import audit_record
 from socialrx.core.http import AuthenticatedHttpRequest
@@ -42,6 +42,7 @@ def _filters(
         filters = ReportFilters(
             start=d["start"], end=d["end"], period=d["period"] or "quarter",
             service=d["service"], pcn=d["pcn"], practice=d["practice"],
+            group=d.get("group") or "",
         )  # fmt: skip
     else:
         filters = ReportFilters(start=start, end=end)
@@ -61,7 +62,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = report_scope_for(request.user)
     form, filters = _filters(request, scope)
     sections = []
-    for key, kind in REPORTS.items():
+    for key, kind in reports_for(scope).items():
         report = build_disclosed(key, scope=scope, filters=filters)
         views = table_views(report)
         sections.append(
@@ -76,9 +77,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(*REPORT_ROLES)
 def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
-    if key not in REPORTS:
-        raise Http404("No such report")
     scope = report_scope_for(request.user)
+    kind = report_kind_for(scope, key)
     form, filters = _filters(request, scope)
     built = build_disclosed(key, scope=scope, filters=filters)
     return render(
@@ -87,7 +87,7 @@ def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         {
             "form": form,
             "report": built,
-            "kind": REPORTS[key],
+            "kind": kind,
             "tables": table_views(built),
             "links": _links(key, filters),
         },
@@ -96,9 +96,10 @@ def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 
 @role_required(*REPORT_ROLES)
 def report_download(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponse:
-    if key not in REPORTS or fmt not in exports.FORMATS:
+    if fmt not in exports.FORMATS:
         raise Http404("No such report")
     scope = report_scope_for(request.user)
+    report_kind_for(scope, key)
     _form, filters = _filters(request, scope)
     if (filters.end - filters.start).days > settings.OUTCOMES_LARGE_REPORT_DAYS:
         # A county's full year and more runs in the worker, with a progress page.

@@ -8,6 +8,7 @@ from referrals.forms.intake import (
     ReferralForm,
     SelfReferralForm,
 )
+from referrals.forms.people import PersonDetailsForm, TriagePersonDetailsForm
 from referrals.forms.triage import (
     AssignForm,
     DeclineForm,
@@ -21,6 +22,8 @@ __all__ = [
     "PERSON_FIELDS",
     "PROFESSIONAL_SOURCES",
     "PersonFieldsMixin",
+    "PersonDetailsForm",
+    "TriagePersonDetailsForm",
     "ReferralForm",
     "SOURCE_FOR_PROFESSION",
     "SelfReferralForm",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
 from referrals import codes
 from referrals.models import normalise_nhs_number, normalise_postcode, validate_not_future
 from referrals.services import PersonInput, ReferralInput
+from referrals.services.intake import NO_CONTACT_ROUTE, has_contact_route
 from socialrx.core.models import Organisation, OrganisationType, Profession, User
 from socialrx.core.widgets import NHSDateField
 
@@ -43,6 +44,16 @@ PERSON_FIELDS = [
     "language",
     "accessibility_needs",
 ]
+
+
+# The anti-spam field: off screen, out of the tab order, never autofilled, and aria-hidden so a
+# screen reader neither announces it nor lists it among the form's fields.
+HONEYPOT = (
+    '<div class="nhsuk-u-visually-hidden" aria-hidden="true">'
+    '<label for="id_website">Leave this box empty</label>'
+    '<input type="text" name="website" id="id_website" value="" '
+    'autocomplete="off" tabindex="-1"></div>'
+)
 
 
 def _blank(choices: list[tuple[str, str]], label: str = "Not recorded") -> list[tuple[str, str]]:
@@ -110,6 +121,20 @@ class PersonFieldsMixin(forms.Form):
         value = self.cleaned_data["date_of_birth"]
         validate_not_future(value)
         return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if all(name in cleaned for name in PERSON_FIELDS) and not has_contact_route(
+            self.person_input()
+        ):
+            self.add_error("phone", self.no_contact_route_message)
+        if cleaned.get(
+            "preferred_contact_method"
+        ) == codes.ContactMethod.GP_PRACTICE and not cleaned.get("registered_practice"):
+            self.add_error("registered_practice", "Choose the GP practice to contact them through")
+        return cleaned
+
+    no_contact_route_message = NO_CONTACT_ROUTE
 
     def person_input(self) -> PersonInput:
         data = {name: self.cleaned_data[name] for name in PERSON_FIELDS}
@@ -264,12 +289,9 @@ class SelfReferralForm(PersonFieldsMixin):
     contact_consent = forms.BooleanField(
         label="Email me to confirm my referral has been received", required=False
     )
-    # A field people never see: bots that fill every box fill this one too.
-    website = forms.CharField(
-        label="Leave this box empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    # A field people never see nor hear: bots that fill every box fill this one too. It is
+    # rendered by hand (HONEYPOT) inside a wrapper hidden from assistive technology.
+    website = forms.CharField(label="Leave this box empty", required=False)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -287,7 +309,7 @@ class SelfReferralForm(PersonFieldsMixin):
             Fieldset(
                 "Your agreement", "consent_to_referral", "consent_to_share", "contact_consent"
             ),
-            Field("website", wrapper_class="nhsuk-u-visually-hidden"),
+            HTML(HONEYPOT),
             "token",
         )
 
@@ -299,11 +321,12 @@ class SelfReferralForm(PersonFieldsMixin):
         cleaned = super().clean() or {}
         if codes.Reason.OTHER in cleaned.get("reasons", []) and not cleaned.get("reason_other"):
             self.add_error("reason_other", "Tell us what else you would like help with")
-        if not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("address")):
-            self.add_error(
-                "phone", "Enter a phone number, email address or address so we can contact you"
-            )
         return cleaned
+
+    no_contact_route_message = (
+        "Enter a phone number, email address or address so we can contact you, or choose "
+        "to be contacted through your GP practice"
+    )
 
     def referral_input(self) -> ReferralInput:
         data = self.cleaned_data

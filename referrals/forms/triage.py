@@ -87,9 +87,15 @@ class RedirectForm(forms.Form):
             Organisation.objects.active()
             .of_type(OrganisationType.LINK_WORKER_SERVICE)
             .exclude(pk=current.pk)
+            .order_by("name")
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    @property
+    def has_services(self) -> bool:
+        """Whether there is any other service to pass to (one query, when shown)."""
+        return self.fields["service"].queryset.exists()  # type: ignore[attr-defined]
 
 
 class RequestInfoForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from referrals.models.events import (
     AlertReason,
+    PersonDetailsEvent,
     ReferralAlert,
     ReferralStatusEvent,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "normalise_postcode",
     "validate_not_future",
     "AlertReason",
+    "PersonDetailsEvent",
     "ReferralAlert",
     "ReferralStatusEvent",
 ]

@@ -40,6 +40,20 @@ class ReferralStatusEvent(ImmutableEvent):
         return f"{self.get_kind_display()} ({self.referral_id})"
 
 
+class PersonDetailsEvent(ImmutableEvent):
+    """One correction of a person's details, with who made it and the values before and
+    after (``changes``: field -> [old, new]). Written only by ``person_update_details``."""
+
+    person = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="detail_events")
+    changes = models.JSONField(default=dict)
+
+    class Meta(ImmutableEvent.Meta):
+        indexes = [models.Index(fields=["person", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"Details changed ({self.person_id})"
+
+
 class AlertReason(models.TextChoices):
     # The thresholds are settings (REFERRALS_*_WORKING_DAYS), so the labels name none.
     NOT_TRIAGED = "not_triaged", "Not triaged in time"

@@ -56,20 +56,40 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(merged_into__isnull=True)
 
     def possible_duplicates_of(self, person: Person) -> PersonQuerySet:
-        """Same NHS number, or same name, date of birth and postcode; never merged silently."""
-        match = Q(
+        """Same NHS number with the same name and date of birth, or same name, date of birth
+        and postcode; never merged silently. The same NHS number with another name or date
+        of birth is an identity conflict (``identity_conflicts_of``), never a duplicate."""
+        same_identity = Q(
             family_name__iexact=person.family_name,
             given_name__iexact=person.given_name,
             date_of_birth=person.date_of_birth,
-            postcode=person.postcode,
         )
+        match = same_identity & Q(postcode=person.postcode)
         if person.nhs_number:
-            match |= Q(nhs_number=person.nhs_number)
+            match |= same_identity & Q(nhs_number=person.nhs_number)
         kept_apart = PersonKeptApart.objects.filter(Q(first=person) | Q(second=person)).values_list(
             "first_id", "second_id"
         )
         exclude_ids = {pk for pair in kept_apart for pk in pair}
         return self.live().filter(match).exclude(pk=person.pk).exclude(pk__in=exclude_ids)
+
+    def identity_conflicts_of(self, person: Person) -> PersonQuerySet:
+        """Records with the person's NHS number but another name or date of birth: one of
+        them carries a wrong NHS number (or a wrong name), which triage must resolve by
+        correcting the details. Not a duplicate, so never offered as a merge."""
+        if not person.nhs_number:
+            return self.none()
+        same_identity = Q(
+            family_name__iexact=person.family_name,
+            given_name__iexact=person.given_name,
+            date_of_birth=person.date_of_birth,
+        )
+        return (
+            self.live()
+            .filter(nhs_number=person.nhs_number)
+            .exclude(pk=person.pk)
+            .exclude(same_identity)
+        )
 
 
 class Person(TimeStampedModel):
@@ -100,6 +120,11 @@ class Person(TimeStampedModel):
     interpreter_needed = models.BooleanField(default=False)
     language = models.CharField(max_length=100, blank=True)
     accessibility_needs = models.TextField(blank=True)
+    accessible_formats = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Codes from AccessibleFormat: the formats they need information in.",
+    )
     ethnicity = models.CharField(max_length=1, choices=codes.EthnicCategory.choices, blank=True)
     registered_practice = models.ForeignKey(
         Organisation,

@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 
 from referrals import codes
@@ -86,6 +86,11 @@ class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
 
     def oldest_first(self) -> ReferralQuerySet:
         return self.order_by("created_at", "id")
+
+    def urgent_first(self) -> ReferralQuerySet:
+        """The triage queue's order: urgent referrals first, then the longest waiting."""
+        urgent_rank = Case(When(urgency=codes.Urgency.URGENT, then=Value(0)), default=Value(1))
+        return self.order_by(urgent_rank, "created_at", "id")
 
     def received_before(self, cutoff: datetime.datetime) -> ReferralQuerySet:
         """In a triage queue since before ``cutoff``, not waiting on the referrer."""

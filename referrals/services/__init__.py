@@ -19,6 +19,7 @@ from referrals.services.loads import (
 from referrals.services.people import (
     person_keep_apart,
     person_merge,
+    person_update_details,
 )
 from referrals.services.triage import (
     referral_assign,
@@ -50,6 +51,7 @@ __all__ = [
     "triage_route_for",
     "person_keep_apart",
     "person_merge",
+    "person_update_details",
     "LinkWorkerLoad",
     "link_worker_loads",
 ]

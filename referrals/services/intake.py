@@ -89,6 +89,23 @@ def triage_route_for(practice: Organisation | None) -> TriageRoute:
     return route
 
 
+NO_CONTACT_ROUTE = (
+    "Enter a phone number, email address or address, or choose to contact them through "
+    "their GP practice"
+)
+
+
+def has_contact_route(person: PersonInput | Person) -> bool:
+    """At least one way to reach the person: their own, or explicitly through their practice.
+    Asked of a new referral's answers and of a record being corrected alike."""
+    if person.phone.strip() or person.email.strip() or person.address.strip():
+        return True
+    return (
+        person.preferred_contact_method == codes.ContactMethod.GP_PRACTICE
+        and person.registered_practice_id is not None
+    )
+
+
 def _validate(data: ReferralInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (data.consent_to_referral and data.consent_to_share):

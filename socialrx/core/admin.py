@@ -1,7 +1,11 @@
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.models import Authenticator
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -9,7 +13,19 @@ from socialrx.core.api_tokens import admin as api_tokens_admin  # noqa: F401 (re
 from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
 from socialrx.core.forms import AdminPasswordChangeForm
-from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, User
+from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, Role, User
+from socialrx.core.signin import mfa_reset, sessions_end, signin_unlock
+
+# The admin has no sign-in of its own: its sign-in page sends people to the site's, with
+# the same throttling and second factor (ADR 0024).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# Second factors are reset through the audited user action below, never deleted row by row.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+
+def _is_system_admin(request: HttpRequest) -> bool:
+    return request.user.is_superuser or request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,6 +63,38 @@ class UserAdmin(BaseUserAdmin):
                 actor=request.user,  # type: ignore[arg-type]
                 request=request,
             )
+
+    actions = ("reset_second_factors", "unlock_sign_in", "sign_out_everywhere")
+
+    def _for_each_user(
+        self, request: HttpRequest, queryset: QuerySet[User], act: Callable[..., int | None]
+    ) -> list[int | None] | None:
+        """Run a sign-in remedy for each selected user, as the acting system administrator
+        (each remedy writes its own audit entry)."""
+        if not _is_system_admin(request):
+            self.message_user(request, "Only a system administrator can do this.", messages.ERROR)
+            return None
+        actor: User = request.user  # type: ignore[assignment]
+        return [act(request=request, user=user, actor=actor) for user in queryset]
+
+    @admin.action(description="Reset second factors (they must set up a new one)")
+    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if (done := self._for_each_user(request, queryset, mfa_reset)) is not None:
+            self.message_user(
+                request,
+                f"Second factors reset for {len(done)} user(s). They have been signed out "
+                "and will set up a new one when they next sign in.",
+            )
+
+    @admin.action(description="Unlock sign-in (after too many attempts)")
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if (done := self._for_each_user(request, queryset, signin_unlock)) is not None:
+            self.message_user(request, f"Sign-in unlocked for {len(done)} user(s).")
+
+    @admin.action(description="Sign out everywhere")
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if (ended := self._for_each_user(request, queryset, sessions_end)) is not None:
+            self.message_user(request, f"{sum(n or 0 for n in ended)} session(s) ended.")
 
 
 @admin.register(Organisation)

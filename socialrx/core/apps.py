@@ -8,7 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = "People, organisations and audit"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from socialrx.core import signin
+        from socialrx.core.middleware import mark_session_signed_in
         from socialrx.core.models import Role
+
+        signin.connect_receivers()
+        user_logged_in.connect(mark_session_signed_in, dispatch_uid="socialrx-session-clocks")
         from socialrx.core.workspaces import register_workspace
 
         register_workspace(

@@ -1,5 +1,10 @@
 from typing import Any
 
+from allauth.account import forms as allauth_forms
+from allauth.account.forms import LoginForm
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -9,7 +14,8 @@ from django.template import loader
 
 from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
-from socialrx.core.models import User
+from socialrx.core.audit import audit_record
+from socialrx.core.models import AuditAction, User
 from socialrx.core.services import notification_queue
 
 
@@ -32,21 +38,61 @@ def add_service_errors(
         form.add_error(target if target in form.fields else None, errors)
 
 
-class SignInForm(auth_forms.AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
-    )
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class SignInForm(LoginForm):
+    """allauth's sign-in form (throttling, second-factor stage) in the NHS.UK pattern."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.EmailField(
+            label="Email address",
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        )
+        self.fields["password"].label = "Password"
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs.pop("placeholder", None)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Sign in"))
+
+
+class SecondFactorForm(AuthenticateForm):
+    """The code step of signing in; a lockout is audited like a password lockout."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Security code"
+        self.fields[
+            "code"
+        ].help_text = (
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        )
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autofocus": True})
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Continue"))
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                audit_record(
+                    actor=self.user,
+                    action=AuditAction.LOCKOUT,
+                    request=context.request,
+                    detail={"step": "mfa"},
+                )
+            raise
+
+
+class ActivateAuthenticatorAppForm(ActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Security code from the app"
+        self.fields["code"].help_text = "Enter the 6-digit code the app shows for this service."
+        self.fields["code"].widget.attrs.pop("placeholder", None)
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric"})
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Turn on the authenticator app"))
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -111,3 +157,12 @@ class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
         if commit:
             _revoke_api_tokens_after_password_change(user)
         return user
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's change of one's own password (which signs out the other sessions), ending
+    the user's API tokens as well."""
+
+    def save(self) -> None:
+        super().save()
+        _revoke_api_tokens_after_password_change(self.user)

@@ -197,6 +197,8 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     SERVICE_MANAGER = "service_manager", "Service manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    # Answers "who has seen this person?" (access reports); sees no record itself.
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance"
 
 
 class Profession(models.TextChoices):
@@ -302,6 +304,11 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
+    LOCKOUT = "lockout", "Sign-in refused: too many attempts"
+    UNLOCK = "unlock", "Sign-in unlocked"
+    MFA_ADDED = "mfa_added", "Second factor added"
+    MFA_REMOVED = "mfa_removed", "Second factor removed"
+    MFA_RESET = "mfa_reset", "Second factors reset by an administrator"
     TOKEN_ISSUED = "token_issued", "API token issued"
     TOKEN_FIRST_USED = "token_first_used", "API token used for the first time"
     TOKEN_REVOKED = "token_revoked", "API token revoked"

@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from socialrx.core import api, views
 
@@ -26,4 +27,14 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/session/status/", views.session_status, name="session_status"),
+    path("accounts/session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
+    # allauth's own addresses for the same steps lead to ours.
+    path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="password_reset", query_string=True),
+    ),
+    # Second factors (/accounts/2fa/), sessions, reauthentication and CIS2 (/accounts/oidc/).
+    path("accounts/", include("allauth.urls")),
 ]

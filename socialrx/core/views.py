@@ -1,29 +1,40 @@
 from __future__ import annotations
 
 import logging
+import sys
+from typing import Any
 
+from allauth.account import views as allauth_views
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from socialrx.core.audit import audit_record
-from socialrx.core.forms import PasswordResetForm, SetPasswordForm, SignInForm
+from socialrx.core.forms import PasswordResetForm, SetPasswordForm
+from socialrx.core.middleware import (
+    database_unavailable_response,
+    session_seconds_left,
+    session_touch,
+)
 from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
-from socialrx.core.workspaces import ROLE_PURPOSE, workspaces_for
+from socialrx.core.workspaces import ROLE_PURPOSE, public_entries, waiting_for, workspaces_for
 
 logger = logging.getLogger(__name__)
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role the user holds, with the places its work is done."""
+    """Signed in: each role the user holds, with what waits on them and the places its
+    work is done. Not signed in: the public landing page (self-referral, the directory,
+    sign in), so a member of the public is never met by a sign-in form alone."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"entries": public_entries()})
     user: User = request.user  # type: ignore[assignment]
     sections = []
     for role in Role:
@@ -36,46 +47,72 @@ def home(request: HttpRequest) -> HttpResponse:
                 "organisations": orgs,
                 "purpose": ROLE_PURPOSE[role],
                 "workspaces": workspaces_for(user, role),
+                "waiting": waiting_for(user, role),
             }
         )
     return render(request, "core/home.html", {"sections": sections})
 
 
-class SignInView(auth_views.LoginView):
-    form_class = SignInForm
-    redirect_authenticated_user = True
+class SignInView(allauth_views.LoginView):
+    """allauth's sign-in at the address users know; the form is settings.ACCOUNT_FORMS'."""
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(actor=form.get_user(), action=AuditAction.LOGIN, request=self.request)
-        return response
+    template_name = "registration/login.html"
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        # The attempted address is personal data: record the attempt, not the address.
-        audit_record(
-            actor=None,
-            system_reason=AuditSystemReason.FAILED_SIGN_IN,
-            action=AuditAction.LOGIN_FAILED,
-            request=self.request,
-        )
-        return super().form_invalid(form)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cis2_enabled"] = bool(settings.CIS2_ISSUER_URL)
+        return context
 
 
-class SignOutView(auth_views.LogoutView):
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.user.is_authenticated:
-            audit_record(actor=request.user, action=AuditAction.LOGOUT, request=request)  # type: ignore[arg-type]
-        return super().post(request, *args, **kwargs)
+class SignOutView(allauth_views.LogoutView):
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.request.user.is_authenticated:
+            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)  # type: ignore[arg-type]
+        return super().post(*args, **kwargs)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset emails, throttled per address and per account by allauth's counters
+    (settings.ACCOUNT_RATE_LIMITS["reset_password"]). A throttled request is answered
+    like any other, so the page says nothing about whether the account exists."""
+
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        email = form.cleaned_data["email"].lower()
+        if not ratelimit.consume(self.request, action="reset_password", key=email):
+            audit_record(
+                actor=None,
+                action=AuditAction.LOCKOUT,
+                system_reason=AuditSystemReason.FAILED_SIGN_IN,
+                request=self.request,
+                detail={"step": "password_reset"},
+            )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the session has left; asked by the timeout warning, and not activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"message": "You are signed out.", "extra": {}}, status=401)
+    return JsonResponse({"seconds_left": int(session_seconds_left(request))})
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in": a request like any other, so the idle clock starts again."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"message": "You are signed out.", "extra": {}}, status=401)
+    session_touch(request)
+    return JsonResponse({"seconds_left": int(session_seconds_left(request))})
 
 
 def _check_database() -> None:
@@ -115,3 +152,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if settings.DEBUG:
         body["debug"] = True
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, unless what failed was reaching the database: then the 503 page,
+    also when the failure came from a middleware rather than a view."""
+    return database_unavailable_response(sys.exc_info()[1]) or defaults.server_error(request)

@@ -7,10 +7,13 @@ from tests.factories import TEST_PASSWORD
 
 
 @pytest.mark.django_db
-def test_home_requires_sign_in(client):
+def test_home_for_a_visitor_offers_self_referral_the_directory_and_sign_in(client):
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("referrals:self_referral", "directory:search", "login"):
+        assert f'href="{reverse(name)}"' in page
+    assert "<h1>Your work</h1>" not in page
 
 
 @pytest.mark.django_db
@@ -44,16 +47,14 @@ def test_user_without_roles_is_told_how_to_get_one(client, user_without_roles):
 
 @pytest.mark.django_db
 def test_sign_in_with_email_records_an_audit_entry(client, referrer):
-    response = client.post(
-        reverse("login"), {"username": referrer.email, "password": TEST_PASSWORD}
-    )
+    response = client.post(reverse("login"), {"login": referrer.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(actor=referrer, action=AuditAction.LOGIN).exists()
 
 
 @pytest.mark.django_db
 def test_failed_sign_in_shows_an_error_and_audits_without_the_address(client, referrer):
-    response = client.post(reverse("login"), {"username": referrer.email, "password": "wrong"})
+    response = client.post(reverse("login"), {"login": referrer.email, "password": "wrong"})
     assert response.status_code == 200
     assert "correct email address and password" in response.content.decode()
     event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
@@ -67,7 +68,7 @@ def test_sign_out_is_a_post_and_is_audited(client, referrer):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert AuditEvent.objects.filter(actor=referrer, action=AuditAction.LOGOUT).exists()
-    assert client.get(reverse("home")).status_code == 302
+    assert "<h1>Your work</h1>" not in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.django_db

@@ -30,7 +30,11 @@ def test_seed_demo_builds_northshire_with_one_login_per_role(settings):
     assert practices.count() == 6
     assert all(p.parent.org_type == OrganisationType.PCN for p in practices)
     assert Organisation.objects.of_type(OrganisationType.VCSE).count() >= 12
-    assert Organisation.objects.of_type(OrganisationType.LINK_WORKER_TEAM).count() == 2
+    # The county's team, the PCN's team under its PCN, and the PCN service's own team.
+    assert Organisation.objects.of_type(OrganisationType.LINK_WORKER_TEAM).count() == 3
+    # Two triage services: the council's county-wide one and the PCN's (issue 15, item 6).
+    services = Organisation.objects.of_type(OrganisationType.LINK_WORKER_SERVICE)
+    assert sorted(s.parent.org_type for s in services) == ["council", "icb"]
 
 
 @pytest.mark.django_db

@@ -126,6 +126,9 @@ def test_capacity_and_staleness_are_clearly_named_extensions(client):
         "status": "waiting_list",
         "status_label": "Waiting list",
         "maximum": 8,
+        # Counted from this week's connections: none yet, so all 8 places are left.
+        "available": 8,
+        "full_this_week": False,
         "unit": "referrals per week",
         "expected_wait_weeks": 3,
         "stale": False,

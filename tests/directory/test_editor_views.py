@@ -101,7 +101,9 @@ def test_one_click_still_accurate(client, vcse_editor, own_service):
     assert response.status_code == 302
     own_service.refresh_from_db()
     assert own_service.assured_date == timezone.localdate()
-    assert own_service.assurer_email == vcse_editor.email
+    # The feed publishes the assurer: the organisation's public contact, not the editor
+    assert own_service.assurer_email == own_service.organization.email
+    assert own_service.assurer_email != vcse_editor.email
     assert not own_service.is_stale()
     assert not own_service.capacity.is_stale()
     change = ServiceChange.objects.get(service=own_service)
@@ -208,7 +210,7 @@ def test_directory_admin_may_edit_any_listing(client, directory_admin, other_ser
     response = client.post(url("directory:service_confirm", other_service))
     assert response.status_code == 302
     other_service.refresh_from_db()
-    assert other_service.assurer_email == directory_admin.email
+    assert other_service.assurer_email == other_service.organization.email  # not the admin's
 
 
 def test_next_may_not_send_the_editor_off_site(client, vcse_editor, own_service):

@@ -60,6 +60,9 @@ E2E_COUNT = pytest.StashKey[int]()
 # Actions and navigations against a local server take milliseconds: fail in seconds,
 # not Playwright's default 30, so a broken journey does not stall the suite.
 DEFAULT_TIMEOUT_MS = 10_000
+# A navigation waits on the single-threaded live server rendering a whole page; on a
+# shared two-core CI machine under load that has taken more than 10 seconds.
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 def _chromium_missing() -> str | None:
@@ -203,6 +206,7 @@ def new_context(
     def _new_context(**kwargs: Any) -> BrowserContext:
         context = new_context(**kwargs)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         page_checks.attach(context)
         return context
 
@@ -218,7 +222,10 @@ def login_as(live_server: Any) -> Callable[[Page, User], Page]:
 
     def _login_as(page: Page, user: User) -> Page:
         # force_login saves a real session through the configured session engine, so
-        # the live server accepts it as if the user had signed in through the form.
+        # the live server accepts it as if the user had signed in through the form; the
+        # suite's fixture (tests/conftest.py) also records the second-factor step in it
+        # with allauth's own record, as the code step does. tests/e2e/test_signin_journeys.py
+        # signs in through the forms instead.
         client = Client()
         client.force_login(user)
         session_cookie = client.cookies[settings.SESSION_COOKIE_NAME]

@@ -19,6 +19,8 @@ def test_commissioner_downloads_every_report_in_every_format(page, login_as, dem
     page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     for key, kind in REPORTS.items():
+        if "commissioner" not in kind.roles:
+            continue
         page.get_by_role("link", name=kind.title, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(kind.title)
         for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"), ("pdf", "PDF")):

@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
-from demo.seeds.core import DEMO_PASSWORD
+from demo.seeds.core import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from socialrx.core.models import User
+from socialrx.core.signin import totp_code
 from tests.e2e.helpers import start_keyboard_from_top, tab_until
 
 ROLE_HEADINGS = [
@@ -76,11 +77,15 @@ def test_signing_in_through_the_form(
     page: Page, demo_users: dict[str, User], live_server: LiveServer
 ) -> None:
     page.goto("/")
+    page.get_by_role("link", name="Sign in").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/sign-in/"))
 
     page.get_by_label("Email address").fill(demo_users["gp"].email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # The demo accounts' second factor: a code from their published authenticator secret
+    page.get_by_label("Security code").fill(totp_code(DEMO_TOTP_SECRET))
+    page.get_by_role("button", name="Continue").click()
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=2, name="Referrer")).to_be_visible()
@@ -106,7 +111,7 @@ def test_a_wrong_password_is_explained_and_the_error_leads_to_the_field(
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
-    link = summary.locator('a[href="#id_username"]')
+    link = summary.locator('a[href="#id_login"]')
     expect(link).to_be_visible()
 
     # And following that link by keyboard puts focus in the email field

@@ -147,3 +147,53 @@ def test_nobody_else_reads_the_message_back(client, case, link_worker, other_org
         client.force_login(vcse_editor)
         assert client.get(reverse(name, args=[case.pk])).status_code == 403
     assert MessageBack.objects.count() == 1
+
+
+def _attempts(case, *days_and_modes):
+    from tests.linkworkers.factories import ContactFactory
+
+    for days, mode in days_and_modes:
+        ContactFactory(
+            case=case, mode=mode, occurred_at=timezone.now() - datetime.timedelta(days=days)
+        )
+
+
+def test_unable_to_contact_after_one_attempt_needs_a_reason(case, link_worker):
+    _attempts(case, (1, "phone"))
+    with pytest.raises(ValidationError) as refused:
+        case_close(case=case, actor=link_worker, outcome="unable_to_contact")
+    assert "give the reason for closing now" in str(refused.value.message_dict["override_reason"])
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_unable_to_contact_with_a_reason_is_closed_and_the_reason_kept(case, link_worker):
+    _attempts(case, (1, "phone"))
+    case_close(
+        case=case,
+        actor=link_worker,
+        outcome="unable_to_contact",
+        override_reason="The person's daughter says they have moved into a care home",
+    )
+    case.refresh_from_db()
+    assert case.closure_outcome == "unable_to_contact"
+    assert case.unable_to_contact_override.startswith("The person's daughter")
+
+
+def test_unable_to_contact_once_the_rule_is_met_needs_no_reason(case, link_worker):
+    _attempts(case, (11, "phone"), (6, "letter"), (1, "phone"))
+    case_close(case=case, actor=link_worker, outcome="unable_to_contact", override_reason="x")
+    case.refresh_from_db()
+    assert case.closure_outcome == "unable_to_contact"
+    assert case.unable_to_contact_override == ""  # nothing to override
+
+
+def test_the_close_form_asks_for_the_reason_when_the_rule_is_not_met(client, case, link_worker):
+    _attempts(case, (1, "phone"))
+    client.force_login(link_worker)
+    url = reverse("linkworkers:case_close", args=[case.pk])
+    refused = client.post(url, {"outcome": "unable_to_contact"})
+    assert refused.status_code == 400
+    assert "give the reason for closing now" in refused.content.decode()
+    closed = client.post(url, {"outcome": "unable_to_contact", "override_reason": "Moved away"})
+    assert closed.status_code == 302

@@ -4,6 +4,7 @@ an audit entry for every view of a person, and constant query counts on lists.""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from directory.models import CapacityStatus, TaxonomyTerm
@@ -171,9 +172,12 @@ def test_choosing_query_count_does_not_grow(
 
 
 # 1 the user with their roles, 2 case, 3 audit insert, 4 the assessment's needs, 5 the
-# person's postcode centroid, 6 count, 7 services with organisation, capacity and
-# track record (subqueries), 8 their taxonomy terms with their taxonomies.
-QUERIES_CHOOSE = 8
+# taxonomy's terms for the "who it is for" menu (cached five minutes; the test starts
+# with an empty cache), 6 the person's postcode centroid, 7 their postcode's local
+# authority and 8 their referral's reasons (for eligibility), 9 count, 10 services with
+# organisation, capacity, places taken this week and track record (subqueries), 11 their
+# taxonomy terms with their taxonomies, 12 their languages (for eligibility).
+QUERIES_CHOOSE = 12
 
 
 def test_connecting_sends_the_referral(client, case, service, link_worker):
@@ -349,3 +353,70 @@ def test_an_editor_of_two_organisations_sees_both(client, referred, vcse_org):
     editor = user_with_role(Role.VCSE_EDITOR, vcse_org)
     client.force_login(editor)
     assert client.get(_url("vcse_connection", referred.pk)).status_code == 200
+
+
+def test_finder_says_who_is_not_eligible_and_why(client, case, listing, terms, link_worker):
+    # Given an 83-year-old and a club for ages 8 to 17, and a service for anyone
+    person = case.referral.person
+    person.date_of_birth = person.date_of_birth.replace(year=timezone.localdate().year - 84)
+    person.save()
+    service_with(organization=listing, name="Youth club", terms=[terms("befriending")],
+                 minimum_age=8, maximum_age=17)  # fmt: skip
+    service_with(organization=listing, name="Open to all", terms=[terms("befriending")])
+    client.force_login(link_worker)
+    # When the link worker looks for a service
+    body = client.get(_url("connection_choose", case.pk), {"need": ""}).content.decode()
+    # Then the club says not eligible, with the reason, and the other eligible
+    assert "Not eligible" in body
+    assert "For ages 8 to 17; they are 83" in body or "For ages 8 to 17; they are 84" in body
+    assert "Eligible" in body
+    # And "only services they may be eligible for" leaves the club out
+    narrowed = client.get(_url("connection_choose", case.pk), {"need": "", "eligible": "on"})
+    names = [c.listing.service.name for c in narrowed.context["choices"]]
+    assert names == ["Open to all"]
+
+
+def test_connecting_someone_not_eligible_asks_for_a_reason_and_keeps_it(
+    client, case, listing, terms, link_worker
+):
+    club = service_with(organization=listing, name="Youth club", terms=[terms("befriending")],
+                        minimum_age=8, maximum_age=17)  # fmt: skip
+    client.force_login(link_worker)
+    url = _url("connection_new", case.pk, club.id)
+    page = client.get(url).content.decode()
+    assert "Not eligible" in page
+    data = {"domain": "social_connection", "send": "send", "consent_to_share": "on"}
+    refused = client.post(url, data)
+    assert "Say why you are connecting them anyway" in refused.content.decode()
+    assert not Connection.objects.filter(service=club).exists()
+    client.post(url, data | {"ineligible_reason": "The club has agreed to a volunteer role"})
+    made = Connection.objects.get(service=club)
+    assert made.ineligible_reason == "The club has agreed to a volunteer role"
+
+
+def test_finder_filters_by_distance_language_and_who_for(client, case, listing, terms, link_worker):
+    from directory.models import Language, PostcodeCentroid
+
+    PostcodeCentroid.objects.get_or_create(
+        postcode=case.referral.person.postcode, defaults={"latitude": 52.24, "longitude": -0.89}
+    )
+    near = service_with(organization=listing, name="Near", terms=[terms("befriending")])
+    far = service_with(organization=listing, name="Far", terms=[terms("befriending")])
+    from tests.directory.factories import LocationFactory, ServiceAtLocationFactory
+
+    ServiceAtLocationFactory(
+        service=near, location=LocationFactory(latitude=52.245, longitude=-0.89)
+    )
+    ServiceAtLocationFactory(service=far, location=LocationFactory(latitude=52.60, longitude=-0.89))
+    Language.objects.create(service=far, code="pl", name="Polish")
+    client.force_login(link_worker)
+
+    def names(**params):
+        response = client.get(_url("connection_choose", case.pk), {"need": "", **params})
+        return sorted(c.listing.service.name for c in response.context["choices"])
+
+    assert names() == ["Far", "Near"]
+    assert names(within="3") == ["Near"]
+    assert names(language="pl") == ["Far"]
+    carers = TaxonomyTerm.objects.get(taxonomy__code="who-it-is-for", term="carers")
+    assert names(who_for=str(carers.id)) == []

@@ -71,22 +71,44 @@ def test_contacts_are_for_the_team_on_open_cases_in_the_past(case, link_worker, 
 
 
 @pytest.mark.parametrize(
-    ("attempt_days_ago", "suggested"),
-    [((9, 5, 0), False), ((10, 5, 0), True), ((12, 0), False)],
+    ("attempt_days_ago", "modes", "suggested"),
+    [
+        ((9, 5, 0), ("phone", "phone", "text"), False),  # not ten days
+        ((10, 5, 0), ("phone", "phone", "text"), True),
+        ((12, 0), ("phone", "text"), False),  # two attempts
+        # Three calls at the same time of day: one missed call, repeated, is not enough.
+        ((10, 5, 0), ("phone", "phone", "phone"), False),
+    ],
 )
-def test_three_attempts_over_ten_days_suggest_closing(case, attempt_days_ago, suggested):
+def test_three_attempts_over_ten_days_by_two_methods_suggest_closing(
+    case, attempt_days_ago, modes, suggested
+):
     case.opened_at = timezone.now() - datetime.timedelta(days=20)
-    for days in attempt_days_ago:
-        ContactFactory(case=case, occurred_at=timezone.now() - datetime.timedelta(days=days))
+    for days, mode in zip(attempt_days_ago, modes, strict=True):
+        ContactFactory(
+            case=case, mode=mode, occurred_at=timezone.now() - datetime.timedelta(days=days)
+        )
     assert unable_to_contact_suggested(case) is suggested
+
+
+def test_the_same_method_at_different_times_of_day_meets_the_rule(case):
+    morning = timezone.localtime().replace(hour=9, minute=0)
+    evening = morning.replace(hour=18)
+    for when in (morning - datetime.timedelta(days=11), morning - datetime.timedelta(days=6)):
+        ContactFactory(case=case, mode="phone", occurred_at=when)
+    assert unable_to_contact_suggested(case) is False
+    ContactFactory(case=case, mode="phone", occurred_at=evening - datetime.timedelta(days=1))
+    assert unable_to_contact_suggested(case) is True
 
 
 def test_the_attempts_and_days_are_settings(client, case, link_worker, settings):
     # Given two attempts four days apart, under a rule of two attempts over four days
     settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS = 2
     settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS = 4
-    for days in (4, 0):
-        ContactFactory(case=case, occurred_at=timezone.now() - datetime.timedelta(days=days))
+    for days, mode in ((4, "phone"), (0, "letter")):
+        ContactFactory(
+            case=case, mode=mode, occurred_at=timezone.now() - datetime.timedelta(days=days)
+        )
 
     # Then closing is suggested, and the case page states the rule it applied
     assert unable_to_contact_suggested(case) is True
@@ -171,8 +193,8 @@ def test_case_page_suggests_closing_after_three_attempts(client, case, link_work
     now = timezone.now()
     case.opened_at = now - datetime.timedelta(days=20)
     case.save()
-    for days in (12, 6, 1):
-        ContactFactory(case=case, occurred_at=now - datetime.timedelta(days=days))
+    for days, mode in ((12, "phone"), (6, "text"), (1, "phone")):
+        ContactFactory(case=case, mode=mode, occurred_at=now - datetime.timedelta(days=days))
     client.force_login(link_worker)
     response = client.get(reverse("linkworkers:case", args=[case.pk]))
     assert "close the case as unable to contact" in response.content.decode()

@@ -45,11 +45,18 @@ REPORT_QUERIES = {
     # one paired-change aggregate per scale (SWEMWBS, the four ONS4 questions, UCLA-3: a
     # fixed 6, set in code, not by data); the measures' copyright notices
     "wellbeing": 7,
-    # connections by month and service against capacity; unmet needs by domain; by
-    # postcode district and domain
-    "demand": 3,
+    # connections by month and service against capacity; refused for capacity by
+    # organisation and month; unmet needs by domain; by postcode district and domain
+    "demand": 4,
     # the tariffs in force; the outcomes achieved under every tariff, in one aggregate
     "payments": 2,
+    # referrals and their outcomes by ethnic group; whether LSOA populations are loaded;
+    # residents by ethnic group; referrals and outcomes by IMD decile; residents by decile
+    "equity": 5,
+    # demand by district and need: referral reasons, unmet needs, refused for capacity,
+    # not eligible (4); services accepting by district, one query per need (a fixed 9,
+    # the life domains, set in code)
+    "gaps": 13,
 }
 DASHBOARD = FRAME + sum(REPORT_QUERIES.values())
 # The archive: 1.-3. as above; 4.-5. the user's area; 6. the subscriptions; 7. the names

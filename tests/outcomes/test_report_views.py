@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 PARAMS = {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"}
 SMALL = {str(n) for n in range(1, 8)}
+# Needs near you is a VCSE editor's report (tests/outcomes/test_equity_and_gaps.py).
+AREA_REPORTS = [key for key, kind in REPORTS.items() if "commissioner" in kind.roles]
 
 
 def test_commissioner_dashboard_has_charts_and_tables(client, commissioner, make_world):
@@ -29,7 +31,7 @@ def test_commissioner_dashboard_has_charts_and_tables(client, commissioner, make
     assert ' style="' not in body
 
 
-@pytest.mark.parametrize("key", list(REPORTS))
+@pytest.mark.parametrize("key", AREA_REPORTS)
 def test_each_report_page_renders(client, commissioner, make_world, key):
     make_world(9)
     client.force_login(commissioner)
@@ -83,7 +85,7 @@ def test_download_totals_match_independent_counts(client, commissioner, make_wor
     assert AuditEvent.objects.filter(action="export", object_id="activity").exists()
 
 
-@pytest.mark.parametrize("key", list(REPORTS))
+@pytest.mark.parametrize("key", AREA_REPORTS)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 def test_no_count_from_1_to_7_leaks_in_any_format(client, commissioner, make_world, key, fmt):
     # Given tiny data: every figure about people is 1 to 7

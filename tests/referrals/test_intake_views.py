@@ -17,6 +17,7 @@ VALID = {
     "date_of_birth_year": "1948",
     "nhs_number": "999 000 0018",
     "postcode": "NN1 1AA",
+    "phone": "01604 496 000",
     "source": "gp",
     "reasons": ["loneliness", "bereavement"],
     "what_matters": "Seeing people again.",
@@ -189,3 +190,77 @@ def test_detail_queries_do_not_grow_with_its_history(
     with django_assert_num_queries(6):
         response = client.get(url)
     assert "by Colleague 5" in response.content.decode()
+
+
+def _start(client):
+    """The blank form, as first shown: its address carries the one-time token."""
+    page = client.get(reverse("referrals:create"))
+    token = page.context["token"]
+    assert f"?draft={token}" in page.content.decode()
+    return reverse("referrals:create") + f"?draft={token}"
+
+
+@pytest.mark.django_db
+def test_going_back_after_sending_and_sending_again_makes_no_second_referral(
+    client, referrer, form_data, route
+):
+    client.force_login(referrer)
+    form_url = _start(client)
+    # Given a referral sent from the form
+    check_url = client.post(form_url, form_data)["Location"]
+    client.post(check_url)
+    sent = Referral.objects.get()
+    # When the referrer goes back to the form (the browser keeps its address) and sends again,
+    # even with an answer changed
+    again = client.post(form_url, {**form_data, "what_matters": "Typed again"}, follow=True)
+    # Then there is still one referral and person, and they are shown the one already sent
+    assert Referral.objects.count() == 1
+    assert again.redirect_chain[-1][0] == reverse("referrals:detail", args=[sent.pk])
+    assert "You have already sent this referral" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_referral_for_the_same_nhs_number_warns_and_links_to_the_open_one(
+    client, referrer, form_data, route
+):
+    client.force_login(referrer)
+    first_check = client.post(_start(client), form_data)["Location"]
+    client.post(first_check)
+    first = Referral.objects.get()
+    # A new referral (a new form, a new token) for the same NHS number
+    check_url = client.post(_start(client), form_data)["Location"]
+    page = client.get(check_url).content.decode()
+    assert "This person already has an open referral" in page
+    assert reverse("referrals:detail", args=[first.pk]) in page
+    # A warning, not a block: they may still send it.
+    client.post(check_url)
+    assert Referral.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_no_warning_for_a_closed_referral_or_another_organisations(
+    client, referrer, form_data, route, other_org_user
+):
+    # another organisation's open referral, and our own declined one
+    theirs = ReferralFactory(referrer=other_org_user, person__nhs_number="9990000018")
+    closed = ReferralFactory(
+        referrer=referrer, person__nhs_number="9990000018", status=codes.Status.DECLINED
+    )
+    client.force_login(referrer)
+    check_url = client.post(_start(client), form_data)["Location"]
+    page = client.get(check_url).content.decode()
+    assert "already has an open referral" not in page
+    assert reverse("referrals:detail", args=[theirs.pk]) not in page
+    assert reverse("referrals:detail", args=[closed.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_a_referral_needs_a_way_to_contact_the_person(client, referrer, form_data, route):
+    client.force_login(referrer)
+    response = client.post(reverse("referrals:create"), {**form_data, "phone": ""})
+    errors = " ".join(response.context["form"].errors["phone"])
+    assert "or choose to contact them through their GP practice" in errors
+    # One error summary on the page, not two.
+    assert response.content.decode().count("nhsuk-error-summary__heading") == 1
+    through_practice = {**form_data, "phone": "", "preferred_contact_method": "gp_practice"}
+    assert client.post(reverse("referrals:create"), through_practice).status_code == 302

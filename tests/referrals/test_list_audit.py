@@ -1,4 +1,5 @@
-"""List pages and the API list record which referrals were shown, and nothing more."""
+"""List pages and the API list record which referrals and people were shown, each
+findable by its type and id, and nothing more."""
 
 import pytest
 from django.urls import reverse
@@ -8,9 +9,7 @@ from tests.referrals.factories import ReferralFactory
 
 
 def _listings(user):
-    return AuditEvent.objects.filter(
-        actor=user, action=AuditAction.VIEW, object_type="referrals.referral", object_id=""
-    )
+    return AuditEvent.objects.filter(actor=user, action=AuditAction.VIEW)
 
 
 @pytest.fixture
@@ -27,19 +26,20 @@ def referrals(referrer, link_worker_service):
         ("referrer", "referrals:api_list", "api"),
     ],
 )
-def test_a_list_writes_one_entry_naming_the_records_shown(
+def test_a_list_writes_one_entry_per_record_and_person_shown(
     client, referrals, user, url, listing, request
 ):
     viewer = request.getfixturevalue(user)
     client.force_login(viewer)
     assert client.get(reverse(url)).status_code == 200
-    [entry] = _listings(viewer)
-    # Identifiers only, whatever order the list showed them in
-    assert set(entry.detail) == {"listing", "referrals", "people"}
-    assert entry.detail["listing"] == listing
-    assert sorted(entry.detail["referrals"]) == sorted(r.pk for r in referrals)
-    assert entry.detail["people"] == sorted(r.person_id for r in referrals)
-    assert entry.path == reverse(url)
+    entries = _listings(viewer)
+    # Identifiers only: each referral and each person, as a detail page records them
+    assert sorted((e.object_type, e.object_id) for e in entries) == sorted(
+        [("referrals.referral", str(r.pk)) for r in referrals]
+        + [("referrals.person", str(r.person_id)) for r in referrals]
+    )
+    assert {e.detail["listing"] for e in entries} == {listing}
+    assert {e.path for e in entries} == {reverse(url)}
 
 
 @pytest.mark.django_db

@@ -92,10 +92,27 @@ def test_closed_referrals_need_an_outcome():
 @pytest.mark.django_db
 def test_possible_duplicates_match_nhs_number_or_name_birth_date_and_postcode():
     person = PersonFactory(nhs_number="9990000018", given_name="Ada", family_name="Lane")
-    same_number = PersonFactory(nhs_number="9990000018", given_name="Other")
+    same_number = PersonFactory(
+        nhs_number="9990000018", given_name="ADA", family_name="lane", postcode="NN9 9ZZ"
+    )
     same_details = PersonFactory(given_name="ada", family_name="LANE")
     PersonFactory(given_name="Ada", family_name="Lane", postcode="NN9 9ZZ")
     assert set(Person.objects.possible_duplicates_of(person)) == {same_number, same_details}
+
+
+@pytest.mark.django_db
+def test_same_nhs_number_with_another_name_or_birth_date_is_a_conflict_not_a_duplicate():
+    person = PersonFactory(nhs_number="9990000018", given_name="Ada", family_name="Lane")
+    other_name = PersonFactory(nhs_number="9990000018", given_name="Oksana", family_name="Lane")
+    other_birth = PersonFactory(
+        nhs_number="9990000018",
+        given_name="Ada",
+        family_name="Lane",
+        date_of_birth=person.date_of_birth.replace(year=person.date_of_birth.year - 1),
+    )
+    PersonFactory(nhs_number="", given_name="Oksana")  # no number: no conflict
+    assert set(Person.objects.identity_conflicts_of(person)) == {other_name, other_birth}
+    assert list(Person.objects.possible_duplicates_of(person)) == []
 
 
 def test_every_transition_comes_from_the_one_table():

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from referrals import codes
-from referrals.models import ReferralStatusEvent
+from referrals.models import Referral, ReferralStatusEvent
 from referrals.services import referral_provide_info, referral_request_info
 from socialrx.core.models import AuditAction, AuditEvent, Role
 from tests.factories import UserFactory, user_with_role
@@ -145,3 +145,16 @@ def test_a_refused_answer_shows_the_history_in_the_same_queries_however_long(
             actor=UserFactory(full_name=f"Colleague {n}"),
         )
     assert refused_queries() == before
+
+
+@pytest.mark.django_db
+def test_the_gp_home_shows_referrals_waiting_for_their_answer(
+    client, referrer, link_worker_service
+):
+    waiting = ReferralFactory(referrer=referrer, triage_service=link_worker_service)
+    ReferralFactory(referrer=referrer, triage_service=link_worker_service)  # not waiting
+    Referral.objects.filter(pk=waiting.pk).update(status=codes.Status.INFO_REQUESTED)
+    client.force_login(referrer)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 referral waiting for your answer" in page
+    assert reverse("referrals:list") + "?status=info_requested" in page

@@ -136,3 +136,23 @@ def test_a_token_not_of_our_making_is_replaced(client, answers, route):
     response = client.post(URL, {**answers, "token": "../../x"})
     assert response.status_code == 302
     assert "../" not in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_honeypot_is_hidden_from_assistive_technology(client, route):
+    html = client.get(URL).content.decode()
+    start = html.index('name="website"')
+    wrapper = html.rindex("<div", 0, start)
+    hidden = html[wrapper:start]
+    assert 'aria-hidden="true"' in hidden
+    tag = html[html.rindex("<input", 0, start) : html.index(">", start)]
+    assert 'tabindex="-1"' in tag
+    assert 'autocomplete="off"' in tag
+
+
+@pytest.mark.django_db
+def test_one_error_summary_and_a_way_to_contact_is_required(client, answers, route):
+    response = client.post(URL, {**answers, "email": ""})
+    assert response.status_code == 200
+    assert response.content.decode().count("nhsuk-error-summary__heading") == 1
+    assert "so we can contact you" in " ".join(response.context["form"].errors["phone"])

@@ -268,7 +268,12 @@ def test_full_loop_carries_snomed_codes(submitted, triage_lead, link_worker, lin
 
 @pytest.mark.django_db
 def test_duplicates_are_merged_or_kept_apart_only_by_decision(triage_lead, submitted):
-    twin = PersonFactory(nhs_number="9990000018")
+    twin = PersonFactory(
+        nhs_number="9990000018",
+        given_name="Ada",
+        family_name="Lane",
+        date_of_birth=submitted.person.date_of_birth,
+    )
     assert list(Person.objects.possible_duplicates_of(submitted.person)) == [twin]
     person_keep_apart(person=submitted.person, other=twin, actor=triage_lead)
     assert list(Person.objects.possible_duplicates_of(submitted.person)) == []

@@ -23,7 +23,7 @@ def _post(client, name, referral, data):
 
 
 @pytest.mark.django_db
-def test_queue_is_oldest_first_with_constant_queries(
+def test_queue_of_routine_referrals_is_oldest_first_with_constant_queries(
     client, triage_lead, link_worker_service, referrer, django_assert_max_num_queries
 ):
     referrals = ReferralFactory.create_batch(
@@ -43,6 +43,28 @@ def test_queue_is_oldest_first_with_constant_queries(
     assert response.context["page"].paginator.count == 30
     assert rows[0].referral == oldest
     assert b"9 days" in response.content
+
+
+@pytest.mark.django_db
+def test_queue_puts_urgent_referrals_first_then_the_longest_waiting(
+    client, triage_lead, link_worker_service, referrer
+):
+    def waiting(days, urgency=codes.Urgency.ROUTINE):
+        made = ReferralFactory(
+            referrer=referrer, triage_service=link_worker_service, urgency=urgency
+        )
+        Referral.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=days)
+        )
+        return made
+
+    old_routine = waiting(9)
+    new_urgent = waiting(1, codes.Urgency.URGENT)
+    newer_routine = waiting(2)
+    old_urgent = waiting(3, codes.Urgency.URGENT)
+    client.force_login(triage_lead)
+    rows = client.get(reverse("referrals:triage")).context["rows"]
+    assert [r.referral for r in rows] == [old_urgent, new_urgent, old_routine, newer_routine]
 
 
 @pytest.mark.django_db
@@ -133,7 +155,11 @@ def test_duplicates_are_shown_and_decided_by_the_lead(client, triage_lead, refer
     earlier = ReferralFactory(
         referrer=referrer,
         triage_service=referral.triage_service,
-        person=PersonFactory(nhs_number="9990000018"),
+        person=PersonFactory(
+            nhs_number="9990000018",
+            given_name=referral.person.given_name,
+            family_name=referral.person.family_name,
+        ),
     )
     client.force_login(triage_lead)
     page = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
@@ -146,6 +172,38 @@ def test_duplicates_are_shown_and_decided_by_the_lead(client, triage_lead, refer
     client.post(url, {"decision": "merge"})
     referral.refresh_from_db()
     assert referral.person == earlier.person
+
+
+@pytest.mark.django_db
+def test_nhs_number_with_another_name_is_flagged_as_a_conflict_never_offered_as_a_merge(
+    client, triage_lead, referral, referrer
+):
+    # Given an earlier referral whose person has this NHS number under another name
+    referral.person.nhs_number = "9990000018"
+    referral.person.save()
+    earlier = ReferralFactory(
+        referrer=referrer,
+        triage_service=referral.triage_service,
+        person=PersonFactory(nhs_number="9990000018", given_name="Someone", family_name="Else"),
+    )
+    client.force_login(triage_lead)
+    # When the triage lead opens the new referral
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
+    # Then it is an identity conflict, in its own section, with no merge button
+    assert page.context["conflicts"] == [earlier.person]
+    assert page.context["duplicates"] == []
+    content = page.content.decode()
+    assert "Identity conflict: NHS number already used" in content
+    assert "Someone Else" in content
+    assert "Merge into this record" not in content
+    # and merging it by posting anyway finds nothing to merge
+    url = reverse("referrals:triage_duplicate", args=[referral.pk, earlier.person.pk])
+    assert client.post(url, {"decision": "merge"}).status_code == 404
+    referral.refresh_from_db()
+    assert referral.person != earlier.person
+    # and correcting the NHS number through the person's details resolves it
+    details = reverse("referrals:triage_person_details", args=[referral.pk])
+    assert details in content
 
 
 @pytest.mark.django_db
@@ -210,3 +268,18 @@ def test_colleague_link_worker_in_another_team_is_not_offered(
         {"team": link_worker_team.pk, "link_worker": outsider.pk},
     )
     assert "link_worker" in response.context["assign_form"].errors
+
+
+@pytest.mark.django_db
+def test_pass_to_another_service_says_when_there_is_none(client, triage_lead, referral):
+    # Given the referral's service is the only link worker service on the system
+    client.force_login(triage_lead)
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
+    # Then the lead is told so, not shown an empty list
+    assert "There is no other social prescribing service to pass this referral to" in page
+    assert 'name="service"' not in page
+    # And once there is another, it is offered
+    other = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_SERVICE, name="PCN SPLW")
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
+    assert "There is no other social prescribing service" not in page
+    assert f'<option value="{other.pk}"' in page

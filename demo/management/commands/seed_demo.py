@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from demo.seeds import seed_all
-from demo.seeds.core import DEMO_PASSWORD
+from demo.seeds.core import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -32,3 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, all with the password {DEMO_PASSWORD!r}:")
         for email, description in summary.logins:
             self.stdout.write(f"  {email:<32} {description}")
+        self.stdout.write(
+            f"Second factor: each asks for an authenticator-app code from the secret "
+            f"{DEMO_TOTP_SECRET} (add it to any authenticator app as a setup key), or run "
+            "`python manage.py demo_totp` for the current code."
+        )

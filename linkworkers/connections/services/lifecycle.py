@@ -22,9 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from directory.capacity import week_capacity
+from directory.eligibility import Verdict
 from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
+from linkworkers.connections.capacity import ServiceFull, place_claim
+from linkworkers.connections.eligibility import eligibility_for, person_facts
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from socialrx.core.audit import audit_record
@@ -119,12 +123,20 @@ def _require_service_editor(actor: User, service: Service) -> None:
         raise PermissionDenied("Only an editor of the service's organisation can do this")
 
 
-def is_accepting(service: Service) -> bool:
+def says_accepting(service: Service) -> bool:
     """Not accepting only when the service says so; unknown capacity is not a refusal."""
     try:
         return service.capacity.status != CapacityStatus.NOT_ACCEPTING
     except ServiceCapacity.DoesNotExist:
         return True
+
+
+def is_accepting(service: Service) -> bool:
+    """Says it is accepting, and this week's places are not all taken."""
+    if not says_accepting(service):
+        return False
+    week = week_capacity(service)
+    return week is None or not week.full
 
 
 def postcode_district(postcode: str) -> str:
@@ -147,6 +159,7 @@ def connection_create(
     consent_to_share: bool,
     send_now: bool,
     confirm_not_accepting: bool = False,
+    ineligible_reason: str = "",
 ) -> Connection:
     """Connect the person to a service: suggested, or referred at once with consent; the
     connection records the need (``domain``) it meets, for reporting.
@@ -161,13 +174,29 @@ def connection_create(
         raise ValidationError(
             {"consent_to_share": ["Record the person's consent before sending the referral"]}
         )
-    accepting = is_accepting(service)
-    if not accepting and not confirm_not_accepting:
-        raise ValidationError(
-            {"confirm_not_accepting": ["Confirm you want to refer to a service not accepting"]}
-        )
     if Connection.objects.live().filter(case=case, service=service).exists():
         raise ValidationError("The person is already connected to this service")
+    eligibility = eligibility_for(service, person_facts(case))
+    ineligible_reason = ineligible_reason.strip()
+    if eligibility.verdict == Verdict.NOT_ELIGIBLE and not ineligible_reason:
+        raise ValidationError(
+            {"ineligible_reason": [
+                f"Not eligible: {eligibility.summary}. Say why you are connecting them anyway"
+            ]}
+        )  # fmt: skip
+    # A full week refuses a referral sent now (a suggestion takes no place yet), under the
+    # capacity row's lock: the last place goes to one link worker only.
+    refusal = [] if says_accepting(service) else ["The service is not accepting referrals"]
+    if not refusal and send_now:
+        try:
+            place_claim(service)
+        except ServiceFull as full:
+            refusal = full.messages
+    accepting = not refusal
+    if refusal and not confirm_not_accepting:
+        raise ValidationError(
+            {"confirm_not_accepting": [*refusal, "Confirm you want to refer to it anyway"]}
+        )
     now = timezone.now()
     connection = Connection.objects.create(
         case=case,
@@ -180,6 +209,8 @@ def connection_create(
         created_by=actor,
         referred_at=now if send_now else None,
         note=note,
+        # Kept only when the criteria rule the person out: a reason is then required.
+        ineligible_reason=ineligible_reason if eligibility.verdict == Verdict.NOT_ELIGIBLE else "",
     )
     ConnectionEvent.objects.create(
         connection=connection, occurred_at=now, actor=actor, to_status=connection.status
@@ -202,6 +233,7 @@ def connection_refer(*, connection: Connection, actor: User, consent_to_share: b
         raise ValidationError(
             {"consent_to_share": ["Record the person's consent before sending the referral"]}
         )
+    place_claim(connection.service)
     connection.consent_to_share = True
     connection.referred_at = timezone.now()
     # A fresh referral waits for a fresh answer.

@@ -3,8 +3,11 @@ categories that meet the need, with capacity, distance and track record attached
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import Exists, OuterRef
 
+from directory.eligibility import PersonFacts, eligible_q
 from directory.models import ServiceAttribute, ServiceQuerySet
 from directory.search import ServiceFilters, services_filter, services_order
 from directory.selectors import services_published
@@ -39,12 +42,22 @@ def case_needs(case: Case) -> list[AssessmentDomain]:
 
 def services_for_need(
     *, domain: str, text: str = "", accepting_only: bool = False,
-    origin: tuple[float, float] | None = None,
+    origin: tuple[float, float] | None = None, audience: uuid.UUID | None = None,
+    language: str = "", proximity: float | None = None,
+    eligible_for: PersonFacts | None = None,
 ) -> ServiceQuerySet:  # fmt: skip
     """Published services offering any category that meets ``domain`` (or any service),
-    through the directory's own search; capacity, distance and track record attached."""
-    filters = ServiceFilters(text=text, accepting_only=accepting_only, origin=origin)
+    through the directory's own search, narrowed by who they are for, a language, a
+    distance from ``origin`` and (``eligible_for``) the person's eligibility; capacity,
+    distance, languages and track record attached."""
+    filters = ServiceFilters(
+        text=text, accepting_only=accepting_only, origin=origin, language=language,
+        taxonomy_term_ids=(audience,) if audience else (),
+        proximity=proximity if origin is not None else None,
+    )  # fmt: skip
     services = services_filter(services_published(), filters)
+    if eligible_for is not None:
+        services = services.filter(eligible_q(eligible_for))
     if domain:
         term_ids = [term_id(CATEGORY, code) for code in NEED_CATEGORIES.get(domain, ())]
         # Any of the need's categories (the directory's own term filter means all).
@@ -53,5 +66,9 @@ def services_for_need(
                 ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=term_ids)
             )
         )
-    ordered = services_order(services, by_distance=origin is not None).for_display()
+    ordered = (
+        services_order(services, by_distance=origin is not None)
+        .for_display()
+        .prefetch_related("languages")
+    )
     return with_track_record(ordered, since=track_record_since())

@@ -1,0 +1,181 @@
+"""CIS2 single sign-on by OpenID Connect, against a real provider process (tests/oidc/).
+
+The Django test client plays the browser on our side; ``requests`` plays it on the
+provider's (its development sign-in form stands in for the smartcard step). allauth's
+calls to the provider's token, keys and userinfo endpoints are real HTTP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+from allauth.socialaccount.models import SocialAccount
+from django.test import Client
+from django.urls import reverse
+
+from socialrx.core.models import AuditAction, AuditEvent, User
+from tests.core.pages import SIGNED_IN_ONLY
+from tests.oidc import CALLBACK_PATH, OidcProvider, running_provider
+
+pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
+
+ACCOUNTS = {
+    "nhs-referrer": {"email": "gp.cis2@test.example", "name": "Dr Cis Two"},
+    "nhs-stranger": {"email": "stranger@nhs.example", "name": "Not Known"},
+}
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[OidcProvider]:
+    with running_provider(
+        redirect_uris=[f"http://testserver{CALLBACK_PATH}"], accounts=ACCOUNTS
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def cis2(settings, provider: OidcProvider) -> OidcProvider:
+    settings.CIS2_ISSUER_URL = provider.issuer
+    settings.SOCIALACCOUNT_PROVIDERS = provider.socialaccount_settings()
+    return provider
+
+
+@pytest.fixture
+def nhs_referrer(referrer) -> User:
+    referrer.email = ACCOUNTS["nhs-referrer"]["email"]
+    referrer.save()
+    return referrer
+
+
+def sign_in_at_provider(client: Client, login: str) -> str:
+    """Start CIS2 sign-in on our side, sign in at the provider; the callback URL it
+    sends the browser back to (path and query)."""
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "cis2"}))
+    assert response.status_code == 302
+    browser = requests.Session()
+    url = response["Location"]
+    for _ in range(10):
+        if url.startswith("http://testserver/"):
+            parts = urlsplit(url)
+            return f"{parts.path}?{parts.query}"
+        page = browser.get(url, allow_redirects=False, timeout=10)
+        if page.is_redirect:
+            url = urljoin(url, page.headers["Location"])
+            continue
+        action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+        assert action, f"no sign-in form at the provider: {page.text[:500]}"
+        posted = browser.post(
+            urljoin(url, action.group(1)),
+            data={"login": login, "password": "any"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        url = urljoin(url, posted.headers["Location"])
+    raise AssertionError("the provider never sent the browser back")
+
+
+def test_a_matched_nhs_identity_signs_in_and_reaches_home(client, cis2, nhs_referrer):
+    callback = sign_in_at_provider(client, "nhs-referrer")
+
+    response = client.get(callback)
+
+    assert response.status_code == 302
+    # CIS2 asked for the smartcard: no second factor is asked for here
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    # The subject is stored: from now on it is matched by subject, whatever the email
+    account = SocialAccount.objects.get(user=nhs_referrer)
+    assert account.uid == "nhs-referrer"
+    login = AuditEvent.objects.get(action=AuditAction.LOGIN, actor=nhs_referrer)
+    assert login.detail["subject"] == "nhs-referrer"
+
+
+def test_a_stored_subject_signs_in_after_the_email_changes(client, cis2, nhs_referrer):
+    client.get(sign_in_at_provider(client, "nhs-referrer"))
+    client.post(reverse("logout"))
+    nhs_referrer.email = "changed@test.example"
+    nhs_referrer.save()
+
+    client.get(sign_in_at_provider(client, "nhs-referrer"))
+
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+
+
+def test_an_unknown_identity_is_refused_and_told_to_ask_an_administrator(client, cis2, referrer):
+    callback = sign_in_at_provider(client, "nhs-stranger")
+
+    response = client.get(callback)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "not linked to an account" in page
+    assert "Ask your organisation's administrator" in page
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert not User.objects.filter(email=ACCOUNTS["nhs-stranger"]["email"]).exists()
+    assert not SocialAccount.objects.exists()
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert failed.detail["subject"] == "nhs-stranger"
+
+
+def test_a_callback_with_a_state_we_did_not_issue_is_refused(client, cis2, nhs_referrer):
+    callback = sign_in_at_provider(client, "nhs-referrer")
+    forged = re.sub(r"state=[^&]+", "state=forged", callback)
+
+    response = client.get(forged)
+
+    assert response.status_code == 401
+    assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+
+
+def test_a_callback_in_another_browser_is_refused(client, cis2, nhs_referrer):
+    # A code and state sent to the attacker's browser, not the one that asked
+    callback = sign_in_at_provider(client, "nhs-referrer")
+
+    other = Client()
+    response = other.get(callback)
+
+    assert response.status_code == 401
+    assert "could not sign you in" in response.content.decode()
+    assert other.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+
+
+def test_an_id_token_from_another_issuer_is_refused(client, settings, provider, nhs_referrer):
+    # Our configuration expects another issuer than the one that signs the token
+    settings.CIS2_ISSUER_URL = provider.issuer
+    settings.SOCIALACCOUNT_PROVIDERS = provider.socialaccount_settings(
+        openid_configuration_overrides={"issuer": "https://am.nhsidentity.spineservices.nhs.uk"}
+    )
+    callback = sign_in_at_provider(client, "nhs-referrer")
+
+    response = client.get(callback)
+
+    assert response.status_code == 401
+    assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert not SocialAccount.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
+def test_an_expired_id_token_is_refused(client, cis2, nhs_referrer, monkeypatch):
+    import jwt
+
+    callback = sign_in_at_provider(client, "nhs-referrer")
+    decode = jwt.decode
+
+    def decode_two_hours_later(*args, **kwargs):
+        # The token's own exp is checked against a clock two hours on (its issue time,
+        # which would then be in the past, is not what this test is about).
+        options = {**kwargs.get("options", {}), "verify_iat": False}
+        kwargs["leeway"] = -2 * 60 * 60
+        kwargs["options"] = options
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", decode_two_hours_later)
+    response = client.get(callback)
+
+    assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302

@@ -1,0 +1,93 @@
+// A real OpenID Connect provider for the CIS2 sign-in tests (tests/core/test_cis2.py and
+// tests/e2e/test_signin_journeys.py start it; nothing else does). panva/oidc-provider with
+// one static client and fixed test accounts; a plain sign-in form (below) stands in for the
+// CIS2 smartcard step. Never a production component.
+//
+// Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS (comma
+// separated), OIDC_ACCOUNTS (JSON: {"login": {"email": ..., "name": ...}}).
+import Provider from 'oidc-provider'
+
+const port = Number(process.env.OIDC_PORT)
+const issuer = `http://127.0.0.1:${port}`
+const accounts = JSON.parse(process.env.OIDC_ACCOUNTS)
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: process.env.OIDC_CLIENT_ID,
+      client_secret: process.env.OIDC_CLIENT_SECRET,
+      redirect_uris: process.env.OIDC_REDIRECT_URIS.split(','),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+    },
+  ],
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  async findAccount(ctx, id) {
+    const account = accounts[id]
+    if (!account) return undefined
+    return {
+      accountId: id,
+      async claims() {
+        return { sub: id, email: account.email, email_verified: true, name: account.name }
+      },
+    }
+  },
+  // CIS2 asks for no consent screen for a registered service: grant what was asked.
+  async loadExistingGrant(ctx) {
+    const grant = new ctx.oidc.provider.Grant({
+      clientId: ctx.oidc.client.clientId,
+      accountId: ctx.oidc.session.accountId,
+    })
+    grant.addOIDCScope('openid email profile')
+    await grant.save()
+    return grant
+  },
+  features: { devInteractions: { enabled: false } },
+  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+})
+
+// The sign-in step: an accessible form (the browser tests check every page they visit),
+// posting the test account's login. Any password is accepted.
+const page = (uid, error) => `<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Test CIS2 sign-in</title></head>
+<body><main><h1>Test CIS2 sign-in</h1>${error ? `<p role="alert">${error}</p>` : ''}
+<form method="post" action="/interaction/${uid}">
+<label for="login">Smartcard user</label> <input id="login" name="login" type="text">
+<label for="password">Passcode</label> <input id="password" name="password" type="password">
+<button type="submit">Sign in</button></form></main></body></html>`
+
+const readForm = async (req) => {
+  let body = ''
+  for await (const chunk of req) body += chunk
+  return new URLSearchParams(body)
+}
+
+provider.use(async (ctx, next) => {
+  const match = ctx.path.match(/^\/interaction\/([^/]+)$/)
+  if (!match) return next()
+  const details = await provider.interactionDetails(ctx.req, ctx.res)
+  if (ctx.method === 'GET') {
+    ctx.type = 'html'
+    ctx.body = page(details.uid)
+    return undefined
+  }
+  const form = await readForm(ctx.req)
+  const login = form.get('login') || ''
+  if (!accounts[login]) {
+    ctx.type = 'html'
+    ctx.body = page(details.uid, 'No such test account')
+    return undefined
+  }
+  const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
+    login: { accountId: login },
+  })
+  ctx.redirect(redirectTo)
+  return undefined
+})
+// Quiet: the development-only warnings are expected here.
+provider.on('server_error', (ctx, error) => console.error('server_error', error))
+
+provider.listen(port, '127.0.0.1', () => {
+  console.log(`ready ${issuer}`)
+})
