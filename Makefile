@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes interop
 
 vendor:
 	bash scripts/vendor.sh

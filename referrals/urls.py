@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, api_fhir, views, views_public
+from referrals import api, views, views_public
 
 app_name = "referrals"
 
@@ -19,12 +19,6 @@ urlpatterns = [
         "api/v1/referrals/<uuid:referral_id>/",
         api.ReferralDetailApi.as_view(),
         name="api-detail",
-    ),
-    path("fhir/ServiceRequest", api_fhir.ServiceRequestCreateApi.as_view(), name="fhir-create"),
-    path(
-        "fhir/ServiceRequest/<uuid:referral_id>",
-        api_fhir.ServiceRequestReadApi.as_view(),
-        name="fhir-read",
     ),
     path("self-referral/", views_public.self_referral, name="self-referral"),
     path(

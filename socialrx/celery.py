@@ -9,4 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialrx.settings")
 app = Celery("socialrx")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The only place, with the root URLconf, where the project package names the apps.
-app.autodiscover_tasks(["socialrx.core", "directory", "referrals", "linkworkers", "outcomes"])
+app.autodiscover_tasks(
+    ["socialrx.core", "directory", "referrals", "linkworkers", "outcomes", "interop"]
+)

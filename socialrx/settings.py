@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "referrals",
     "linkworkers",
     "outcomes",
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -276,7 +277,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "socialrx.core.api.exception_handler",
+    # JSON nested thousands deep would crash Python's parser (a 500): refused with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "socialrx.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# How deeply a JSON body may nest; real requests, FHIR Bundles included, stay below 20.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
+# The FHIR interface's limits: a referral Bundle is a few kilobytes, its longest free text a
+# few paragraphs. A GP system's launch link is signed with a timestamp and expires.
+FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=1_000_000)
+FHIR_MAX_STRING_LENGTH = env.int("FHIR_MAX_STRING_LENGTH", default=10_000)
+GP_LAUNCH_MAX_AGE_MINUTES = env.int("GP_LAUNCH_MAX_AGE_MINUTES", default=5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "socialrx API",
     "DESCRIPTION": "Referrals, triage and outcomes for a county social prescribing service.",

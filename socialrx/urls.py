@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("linkworkers.urls")),
     path("", include("outcomes.urls")),
+    path("", include("interop.urls")),
 ]
 
 if settings.SOCIALRX_BENCH:

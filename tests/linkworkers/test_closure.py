@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from interop.fhir import service_request_for
 from linkworkers import codes
 from linkworkers.models import MessageBack
 from linkworkers.services.assessments import DomainInput, assessment_record
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from referrals import codes as referral_codes
-from referrals.fhir import service_request_for
 from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.linkworkers.factories import ConnectionFactory, PlanGoalFactory

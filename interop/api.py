@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from referrals.fhir import (
+from interop.fhir import (
     FhirError,
     operation_outcome,
     referral_input_from_fhir,
