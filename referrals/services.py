@@ -77,6 +77,12 @@ class ReferralInput:
     lone_working_risks: str = ""
     urgency: str = codes.Urgency.ROUTINE
     contact_consent: bool = False
+    consent_to_confirm: bool = False
+    requester_name: str = ""
+    requester_identifier: str = ""
+    requester_ods_code: str = ""
+    sender_identifier_system: str = ""
+    sender_identifier_value: str = ""
 
     def fingerprint(self) -> str:
         """A hash of the request, so a reused idempotency key can be compared."""
@@ -102,7 +108,7 @@ def triage_route_for(practice: Organisation | None) -> TriageRoute:
 
 def _validate(data: ReferralInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not (data.consent_to_referral and data.consent_to_share):
+    if not (data.consent_to_referral and data.consent_to_share) and not data.consent_to_confirm:
         errors["consent"] = [
             "The person must agree to the referral and to information being shared"
         ]
@@ -150,11 +156,14 @@ def referral_submit(
     referrer: User | None,
     organisation: Organisation | None,
     idempotency_key: str = "",
+    person: Person | None = None,
 ) -> SubmitResult:
     """Store a referral and put it in the right triage queue.
 
     Safe against double submission: the same ``idempotency_key`` from the same referrer
     returns the first referral; with a different request it raises ``IdempotencyConflict``.
+    ``person`` is someone already known (a GP system may refer by NHS number); the caller
+    has checked they may refer them. Otherwise a new person record is made from the input.
     """
     errors = _validate(data)
     if referrer is not None and (
@@ -177,6 +186,7 @@ def referral_submit(
                 organisation=organisation,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
+                person=person,
             )
     except IntegrityError:
         # A concurrent double click got there first: hand back the one it stored.
@@ -196,8 +206,9 @@ def _referral_create(
     organisation: Organisation | None,
     idempotency_key: str,
     fingerprint: str,
+    person: Person | None = None,
 ) -> Referral:
-    person = _person_create(data.person)
+    person = person or _person_create(data.person)
     route = triage_route_for(person.registered_practice)
     fields = dataclasses.asdict(data)
     for name in ("person", "reasons"):
@@ -475,6 +486,52 @@ def referral_record_progress(
     _transition(referral=referral, kind=kind, actor=actor, note=note, **changes)
     if kind == codes.EventKind.CLOSED:
         notifications.referrer_status_changed(referral=referral, kind=kind)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, actor: User, reason: str = "") -> Referral:
+    """The referrer withdraws a referral before the person has been contacted; triage
+    and the link worker are told. Only the referring organisation may withdraw."""
+    referral = _locked(referral)
+    if referral.referring_organisation not in actor.organisations_with_role(Role.REFERRER):
+        raise PermissionDenied("Only the referring organisation can withdraw a referral.")
+    _transition(
+        referral=referral,
+        kind=codes.EventKind.WITHDRAWN,
+        actor=actor,
+        note=reason.strip() or "Withdrawn by the referrer.",
+    )
+    notifications.staff_referral_withdrawn(referral=referral)
+    return referral
+
+
+@transaction.atomic
+def referral_confirm_consent(*, referral: Referral, actor: User) -> Referral:
+    """The person agreed to the referral and to sharing, asked at first contact or triage.
+
+    Not a status change: the referral records who confirmed it and when, and it is audited.
+    """
+    referral = _locked(referral)
+    if not referral.consent_to_confirm:
+        raise ValidationError("Consent for this referral is already recorded")
+    referral.consent_to_referral = referral.consent_to_share = True
+    referral.consent_to_confirm = False
+    referral.consent_recorded_on = timezone.localdate()
+    referral.consent_recorded_by = actor.full_name or actor.email
+    referral.save(
+        update_fields=[
+            "consent_to_referral",
+            "consent_to_share",
+            "consent_to_confirm",
+            "consent_recorded_on",
+            "consent_recorded_by",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=referral, detail={"consent": "confirmed"}
+    )
     return referral
 
 

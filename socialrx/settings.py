@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "django_celery_beat",
+    "oauth2_provider",
     "socialrx.core",
     "directory",
     "referrals",
@@ -284,6 +285,20 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+# OAuth 2.0 for GP systems (interop): client credentials only; tokens last an hour.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "servicerequest.write": "Send referrals and withdraw them",
+        "servicerequest.read": "Read and search the practice's referrals",
+        "task.read": "Follow referrals: read and search their Tasks",
+        "message.read": "Read and search messages back to the practice",
+    },
+    "DEFAULT_SCOPES": ["servicerequest.read", "task.read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "PKCE_REQUIRED": True,
+}
+# Named so migrations can depend on it (it is swappable); the toolkit's own model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # How deeply a JSON body may nest; real requests, FHIR Bundles included, stay below 20.
 API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
 # The FHIR interface's limits: a referral Bundle is a few kilobytes, its longest free text a
