@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from interop.fhir import service_request_for
+from interop.resources import task_for
 from linkworkers import codes
 from linkworkers.models import MessageBack
 from linkworkers.services.assessments import DomainInput, assessment_record
@@ -73,7 +73,7 @@ def test_closing_writes_the_message_back_and_closes_the_referral(worked_case, li
     assert "PRIVATE" not in str(message.__dict__)
     assert Notification.objects.filter(recipient=referral.referrer, kind="referral_closed").exists()
     # The FHIR Task follows the referral's status.
-    task = service_request_for(referral, "https://srx.example")["contained"][1]
+    task = task_for(referral, "https://srx.example")
     assert task["status"] == "completed"
 
 
