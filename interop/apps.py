@@ -2,7 +2,15 @@ from django.apps import AppConfig
 
 
 class InteropConfig(AppConfig):
-    """The FHIR R4 face GP systems talk to: translates, and calls referrals and linkworkers."""
+    """The FHIR face GP systems talk to: translates, and calls referrals and linkworkers."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "interop"
+    verbose_name = "GP systems"
+
+    def ready(self) -> None:
+        from interop.tasks import on_referral_transition
+        from socialrx.core.events import register_listener
+
+        # First contact and closure produce the message back to the registered practice.
+        register_listener("referral.transition", on_referral_transition)

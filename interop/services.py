@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from oauth2_provider.models import Application
 
-from interop.models import SystemClient
+from interop import terminology as t
+from interop.documents import document_for
+from interop.models import MessageMoment, PracticeIntegration, PracticeMessage, SystemClient
+from referrals import codes as referral_codes
+from referrals.models import Referral
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Membership, Organisation, OrganisationType, Role, User
+from socialrx.core.services import notification_queue
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,3 +64,87 @@ def system_client_register(
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=client)
     return Credentials(client=client, client_id=application.client_id, client_secret=secret)
+
+
+# The referral events that produce a message back, and the moment each stands for.
+def moment_for(kind: str, closure_outcome: str) -> str | None:
+    if kind == referral_codes.EventKind.FIRST_CONTACT:
+        return MessageMoment.ACCEPTED
+    if kind == referral_codes.EventKind.CLOSED:
+        if closure_outcome == referral_codes.ClosureOutcome.DECLINED_BY_PERSON:
+            return MessageMoment.DECLINED
+        return MessageMoment.CLOSED
+    return None
+
+
+def practice_inbox_url(message: PracticeMessage) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("interop:inbox-message", args=[message.pk])
+
+
+@transaction.atomic
+def practice_message_write(*, referral_id: int, kind: str) -> PracticeMessage | None:
+    """Write the PRSB message back to the person's registered practice for this event,
+    and tell the practice's shared mailbox (a link only). Idempotent: one message per
+    referral and moment, so a retried task does nothing more. None when no message is due
+    (another event, or no registered practice)."""
+    referral = (
+        Referral.objects.select_related(
+            "person__registered_practice", "referrer", "referring_organisation"
+        )
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None or referral.person.registered_practice is None:
+        return None
+    moment = moment_for(kind, referral.closure_outcome)
+    if moment is None:
+        return None
+    existing = PracticeMessage.objects.filter(referral=referral, moment=moment).first()
+    if existing is not None:
+        return existing
+    snomed = {
+        MessageMoment.ACCEPTED: t.SNOMED_ACCEPTED,
+        MessageMoment.DECLINED: t.SNOMED_DECLINED,
+    }.get(MessageMoment(moment), "")
+    message_id = uuid.uuid4()
+    base = settings.SITE_URL.rstrip("/") + "/fhir"
+    message = PracticeMessage.objects.create(
+        uuid=message_id,
+        referral=referral,
+        practice=referral.person.registered_practice,
+        moment=moment,
+        snomed_code=snomed,
+        document=document_for(
+            referral, moment=moment, snomed_code=snomed, message_id=message_id, base_url=base
+        ),
+    )
+    audit_record(actor=None, action=AuditAction.CREATE, obj=message)
+    _tell_shared_mailbox(message)
+    return message
+
+
+def _tell_shared_mailbox(message: PracticeMessage) -> None:
+    integration = PracticeIntegration.objects.filter(practice=message.practice_id).first()
+    if integration is None or not integration.shared_mailbox:
+        return
+    context = {"practice": message.practice.name, "url": practice_inbox_url(message)}
+    notification_queue(
+        to_email=integration.shared_mailbox,
+        kind="practice_message",
+        subject=" ".join(
+            loader.render_to_string("interop/email/practice_message_subject.txt", context).split()
+        ),
+        body_text=loader.render_to_string("interop/email/practice_message_body.txt", context),
+    )
+
+
+@transaction.atomic
+def practice_message_file(*, message: PracticeMessage, actor: User) -> PracticeMessage:
+    """Practice staff filed the message into the GP record. Filing twice changes nothing."""
+    message = PracticeMessage.objects.select_for_update().get(pk=message.pk)
+    if message.filed_at is None:
+        message.filed_at = timezone.now()
+        message.filed_by = actor
+        message.save(update_fields=["filed_at", "filed_by", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=message, detail={"filed": True})
+    return message

@@ -22,6 +22,7 @@ from referrals.services import (
     referral_record_progress,
     referral_request_info,
     referral_submit,
+    referral_withdraw,
 )
 from socialrx.core import demo as core_demo
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
@@ -39,6 +40,7 @@ PLAN = [
     "first_contact",
     "in_progress",
     "declined",
+    "withdrawn",
     *[f"closed:{outcome}" for outcome in codes.ClosureOutcome.values],
 ]
 
@@ -109,6 +111,9 @@ def _advance(referral: Referral, plan: str, team: Organisation, lead: User, work
             reason=codes.DeclineReason.NEEDS_CRISIS_SERVICE,
             suggested_alternative="NHS 111, option 2 (urgent mental health help)",
         )
+    elif plan == "withdrawn":
+        if referral.referrer is not None:  # a self-referral has no referrer to withdraw it
+            referral_withdraw(referral=referral, actor=referral.referrer)
     elif plan != "received":
         referral_assign(referral=referral, team=team, actor=lead)
         steps = {"assigned": 0, "first_contact": 1}.get(plan, 2)

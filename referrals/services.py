@@ -32,6 +32,7 @@ from referrals.models import (
     validate_not_future,
 )
 from socialrx.core.audit import audit_record
+from socialrx.core.events import announce
 from socialrx.core.models import AuditAction, Membership, Organisation, OrganisationType, Role, User
 
 logger = logging.getLogger(__name__)
@@ -276,6 +277,7 @@ def _transition(
         obj=referral,
         detail={"event": kind, "from": previous, "to": referral.status},
     )
+    announce("referral.transition", referral_id=referral.pk, kind=kind)
     return event
 
 

@@ -20,6 +20,11 @@ urlpatterns = [
         api.ReferralDetailApi.as_view(),
         name="api-detail",
     ),
+    path(
+        "referrals/<int:pk>/confirm-consent/",
+        views.referral_confirm_consent_view,
+        name="confirm-consent",
+    ),
     path("self-referral/", views_public.self_referral, name="self-referral"),
     path(
         "self-referral/<str:token>/check/",

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from referrals import codes
@@ -46,6 +47,7 @@ from referrals.services import (
     person_keep_apart,
     person_merge,
     referral_assign,
+    referral_confirm_consent,
     referral_decline,
     referral_provide_info,
     referral_redirect,
@@ -354,3 +356,19 @@ def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) 
         person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, "Recorded as different people")
     return redirect("referrals:triage-detail", pk=referral.pk)
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD, Role.LINK_WORKER)
+def referral_confirm_consent_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Triage or the link worker records the consent a GP system's referral came without."""
+    referral = referral_for(request.user, pk)
+    try:
+        referral_confirm_consent(referral=referral, actor=request.user)
+        messages.success(request, "Consent recorded.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("referrals:detail", args=[referral.pk])
+    return redirect(target)
