@@ -10,8 +10,9 @@ worker), each section with a plain-language narrative; the code of the moment
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from django.utils import timezone
@@ -134,8 +135,10 @@ def document_for(
     }
     if person.nhs_number:
         patient["identifier"] = [{"system": t.NHS_NUMBER_SYSTEM, "value": person.nhs_number}]
-    if person.address or person.postcode:
-        patient["address"] = [{"text": person.address, "postalCode": person.postcode}]
+    # FHIR forbids empty strings: only the parts of the address we hold.
+    address = {k: v for k, v in (("text", person.address), ("postalCode", person.postcode)) if v}
+    if address:
+        patient["address"] = [address]
     organisation: dict[str, Any] = {
         "resourceType": "Organization",
         "id": ref["practice"],
@@ -185,7 +188,15 @@ def document_for(
     }
 
 
-def sections_of(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """(title, narrative html) of each section, for the inbox page and the PDF."""
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def sections_of(document: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(title, lines of text) of each section, for the inbox page and the PDF: the lines
+    are unescaped back to text, so templates escape them again and no stored HTML is
+    ever rendered as HTML."""
     composition = document["entry"][0]["resource"]
-    return [(s["title"], s["text"]["div"]) for s in composition.get("section", [])]
+    return [
+        (s["title"], [unescape(p) for p in _PARAGRAPH.findall(s["text"]["div"])])
+        for s in composition.get("section", [])
+    ]

@@ -21,7 +21,7 @@ from interop.errors import FhirError
 from interop.models import PracticeMessage, PracticeMessageQuerySet, SystemClient
 from referrals.models import Person, Referral, ReferralQuerySet
 from referrals.permissions import referrals_visible_to
-from socialrx.core.models import Organisation, Role, User
+from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import organisation_ids_for
 
 # Declared once, in settings.OAUTH2_PROVIDER (the toolkit checks tokens against them).
@@ -117,10 +117,27 @@ def messages_for(caller: Caller) -> PracticeMessageQuerySet:
     return PracticeMessage.objects.filter(practice__in=caller.practice_ids)
 
 
+def practice_ids_for(user: User) -> list[int]:
+    """GP practices where the user holds any role: their practice inboxes."""
+    if not user.is_authenticated:
+        return []
+    return sorted(
+        {
+            m.organisation_id
+            for m in user.active_memberships
+            if m.organisation.org_type == OrganisationType.GP_PRACTICE
+        }
+    )
+
+
+def practice_staff(user: User) -> bool:
+    return bool(practice_ids_for(user))
+
+
 def practice_messages_for(user: User) -> PracticeMessageQuerySet:
-    """For the practice inbox: staff holding any role at the registered practice."""
-    practices = sorted({m.organisation_id for m in user.active_memberships})
-    return PracticeMessage.objects.filter(practice__in=practices)
+    """For the practice inbox: messages to the practices where the user holds any role,
+    for all their registered patients."""
+    return PracticeMessage.objects.filter(practice__in=practice_ids_for(user))
 
 
 def practice_message_for(user: User, message_id: int) -> PracticeMessage:
