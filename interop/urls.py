@@ -22,6 +22,7 @@ urlpatterns = [
     path("fhir/Task/<uuid:referral_id>", api.TaskItemApi.as_view(), name="fhir-task"),
     path("fhir/Bundle", api.BundleCollectionApi.as_view(), name="fhir-bundles"),
     path("fhir/Bundle/<uuid:message_id>", api.BundleItemApi.as_view(), name="fhir-bundle"),
+    path("referrals/launch/", views.gp_launch, name="gp-launch"),
     path("practice/messages/", views.inbox, name="inbox"),
     path("practice/messages/<int:pk>/", views.inbox_message, name="inbox-message"),
     path("practice/messages/<int:pk>.pdf", views.inbox_message_pdf, name="inbox-message-pdf"),

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -62,6 +62,18 @@ from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
+PREFILL_SESSION_KEY = "referral-prefill"
+
+
+def referral_prefill(request: HttpRequest, *, initial: dict[str, Any], note: str) -> None:
+    """Pre-fill the next referral form this user opens, once (a launch from the GP
+    record). ``initial`` holds form field names and JSON values; ``note`` says where the
+    details came from, shown above the form so the referrer checks them."""
+    request.session[PREFILL_SESSION_KEY] = {"initial": initial, "note": note}
+
+
+def referral_prefill_clear(request: HttpRequest) -> None:
+    request.session.pop(PREFILL_SESSION_KEY, None)
 
 
 def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
@@ -75,14 +87,19 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     token = request.GET.get("draft", "")
     data = request.POST if request.method == "POST" else _draft(request, token)
-    form = ReferralForm(data, referrer=user)
+    prefill = request.session.pop(PREFILL_SESSION_KEY, None) if data is None else None
+    form = ReferralForm(data, referrer=user, initial=prefill["initial"] if prefill else None)
     if request.method == "POST" and form.is_valid():
         token = token or uuid.uuid4().hex
         request.session[DRAFT_SESSION_KEY.format(token)] = {
             key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
         }
         return redirect("referrals:check", token=token)
-    return render(request, "referrals/create.html", {"form": form, "token": token})
+    return render(
+        request,
+        "referrals/create.html",
+        {"form": form, "token": token, "prefill_note": prefill["note"] if prefill else ""},
+    )
 
 
 @role_required(Role.REFERRER)
