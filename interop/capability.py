@@ -55,6 +55,7 @@ def _resource(kind: str, profile: str, interactions: list[str], params: frozense
 
 
 def capability_statement(base_url: str) -> dict[str, Any]:
+    token_url = base_url.removesuffix("/fhir") + "/oauth/token/"
     service_request = _resource(
         "ServiceRequest",
         UK_CORE + "UKCore-ServiceRequest",
@@ -87,6 +88,14 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "security": {
+                    # SMART's extension naming the token endpoint: FHIR clients read it.
+                    "extension": [
+                        {
+                            "url": "http://fhir-registry.smarthealthit.org/StructureDefinition/"
+                            "oauth-uris",
+                            "extension": [{"url": "token", "valueUri": token_url}],
+                        }
+                    ],
                     "service": [
                         {
                             "coding": [
@@ -100,7 +109,7 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     ],
                     "description": (
                         "Authorization: Bearer. System clients: OAuth 2.0 client credentials "
-                        f"at {base_url.removesuffix('/fhir')}/oauth/token/ with scopes "
+                        f"at {token_url} with scopes "
                         + ", ".join(sorted(SCOPES))
                         + ". People: their API token."
                     ),
