@@ -6,7 +6,8 @@ or replayed later.
 The link: ``/referrals/launch/?practice=<ODS>&ctx=<base64url JSON>&sig=<hex>`` where
 ``sig = HMAC-SHA256(secret, ctx)`` over the ``ctx`` text as sent, and the JSON holds
 ``nhs_number, given_name, family_name, birth_date (YYYY-MM-DD), address, postcode,
-clinician, iat`` (seconds since the epoch).
+registered_practice`` (ODS code; the launching practice when absent) ``, clinician, iat``
+(seconds since the epoch).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from django.conf import settings
 
 from interop.models import PracticeIntegration
+from referrals.permissions import practice_by_ods_code
 from socialrx.core.models import Organisation, OrganisationType
 from socialrx.core.parsers import loads_limited
 
@@ -104,5 +106,9 @@ def form_initial(practice: Organisation, context: dict[str, Any]) -> dict[str, A
             ).isoformat()
         except ValueError:
             initial.pop("birth_date", None)
-    initial["registered_practice"] = practice.pk
+    # The patient's registered practice, when the GP refers from elsewhere (a hub or an
+    # extended-access service); else the launching practice.
+    registered = context.get("registered_practice")
+    found = practice_by_ods_code(registered) if isinstance(registered, str) and registered else None
+    initial["registered_practice"] = (found or practice).pk
     return initial
