@@ -143,7 +143,7 @@ def build(only: list[str] | None = None) -> list[Endpoint]:
     befriending = TaxonomyTerm.objects.get(taxonomy__code=CATEGORY, term="befriending")
     commissioner = _user("commissioner-1")
     endpoints = [
-        Endpoint(BARE, _path("bench-bare"), note="the yardstick"),
+        Endpoint(BARE, _path("bench_bare"), note="the yardstick"),
         Endpoint("triage queue", _path("referrals:triage"), lead, target_ratio=0.12,
                  target_p95_ms=25),
         Endpoint("caseload", _path("linkworkers:caseload"), worker, target_ratio=0.12,
@@ -234,7 +234,7 @@ def _post_endpoint(lead_service: int) -> Endpoint:
     }
     return Endpoint(
         "POST /api/v1/referrals/",
-        _path("referrals:api-list"),
+        _path("referrals:api_list"),
         body=body,
         token=token.key,
         target_p95_ms=50,

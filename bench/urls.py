@@ -4,4 +4,4 @@ from django.urls import path
 
 from bench import views
 
-urlpatterns = [path("bench/bare/", views.bare, name="bench-bare")]
+urlpatterns = [path("bench/bare/", views.bare, name="bench_bare")]

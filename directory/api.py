@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import (
     api_view,
@@ -24,8 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from directory import oruk
-from directory import permissions as scope
+from directory import oruk, selectors
 from directory.search import FreshFirstPages, ServiceFilters, services_filter, services_order
 
 
@@ -60,7 +58,7 @@ def root(request: Request) -> Response:
 def service_list(request: Request) -> Response:
     filters = oruk.service_filters(request.query_params)
     page = oruk.page_request(request.query_params)
-    services = services_filter(scope.services_published(), filters).select_related(
+    services = services_filter(selectors.services_published(), filters).select_related(
         "organization", "capacity"
     )
     if filters.text:
@@ -73,27 +71,15 @@ def service_list(request: Request) -> Response:
 
 @oruk_endpoint
 def service_detail(request: Request, service_id: uuid.UUID) -> Response:
-    return Response(oruk.service_full_json(scope.service_published_full(service_id)))
+    return Response(oruk.service_full_json(selectors.service_published_full(service_id)))
 
 
 @oruk_endpoint
 def service_at_location_list(request: Request) -> Response:
     filters = oruk.service_filters(request.query_params, with_place=True)
     page = oruk.page_request(request.query_params)
-    services = services_filter(scope.services_published(), filters)
-    sals = scope.service_at_locations_published().filter(service__in=services.values("pk"))
-    if filters.origin is not None:
-        from directory.geo import distance_metres
-
-        sals = sals.filter(location__latitude__isnull=False).annotate(
-            distance=distance_metres(filters.origin, prefix="location__")
-        )
-        if filters.proximity is not None:
-            sals = sals.filter(distance__lte=filters.proximity)
-        sals = sals.order_by("distance", "service__name")
-    else:
-        sals = sals.order_by("service__name", F("location__name").asc())
-    sals = sals.prefetch_related("location__addresses")
+    services = services_filter(selectors.services_published(), filters)
+    sals = selectors.service_at_locations_for(services, filters)
     return Response(oruk.page_json(sals, page, _sal_list_item))
 
 
@@ -104,28 +90,28 @@ def _sal_list_item(sal: Any) -> oruk.Json:
 @oruk_endpoint
 def service_at_location_detail(request: Request, sal_id: uuid.UUID) -> Response:
     return Response(
-        oruk.service_at_location_detail_json(scope.service_at_location_published(sal_id))
+        oruk.service_at_location_detail_json(selectors.service_at_location_published(sal_id))
     )
 
 
 @oruk_endpoint
 def taxonomy_list(request: Request) -> Response:
     page = oruk.page_request(request.query_params)
-    return Response(oruk.page_json(scope.taxonomies(), page, oruk.taxonomy_json))
+    return Response(oruk.page_json(selectors.taxonomies(), page, oruk.taxonomy_json))
 
 
 @oruk_endpoint
 def taxonomy_detail(request: Request, taxonomy_id: uuid.UUID) -> Response:
-    taxonomy = scope.taxonomy_with_terms(taxonomy_id)
+    taxonomy = selectors.taxonomy_with_terms(taxonomy_id)
     return Response(oruk.taxonomy_json(taxonomy, with_terms=True))
 
 
 @oruk_endpoint
 def taxonomy_term_list(request: Request) -> Response:
     page = oruk.page_request(request.query_params)
-    return Response(oruk.page_json(scope.taxonomy_terms(), page, oruk.taxonomy_term_json))
+    return Response(oruk.page_json(selectors.taxonomy_terms(), page, oruk.taxonomy_term_json))
 
 
 @oruk_endpoint
 def taxonomy_term_detail(request: Request, term_id: uuid.UUID) -> Response:
-    return Response(oruk.taxonomy_term_json(scope.taxonomy_term(term_id)))
+    return Response(oruk.taxonomy_term_json(selectors.taxonomy_term(term_id)))

@@ -1,14 +1,15 @@
-"""Who may see or change which listings.
+"""Who may change which listings.
 
-The directory holds no personal data: anyone may read what is published. Changing a
-listing is for its own organisation's VCSE editors and for directory administrators.
+The directory holds no personal data: anyone may read what is published, and those
+reads (with their loading plans) are in ``directory.selectors``. Changing a listing is
+for its own organisation's VCSE editors and for directory administrators.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from directory.models import (
@@ -19,96 +20,11 @@ from directory.models import (
     Location,
     Schedule,
     Service,
-    ServiceAtLocation,
-    ServiceAttribute,
     ServiceQuerySet,
-    Taxonomy,
-    TaxonomyTerm,
 )
+from directory.selectors import services_full
 from socialrx.core.models import Organisation, Role, User
 from socialrx.core.permissions import organisations_for
-
-
-def services_published() -> ServiceQuerySet:
-    return Service.objects.published()
-
-
-def service_published_full(service_id: uuid.UUID) -> Service:
-    """One published service with everything the ORUK record nests, or 404."""
-    service = services_full(services_published()).filter(id=service_id).first()
-    if service is None:
-        raise Http404("No such service")
-    return service
-
-
-def services_full(services: ServiceQuerySet) -> ServiceQuerySet:
-    """Prefetch every nested record of the ORUK service, in a fixed number of queries."""
-    return services.select_related("organization", "capacity").prefetch_related(
-        "organization__organization_identifiers",
-        "schedules",
-        "service_areas",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
-                "location__addresses", "location__accessibility", "schedules"
-            ),
-        ),
-        "languages",
-        "funding",
-        "cost_options",
-        "contacts__phones",
-        Prefetch(
-            "attributes",
-            queryset=ServiceAttribute.objects.select_related("taxonomy_term__taxonomy"),
-        ),
-    )
-
-
-def service_at_locations_published() -> QuerySet[ServiceAtLocation]:
-    return ServiceAtLocation.objects.filter(service__in=services_published()).select_related(
-        "service__organization", "service__capacity", "location"
-    )
-
-
-def service_at_location_published(sal_id: uuid.UUID) -> ServiceAtLocation:
-    sal = (
-        ServiceAtLocation.objects.filter(id=sal_id, service__in=services_published())
-        .select_related("location", "service__organization", "service__capacity")
-        .prefetch_related("location__addresses", "location__accessibility", "schedules")
-        .first()
-    )
-    if sal is None:
-        raise Http404("No such service at location")
-    return sal
-
-
-def taxonomies() -> QuerySet[Taxonomy]:
-    return Taxonomy.objects.all()
-
-
-def taxonomy_terms() -> QuerySet[TaxonomyTerm]:
-    return TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__name", "name")
-
-
-def taxonomy_with_terms(taxonomy_id: uuid.UUID) -> Taxonomy:
-    taxonomy = (
-        Taxonomy.objects.filter(id=taxonomy_id)
-        .prefetch_related(Prefetch("terms", queryset=taxonomy_terms()))
-        .first()
-    )
-    if taxonomy is None:
-        raise Http404("No such taxonomy")
-    return taxonomy
-
-
-def taxonomy_term(term_id: uuid.UUID) -> TaxonomyTerm:
-    term = taxonomy_terms().filter(id=term_id).first()
-    if term is None:
-        raise Http404("No such taxonomy term")
-    return term
-
-
-# --- editing ------------------------------------------------------------------------
 
 
 def is_directory_admin(user: User) -> bool:

@@ -30,6 +30,7 @@ from interop.parsing import FhirJSONParser, PlainJSONAsFhirParser
 from interop.permissions import (
     SystemClientAuthentication,
     caller_for,
+    message_for,
     messages_for,
     person_to_refer,
     referral_for,
@@ -327,10 +328,6 @@ class BundleItemApi(FhirView):
     def get(self, request: Request, message_id: Any) -> Response:
         caller = caller_for(request)
         caller.require("message.read")
-        message = (
-            messages_for(caller).select_related("referral__person").filter(uuid=message_id).first()
-        )
-        if message is None:
-            raise Http404("No such message")
+        message = message_for(caller, message_id)
         audit_views(request=request, objs=[message, message.referral.person])
         return Response(message.document)

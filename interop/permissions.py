@@ -117,6 +117,15 @@ def messages_for(caller: Caller) -> PracticeMessageQuerySet:
     return PracticeMessage.objects.filter(practice__in=caller.practice_ids)
 
 
+def message_for(caller: Caller, message_id: uuid.UUID | str) -> PracticeMessage:
+    message = (
+        messages_for(caller).select_related("referral__person").filter(uuid=message_id).first()
+    )
+    if message is None:
+        raise Http404("No such message")
+    return message
+
+
 def practice_ids_for(user: User) -> list[int]:
     """GP practices where the user holds any role: their practice inboxes."""
     if not user.is_authenticated:

@@ -78,7 +78,7 @@ def moment_for(kind: str, closure_outcome: str) -> str | None:
 
 
 def practice_inbox_url(message: PracticeMessage) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("interop:inbox-message", args=[message.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("interop:inbox_message", args=[message.pk])
 
 
 @transaction.atomic

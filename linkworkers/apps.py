@@ -27,6 +27,6 @@ class LinkworkersConfig(AppConfig):
         register_workspace(
             role=Role.VCSE_EDITOR,
             title="Connections to your services",
-            url_name="linkworkers:vcse-connections",
+            url_name="linkworkers:vcse_connections",
             description="People link workers have connected to your services: accept or decline.",
         )

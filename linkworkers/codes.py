@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from referrals.codes import Transition
+
 
 class CaseStatus(models.TextChoices):
     AWAITING_CONTACT = "awaiting_contact", "Awaiting first contact"
@@ -18,6 +20,22 @@ class CaseEventKind(models.TextChoices):
     OPENED = "opened", "Case opened"
     FIRST_CONTACT = "first_contact", "First contact made"
     CLOSED = "closed", "Case closed"
+
+
+# The one table of allowed case status changes, by the kind of event that records each
+# (a case is created awaiting contact: that is its "opened" event, not a change). Every
+# service that changes a case's status goes through ``services.cases.case_move``.
+CASE_TRANSITIONS: dict[str, Transition] = {
+    CaseEventKind.FIRST_CONTACT: Transition(
+        frozenset({CaseStatus.AWAITING_CONTACT}), CaseStatus.ACTIVE
+    ),
+    CaseEventKind.CLOSED: Transition(OPEN_CASE_STATUSES, CaseStatus.CLOSED),
+}
+
+
+def can_move_case(current: str, kind: str) -> bool:
+    transition = CASE_TRANSITIONS.get(kind)
+    return transition is not None and current in transition.sources
 
 
 class ContactMode(models.TextChoices):
@@ -107,3 +125,41 @@ class ConnectionDeclineReason(models.TextChoices):
     COULD_NOT_GET_HELP = "could_not_get_help", "Couldn't get help"
     NO_LONGER_INTERESTED = "no_longer_interested", "No longer interested"
     REFERRED_ELSEWHERE = "referred_elsewhere", "Referred elsewhere"
+
+
+# --- connection moves ------------------------------------------------------------------
+
+_C = ConnectionStatus
+
+# Sent and not yet answered by the service: its list shows these first.
+AWAITING_ANSWER_STATUSES = frozenset({_C.REFERRED, _C.NO_RESPONSE})
+
+
+class ConnectionSide:
+    PERSON = "person"  # the case team's link worker, for the person
+    SERVICE = "service"  # a VCSE editor of the receiving organisation
+    SYSTEM = "system"  # a deadline passed
+
+
+# The one table of allowed connection status changes: (side, from) -> the statuses it
+# may move to.
+# No response is not a decline: the service may still answer late, and the link
+# worker may send it again or let it go, but nothing ends without a person deciding.
+CONNECTION_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    (ConnectionSide.PERSON, _C.SUGGESTED): frozenset({_C.REFERRED, _C.DECLINED_BY_PERSON}),
+    (ConnectionSide.PERSON, _C.REFERRED): frozenset({_C.DECLINED_BY_PERSON}),
+    (ConnectionSide.PERSON, _C.ACCEPTED): frozenset({_C.STARTED, _C.DECLINED_BY_PERSON}),
+    (ConnectionSide.PERSON, _C.STARTED): frozenset({_C.COMPLETED, _C.DECLINED_BY_PERSON}),
+    (ConnectionSide.PERSON, _C.NO_RESPONSE): frozenset({_C.REFERRED, _C.DECLINED_BY_PERSON}),
+    (ConnectionSide.SERVICE, _C.REFERRED): frozenset(
+        {_C.ACCEPTED, _C.DECLINED_BY_SERVICE, _C.SERVICE_FULL, _C.DECLINED_BY_PERSON}
+    ),
+    (ConnectionSide.SERVICE, _C.NO_RESPONSE): frozenset(
+        {_C.ACCEPTED, _C.DECLINED_BY_SERVICE, _C.SERVICE_FULL, _C.DECLINED_BY_PERSON}
+    ),
+    (ConnectionSide.SERVICE, _C.ACCEPTED): frozenset(
+        {_C.STARTED, _C.DECLINED_BY_SERVICE, _C.SERVICE_FULL, _C.DECLINED_BY_PERSON}
+    ),
+    (ConnectionSide.SERVICE, _C.STARTED): frozenset({_C.COMPLETED, _C.DECLINED_BY_PERSON}),
+    (ConnectionSide.SYSTEM, _C.REFERRED): frozenset({_C.NO_RESPONSE}),
+}

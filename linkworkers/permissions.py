@@ -1,4 +1,5 @@
-"""Who may see which cases. Views and APIs reach casework only through here.
+"""Who may see which cases (scoped querysets) and who may act on them (``can_...``
+predicates). Views, APIs and services reach casework only through here.
 
 Link workers see their own team's cases; a service manager (the team lead) sees the
 cases of the team they manage, or of every team in the service they manage. Referrers
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from directory.models import Service
 from linkworkers import codes
 from linkworkers.models import (
     Case,
@@ -69,6 +71,11 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     return Case.objects.filter(team__in=case_team_ids_for(user))
 
 
+def caseload_of(user: User) -> CaseQuerySet:
+    """The cases the user holds as their link worker, among those they may see."""
+    return cases_visible_to(user).filter(link_worker=user)
+
+
 def case_for(user: User, pk: int) -> Case:
     """One case the user may see, or 404 (never 403: do not reveal that it exists)."""
     case = cases_visible_to(user).with_list_details().filter(pk=pk).first()
@@ -117,7 +124,7 @@ def referrals_to_open_for(user: User) -> ReferralQuerySet:
         assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER),
         status=referral_codes.Status.ASSIGNED,
         case__isnull=True,
-    )
+    ).order_by("created_at", "id")
 
 
 def referral_to_open_for(user: User, pk: int) -> Referral:
@@ -138,6 +145,11 @@ def goal_of(case: Case, goal_pk: int) -> PlanGoal:
 def connections_of_cases_for(user: User) -> ConnectionQuerySet:
     """Connections of the cases the user's team may see (link workers, team leads)."""
     return Connection.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def connections_of_case_for(user: User, case: Case) -> ConnectionQuerySet:
+    """The case's connections, if the user may see the case."""
+    return connections_of_cases_for(user).filter(case=case)
 
 
 def connection_of_case_for(user: User, case: Case, pk: int) -> Connection:
@@ -165,3 +177,37 @@ def connection_to_service_of(user: User, pk: int) -> Connection:
     if connection is None:
         raise Http404("No such connection")
     return connection
+
+
+# --- who may act ----------------------------------------------------------------------
+
+CASE_WORK_DENIED = "Only a link worker of the case's team can do this"
+
+
+def _is_link_worker_of(user: User, team_id: int | None) -> bool:
+    return team_id is not None and any(
+        m.role == Role.LINK_WORKER and m.organisation_id == team_id for m in user.active_memberships
+    )
+
+
+def can_work_on_case(user: User, case: Case) -> bool:
+    """Whether the user records work on the case (contacts, assessments, plans,
+    connections, closure): a link worker of its team. A team lead sees the case but does
+    not work on it. Whether the case is still open is the service's check, not this."""
+    return _is_link_worker_of(user, case.team_id)
+
+
+def can_open_case(user: User, referral: Referral) -> bool:
+    """Whether the user may open a case on the referral: a link worker of the team it is
+    assigned to."""
+    return _is_link_worker_of(user, referral.assigned_team_id)
+
+
+def can_act_for_service(user: User, service: Service) -> bool:
+    """Whether the user answers connections for the service: a VCSE editor of the
+    organisation that runs it."""
+    organisation_id = service.organization.organisation_id
+    return organisation_id is not None and any(
+        m.role == Role.VCSE_EDITOR and m.organisation_id == organisation_id
+        for m in user.active_memberships
+    )

@@ -1,24 +1,13 @@
 """Celery tasks of the linkworkers app: Celery's autodiscovery imports this module.
 
 Thin wrappers that call services; each is safe to run twice. Connection tasks live in
-``tasks_connections`` (the connections work) and are imported here only so that the
-worker registers them.
+``linkworkers.connections.tasks``, which autodiscovery imports too.
 """
 
 from celery import shared_task
 from django.db import OperationalError
 
 from linkworkers.services.digest import digests_send
-from linkworkers.tasks_connections import (
-    connection_nudges_send_task,
-    connections_no_response_mark_task,
-)
-
-__all__ = [
-    "connection_nudges_send_task",
-    "connections_no_response_mark_task",
-    "linkworker_digests_send_task",
-]
 
 
 # A dropped database connection or a deadlock is worth retrying; a bug is not.

@@ -142,4 +142,4 @@ def staff_referral_withdrawn(*, referral: Referral) -> None:
 
 
 def triage_url(referral: Referral) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage-detail", args=[referral.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage_detail", args=[referral.pk])

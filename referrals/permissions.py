@@ -107,6 +107,14 @@ def possible_duplicates_for(user: User, person: Person) -> PersonQuerySet:
     )
 
 
+def possible_duplicate_for(user: User, person: Person, pk: int) -> Person:
+    """One of ``possible_duplicates_for``, or 404."""
+    other = possible_duplicates_for(user, person).filter(pk=pk).first()
+    if other is None:
+        raise Http404("No such person")
+    return other
+
+
 def triage_services_for(user: User) -> list[Organisation]:
     return user.organisations_with_role(Role.TRIAGE_LEAD)
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -32,6 +32,7 @@ from referrals.models import Referral
 from referrals.permissions import (
     REFERRAL_ROLES,
     can_answer_info_request,
+    possible_duplicate_for,
     possible_duplicates_for,
     referral_for,
     referral_made_by_for,
@@ -144,7 +145,7 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = referrals_made_by_organisations_of(user).with_list_details()
     status = request.GET.get("status", "")
     if status in codes.Status.values:
-        referrals = referrals.filter(status=status)
+        referrals = referrals.matching(status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_listed(request=request, referrals=page.object_list, listing="referrer")
     return render(
@@ -214,12 +215,9 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     if filters.is_valid():
         data = filters.cleaned_data
-        if data["urgency"]:
-            referrals = referrals.filter(urgency=data["urgency"])
-        if data["source"]:
-            referrals = referrals.filter(source=data["source"])
-        if data["reason"]:
-            referrals = referrals.filter(reasons__reason=data["reason"])
+        referrals = referrals.matching(
+            urgency=data["urgency"], source=data["source"], reason=data["reason"]
+        )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_listed(request=request, referrals=page.object_list, listing="triage")
     return render(
@@ -363,16 +361,14 @@ def triage_request_info(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     """Merge the referral's person with a possible duplicate, or record them as different."""
     referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
-    other = possible_duplicates_for(request.user, referral.person).filter(pk=other_pk).first()  # type: ignore[arg-type]
-    if other is None:
-        raise Http404("No such person")
+    other = possible_duplicate_for(request.user, referral.person, other_pk)  # type: ignore[arg-type]
     if request.POST.get("decision") == "merge":
         person_merge(keep=other, merge=referral.person, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, "Records merged")
     else:
         person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, "Recorded as different people")
-    return redirect("referrals:triage-detail", pk=referral.pk)
+    return redirect("referrals:triage_detail", pk=referral.pk)
 
 
 @require_POST

@@ -32,7 +32,7 @@ def new_token() -> str:
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    key = f"referrals:self-referral:{client_ip(request) or 'unknown'}"
+    key = f"referrals:self_referral:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=60 * 60)
     try:
         count = cache.incr(key)
@@ -65,7 +65,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     if form.is_bot:
         # Look like success, so the bot learns nothing; store nothing.
         logger.info("Self-referral honeypot filled; discarded")
-        return redirect("referrals:self-referral-sent")
+        return redirect("referrals:self_referral_sent")
     if not form.is_valid():
         return render(request, "referrals/self_referral/form.html", {"form": form})
     # The token names the draft in the session and in the address: ours, or a fresh one.
@@ -75,7 +75,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     answers.pop("csrfmiddlewaretoken", None)
     answers["token"] = [token]
     request.session[DRAFT_SESSION_KEY.format(token)] = answers
-    return redirect("referrals:self-referral-check", token=token)
+    return redirect("referrals:self_referral_check", token=token)
 
 
 @never_cache
@@ -85,10 +85,10 @@ def self_referral_check(request: HttpRequest, token: str) -> HttpResponse:
     if data is None:
         # A second click after sending finds the draft gone: show what was sent.
         if request.session.get(SENT_SESSION_KEY):
-            return redirect("referrals:self-referral-sent")
-        return redirect("referrals:self-referral")
+            return redirect("referrals:self_referral_sent")
+        return redirect("referrals:self_referral")
     form = SelfReferralForm(data)
-    change_url = reverse("referrals:self-referral") + f"?draft={token}"
+    change_url = reverse("referrals:self_referral") + f"?draft={token}"
     if not form.is_valid():
         return redirect(change_url)
     if request.method == "POST":
@@ -104,7 +104,7 @@ def self_referral_check(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "referrals/self_referral/form.html", {"form": form})
         request.session.pop(DRAFT_SESSION_KEY.format(token), None)
         request.session[SENT_SESSION_KEY] = result.referral.reference
-        return redirect("referrals:self-referral-sent")
+        return redirect("referrals:self_referral_sent")
     answers = answer_rows(form, change_url, skip={"website"})
     return render(
         request, "referrals/self_referral/check.html", {"answers": answers, "token": token}

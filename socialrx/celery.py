@@ -10,5 +10,13 @@ app = Celery("socialrx")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The only place, with the root URLconf, where the project package names the apps.
 app.autodiscover_tasks(
-    ["socialrx.core", "directory", "referrals", "linkworkers", "outcomes", "interop"]
+    [
+        "socialrx.core",
+        "directory",
+        "referrals",
+        "linkworkers",
+        "linkworkers.connections",
+        "outcomes",
+        "interop",
+    ]
 )

@@ -11,7 +11,7 @@ admin.site.site_title = "socialrx admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # NHS.UK frontend's stylesheet names its icons under /assets/.
     path(
         "assets/<path:asset>",

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from directory import permissions as scope
+from directory import selectors
 from directory.forms.search import SearchForm
 from directory.presenters import ListingPresenter, ResultsSummary
 from directory.search import (
@@ -32,12 +32,12 @@ def search(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         by_distance = filters.origin is not None
         today = timezone.localdate()
-        broad = (scope.services_published(), filters.text) if is_broad_search(filters) else None
+        broad = (selectors.services_published(), filters.text) if is_broad_search(filters) else None
         results = RankedServices(
             services_order(
-                services_filter(scope.services_published(), filters), by_distance=by_distance
+                services_filter(selectors.services_published(), filters), by_distance=by_distance
             ),
-            scope.services_published().for_display(),
+            selectors.services_published().for_display(),
             cap=SEARCH_RESULTS_CAP,
             origin=filters.origin,
             broad=broad,
@@ -54,5 +54,5 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """Public: one published listing in full."""
-    service = scope.service_published_full(service_id)
+    service = selectors.service_published_full(service_id)
     return render(request, "directory/service_detail.html", {"listing": ListingPresenter(service)})

@@ -114,7 +114,7 @@ class CaseCollectionApi(APIView):
     @extend_schema(responses=CaseOut(many=True))
     def get(self, request: Request) -> Response:
         """Cases of your teams, open first, newest first."""
-        cases = cases_visible_to(request.user).with_list_details().order_by("status", "-opened_at")  # type: ignore[arg-type]
+        cases = cases_visible_to(request.user).with_list_details().open_first()  # type: ignore[arg-type]
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(cases, request, view=self) or []
         audit_cases_listed(request=request, cases=page, listing="api")  # type: ignore[arg-type]

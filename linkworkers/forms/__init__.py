@@ -1,2 +1,1 @@
-"""Forms, one module per part of the work (``connections.py`` belongs to the connections
-work)."""
+"""Forms, one module per part of the work (connections: ``linkworkers.connections``)."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import Assessment, AssessmentDomain, Case
-from linkworkers.services.contacts import case_for_work
+from linkworkers.services.cases import case_for_work
 from referrals import codes as referral_codes
 from referrals.services import referral_record_progress
 from socialrx.core.audit import audit_record

@@ -15,19 +15,12 @@ from django.utils import timezone
 from linkworkers import codes
 from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
+from linkworkers.permissions import CASE_WORK_DENIED, can_open_case, can_work_on_case
 from referrals import codes as referral_codes
 from referrals.models import Referral
 from referrals.services import referral_set_link_worker
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Membership, Organisation, Role, User
-
-
-def is_link_worker_in(user: User, team_id: int | None) -> bool:
-    if team_id is None:
-        return False
-    return any(
-        m.role == Role.LINK_WORKER and m.organisation_id == team_id for m in user.active_memberships
-    )
 
 
 def case_event_write(
@@ -37,6 +30,31 @@ def case_event_write(
     return CaseStatusEvent.objects.create(
         case=case, kind=kind, from_status=previous, to_status=case.status, actor=actor, note=note
     )
+
+
+def case_for_work(case: Case, actor: User) -> Case:
+    """The case, locked, if the actor may work on it (``can_work_on_case``) and it is
+    open: the first step of every service that records work on a case."""
+    if not can_work_on_case(actor, case):
+        raise PermissionDenied(CASE_WORK_DENIED)
+    case = Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError("This case is closed")
+    return case
+
+
+def case_move(*, case: Case, kind: str, actor: User, **fields: object) -> CaseStatusEvent:
+    """Move the case (locked by the caller) by ``kind``, if ``codes.CASE_TRANSITIONS``
+    allows it from where the case is, saving ``fields`` with the new status, and write
+    the event: the one way a case's status changes after it is opened."""
+    if not codes.can_move_case(case.status, kind):
+        raise ValidationError(f"A case that is {case.get_status_display().lower()} cannot move so")
+    previous = case.status
+    case.status = codes.CASE_TRANSITIONS[kind].target
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.save(update_fields=["status", *fields, "updated_at"])
+    return case_event_write(case=case, kind=kind, actor=actor, previous=previous)
 
 
 @transaction.atomic
@@ -49,7 +67,7 @@ def case_open(*, referral: Referral, actor: User, link_worker: User | None = Non
     two deadlines agree.
     """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if not is_link_worker_in(actor, referral.assigned_team_id):
+    if not can_open_case(actor, referral):
         raise PermissionDenied("Only a link worker of the assigned team can open this case")
     if referral.status != referral_codes.Status.ASSIGNED:
         raise ValidationError("Only an assigned referral can be opened as a case")

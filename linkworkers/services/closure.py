@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import Case, MessageBack
-from linkworkers.services.cases import case_event_write
-from linkworkers.services.contacts import case_for_work
+from linkworkers.services.cases import case_for_work, case_move
 from referrals import codes as referral_codes
 from referrals.presenters import ReferralPresenter
 from referrals.services import referral_record_progress
@@ -23,11 +22,11 @@ REPORTED_NEED = codes.NeedLevel.MEDIUM
 
 
 def message_back_url(case: Case) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message-back", args=[case.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message_back", args=[case.pk])
 
 
 def message_back_pdf_url(case: Case) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message-back-pdf", args=[case.pk])
+    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message_back_pdf", args=[case.pk])
 
 
 def _needs_and_concerns(case: Case) -> str:
@@ -69,21 +68,14 @@ def case_close(*, case: Case, actor: User, outcome: str, support_summary: str = 
     if outcome not in referral_codes.ClosureOutcome.values:
         raise ValidationError({"outcome": ["Select the outcome"]})
     case = case_for_work(case, actor)
-    previous = case.status
-    case.status = codes.CaseStatus.CLOSED
-    case.closed_at = timezone.now()
-    case.closure_outcome = outcome
-    case.next_appointment_at = None
-    case.save(
-        update_fields=[
-            "status",
-            "closed_at",
-            "closure_outcome",
-            "next_appointment_at",
-            "updated_at",
-        ]
+    case_move(
+        case=case,
+        kind=codes.CaseEventKind.CLOSED,
+        actor=actor,
+        closed_at=timezone.now(),
+        closure_outcome=outcome,
+        next_appointment_at=None,
     )
-    case_event_write(case=case, kind=codes.CaseEventKind.CLOSED, actor=actor, previous=previous)
     referral_record_progress(
         referral=case.referral,
         actor=actor,

@@ -5,27 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import Case, Contact
-from linkworkers.services.cases import case_event_write, is_link_worker_in
+from linkworkers.services.cases import case_for_work, case_move
 from referrals import codes as referral_codes
 from referrals.services import referral_record_progress
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, User
-
-
-def case_for_work(case: Case, actor: User) -> Case:
-    """The case, locked, if the actor is a link worker of its team and it is open."""
-    if not is_link_worker_in(actor, case.team_id):
-        raise PermissionDenied("Only a link worker of the case's team can do this")
-    case = Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
-    if not case.is_open:
-        raise ValidationError("This case is closed")
-    return case
 
 
 @transaction.atomic
@@ -68,12 +58,8 @@ def contact_record(
 
 
 def _first_contact(case: Case, actor: User, occurred_at: datetime.datetime) -> None:
-    previous = case.status
-    case.status = codes.CaseStatus.ACTIVE
-    case.first_contact_at = occurred_at
-    case.save(update_fields=["status", "first_contact_at", "updated_at"])
-    case_event_write(
-        case=case, kind=codes.CaseEventKind.FIRST_CONTACT, actor=actor, previous=previous
+    case_move(
+        case=case, kind=codes.CaseEventKind.FIRST_CONTACT, actor=actor, first_contact_at=occurred_at
     )
     if referral_codes.can_transition(case.referral.status, referral_codes.EventKind.FIRST_CONTACT):
         referral_record_progress(

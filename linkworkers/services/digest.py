@@ -80,7 +80,7 @@ def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
                 ),
             ),
             # The service did not answer in time: the connection waits in "no response"
-            # until the link worker sends it again or lets it go (services.connections).
+            # until the link worker sends it again or lets it go (connections.services.lifecycle).
             no_response=Count(
                 "connections", filter=Q(connections__status=codes.ConnectionStatus.NO_RESPONSE)
             ),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linkworkers import codes
 from linkworkers.models import Case, PlanGoal, PlanStep, SupportPlan
-from linkworkers.services.contacts import case_for_work
+from linkworkers.services.cases import case_for_work
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, User
 

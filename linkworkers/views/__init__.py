@@ -1,2 +1,1 @@
-"""HTML views, one module per part of the work (``connections.py`` belongs to the
-connections work)."""
+"""HTML views, one module per part of the work (connections: ``linkworkers.connections``)."""

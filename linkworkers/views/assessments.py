@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from linkworkers.forms.assessments import AssessmentForm
 from linkworkers.forms.common import add_service_errors
-from linkworkers.permissions import CASE_ROLES, case_for
+from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for
 from linkworkers.presenters.assessments import AssessmentComparison
 from linkworkers.services.assessments import assessment_record
-from linkworkers.services.cases import is_link_worker_in
 from socialrx.core.audit import audit_view
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -23,7 +22,7 @@ from socialrx.core.permissions import role_required
 @role_required(Role.LINK_WORKER)
 def assessment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
-    if not is_link_worker_in(request.user, case.team_id):
+    if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team records assessments")
     audit_view(request=request, obj=case)
     previous = case.assessments.prefetch_related("domains").last()
@@ -69,6 +68,6 @@ def assessment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "assessments": assessments,
             "comparison": AssessmentComparison(assessments),
-            "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
+            "can_work": can_work_on_case(request.user, case) and case.is_open,
         },
     )

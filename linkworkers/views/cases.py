@@ -16,14 +16,15 @@ from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
     CASE_ROLES,
     LEAD_ROLES,
+    can_work_on_case,
     case_page_for,
-    cases_visible_to,
+    caseload_of,
     managed_teams_for,
     referral_to_open_for,
     referrals_to_open_for,
 )
 from linkworkers.presenters.cases import CasePresenter, CaseRow
-from linkworkers.services.cases import case_open, is_link_worker_in, team_loads
+from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
 from referrals.auditing import audit_listed
 from socialrx.core.audit import audit_views
@@ -40,18 +41,14 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseloadFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cases = cases_visible_to(user).filter(link_worker=user).for_caseload()
-    status = data.get("status") or ""
-    cases = cases.filter(status=status) if status else cases.open()
+    cases = caseload_of(user).for_caseload().in_status(data.get("status") or "")
     if data.get("overdue"):
         cases = cases.overdue()
     if data.get("q"):
         cases = cases.search(data["q"])
     cases = cases.with_next_actions().sorted_by(data.get("sort") or "due")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    to_open = list(
-        referrals_to_open_for(user).select_related("person").order_by("created_at", "id")
-    )
+    to_open = list(referrals_to_open_for(user).select_related("person"))
     audit_cases_listed(request=request, cases=page.object_list, listing="caseload")
     audit_listed(request=request, referrals=to_open, listing="to_open")
     today = timezone.localdate()
@@ -101,6 +98,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "suggest_unable_to_contact": unable_to_contact_suggested(case),
             "unable_to_contact_attempts": settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS,
             "unable_to_contact_days": settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
-            "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
+            "can_work": can_work_on_case(request.user, case) and case.is_open,
         },
     )

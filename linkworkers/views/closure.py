@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from linkworkers.forms.closure import CloseForm
 from linkworkers.forms.common import add_service_errors
 from linkworkers.pdf import message_back_pdf
-from linkworkers.permissions import MESSAGE_BACK_ROLES, case_for, message_back_for
+from linkworkers.permissions import MESSAGE_BACK_ROLES, can_work_on_case, case_for, message_back_for
 from linkworkers.presenters.closure import MessageBackPresenter
-from linkworkers.services.cases import is_link_worker_in
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import unable_to_contact_suggested
 from socialrx.core.audit import audit_record, audit_view, audit_views
@@ -24,11 +23,11 @@ from socialrx.core.permissions import role_required
 @role_required(Role.LINK_WORKER)
 def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
-    if not is_link_worker_in(request.user, case.team_id):
+    if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team closes it")
     audit_view(request=request, obj=case)
     if not case.is_open:
-        return redirect("linkworkers:message-back", pk=case.pk)
+        return redirect("linkworkers:message_back", pk=case.pk)
     suggested = "unable_to_contact" if unable_to_contact_suggested(case) else None
     form = CloseForm(
         request.POST if request.method == "POST" else None, initial={"outcome": suggested}
@@ -45,7 +44,7 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Case closed. The referrer has been told.")
-            return redirect("linkworkers:message-back", pk=case.pk)
+            return redirect("linkworkers:message_back", pk=case.pk)
     return render(
         request,
         "linkworkers/close_form.html",

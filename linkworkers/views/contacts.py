@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from linkworkers.forms.common import add_service_errors
 from linkworkers.forms.contacts import ContactForm
-from linkworkers.permissions import case_for
-from linkworkers.services.cases import is_link_worker_in
+from linkworkers.permissions import can_work_on_case, case_for
 from linkworkers.services.contacts import contact_record
 from socialrx.core.audit import audit_view
 from socialrx.core.http import AuthenticatedHttpRequest
@@ -22,7 +21,7 @@ from socialrx.core.permissions import role_required
 @role_required(Role.LINK_WORKER)
 def contact_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = case_for(request.user, pk)
-    if not is_link_worker_in(request.user, case.team_id):
+    if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team records contacts")
     audit_view(request=request, obj=case)
     now = timezone.localtime()

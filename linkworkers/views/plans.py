@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from linkworkers.forms.common import add_service_errors
 from linkworkers.forms.plans import GoalForm, GoalOutcomeForm
 from linkworkers.models import Case
-from linkworkers.permissions import CASE_ROLES, case_for, goal_of
+from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for, goal_of
 from linkworkers.presenters.plans import PlanPresenter
-from linkworkers.services.cases import is_link_worker_in
 from linkworkers.services.plans import plan_goal_add, plan_goal_mark
 from socialrx.core.audit import audit_view
 from socialrx.core.http import AuthenticatedHttpRequest
@@ -22,7 +21,7 @@ from socialrx.core.permissions import role_required
 
 def _workable_case(request: AuthenticatedHttpRequest, pk: int) -> Case:
     case = case_for(request.user, pk)
-    if not is_link_worker_in(request.user, case.team_id):
+    if not can_work_on_case(request.user, case):
         raise PermissionDenied("Only the case's team changes the plan")
     audit_view(request=request, obj=case)
     return case
@@ -38,7 +37,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "plan": PlanPresenter(case),
-            "can_work": is_link_worker_in(request.user, case.team_id) and case.is_open,
+            "can_work": can_work_on_case(request.user, case) and case.is_open,
         },
     )
 

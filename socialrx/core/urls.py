@@ -6,7 +6,7 @@ from socialrx.core import api, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("api/v1/me/", api.MeApi.as_view(), name="api-me"),
+    path("api/v1/me/", api.MeApi.as_view(), name="api_me"),
     path("accounts/sign-in/", views.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from directory.models import Service, ServiceChange
 from directory.oruk import service_full_json
-from directory.permissions import services_full
+from directory.selectors import services_full
 from directory.taxonomy import CATEGORY
 from tests.directory.oruk_schemas import EXAMPLES, assert_valid
 

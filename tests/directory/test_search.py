@@ -242,7 +242,7 @@ def test_a_radius_with_enough_fresh_services_gives_the_nearest_first(client, mon
     # Given a 2 km radius, two services within it, one in the corner of its box (2.7 km
     # away) and one just outside the box (2.2 km away, nearer than the corner one)
     monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 3)
-    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (2_000.0, 8_000.0))
+    monkeypatch.setattr("directory.search.ranking.NEAR_RADII_METRES", (2_000.0, 8_000.0))
     at(service_with(name="Corner"), 52.0171, -1.0279)
     at(service_with(name="Just outside"), 52.0198, -1.0)
     at(service_with(name="One km"), 52.009, -1.0)
@@ -260,7 +260,7 @@ def test_too_few_fresh_services_near_ranks_every_service(client, monkeypatch, ns
     # Given a 1 km radius holding a stale service and a fresh one, and others far away,
     # one of them with no venue at all
     monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 3)
-    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (1_000.0,))
+    monkeypatch.setattr("directory.search.ranking.NEAR_RADII_METRES", (1_000.0,))
     stale = timezone.localdate() - timedelta(days=100)
     at(service_with(name="Near but stale", assured_date=stale), 52.001, -1.0)
     at(service_with(name="Near"), 52.002, -1.0)
@@ -277,7 +277,7 @@ def test_too_few_fresh_services_near_ranks_every_service(client, monkeypatch, ns
 
 
 def test_a_service_with_several_venues_is_ranked_once_by_its_nearest(client, monkeypatch, ns9):
-    monkeypatch.setattr("directory.search.NEAR_RADII_METRES", (2_000.0,))
+    monkeypatch.setattr("directory.search.ranking.NEAR_RADII_METRES", (2_000.0,))
     monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 1)
     walks = at(at(service_with(name="Walks"), 52.3, -1.0), 52.003, -1.0)
     at(service_with(name="Choir"), 52.005, -1.0)
@@ -311,7 +311,7 @@ def test_a_broad_search_lists_by_how_services_match_then_by_name(
     client, monkeypatch, carers_services
 ):
     # Given a directory where "carers" counts as a broad word
-    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+    monkeypatch.setattr("directory.search.filters.BROAD_SEARCH_MATCHES", 3)
 
     response = client.get("/directory/", {"q": "carers"})
 
@@ -329,7 +329,7 @@ def test_a_broad_search_lists_by_how_services_match_then_by_name(
 
 @on_postgresql
 def test_a_capped_broad_search_says_how_its_pages_are_ordered(client, monkeypatch, carers_services):
-    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+    monkeypatch.setattr("directory.search.filters.BROAD_SEARCH_MATCHES", 3)
     monkeypatch.setattr("directory.views.public.SEARCH_RESULTS_CAP", 2)
 
     response = client.get("/directory/", {"q": "carers"})
@@ -344,13 +344,13 @@ def test_a_capped_broad_search_says_how_its_pages_are_ordered(client, monkeypatc
 def test_a_search_below_the_broad_threshold_or_with_a_filter_is_ranked(
     client, monkeypatch, carers_services
 ):
-    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 100)
+    monkeypatch.setattr("directory.search.filters.BROAD_SEARCH_MATCHES", 100)
     ranked = names(client, q="carers")
     # The category and the name together outrank the category alone.
     assert ranked[0] == "Yankee carers"
     assert ranked.index("Yankee carers") < ranked.index("Beta group")
 
     # A category narrows the search: ranked, however broad the words alone
-    monkeypatch.setattr("directory.search.BROAD_SEARCH_MATCHES", 3)
+    monkeypatch.setattr("directory.search.filters.BROAD_SEARCH_MATCHES", 3)
     carers = term(CATEGORY, "carers")
     assert names(client, q="carers", category=carers.id) == ["Yankee carers", "Beta group"]

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models import Connection
-from linkworkers.tasks_connections import (
+from linkworkers.connections.tasks import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
 )
+from linkworkers.models import Connection
 from referrals.reminders import working_days_before
 from socialrx.core.models import Notification, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with

@@ -30,7 +30,7 @@ def integration(practice):
 def _link(context=None, *, secret=SECRET, practice="Y99001", issued=None):
     ctx = encode_context({**(context or CONTEXT), "iat": issued or int(time.time())})
     query = f"practice={practice}&ctx={ctx}&sig={sign(secret, ctx)}"
-    return f"{reverse('interop:gp-launch')}?{query}"
+    return f"{reverse('interop:gp_launch')}?{query}"
 
 
 def test_a_signed_link_prefills_the_referral_form_once(client, referrer, integration, practice):
@@ -53,7 +53,7 @@ def test_a_signed_link_prefills_the_referral_form_once(client, referrer, integra
         (lambda: _link(issued=int(time.time()) + 3600), "expired"),
         (lambda: _link(practice="Y00000"), "not set up"),
         (lambda: _link().replace("ctx=", "ctx=x"), "signature"),
-        (lambda: reverse("interop:gp-launch"), "incomplete"),
+        (lambda: reverse("interop:gp_launch"), "incomplete"),
     ],
 )
 def test_bad_links_are_refused_and_nothing_is_prefilled(

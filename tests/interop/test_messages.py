@@ -139,12 +139,12 @@ def test_practice_staff_see_the_message_for_a_patient_they_did_not_refer(
         actor=marsh_lane_staff, action="view", object_type="referrals.person"
     ).exists()
 
-    detail = client.get(reverse("interop:inbox-message", args=[message.pk]))
+    detail = client.get(reverse("interop:inbox_message", args=[message.pk]))
     assert "871731000000106" in detail.content.decode()
-    pdf = client.get(reverse("interop:inbox-message-pdf", args=[message.pk]))
+    pdf = client.get(reverse("interop:inbox_message_pdf", args=[message.pk]))
     assert pdf["Content-Type"] == "application/pdf"
 
-    client.post(reverse("interop:inbox-message-file", args=[message.pk]))
+    client.post(reverse("interop:inbox_message_file", args=[message.pk]))
     message.refresh_from_db()
     assert message.filed_by == marsh_lane_staff
     assert (
@@ -156,12 +156,12 @@ def test_inbox_access_other_practice_404_no_practice_role_403(
     client, message, referrer, link_worker
 ):
     client.force_login(referrer)  # staff of the referring practice, not the registered one
-    assert client.get(reverse("interop:inbox-message", args=[message.pk])).status_code == 404
-    assert client.post(reverse("interop:inbox-message-file", args=[message.pk])).status_code == 404
+    assert client.get(reverse("interop:inbox_message", args=[message.pk])).status_code == 404
+    assert client.post(reverse("interop:inbox_message_file", args=[message.pk])).status_code == 404
     assert "No messages" in client.get(reverse("interop:inbox")).content.decode()
     client.force_login(link_worker)  # no role at any practice
     assert client.get(reverse("interop:inbox")).status_code == 403
-    assert client.get(reverse("interop:inbox-message", args=[message.pk])).status_code == 403
+    assert client.get(reverse("interop:inbox_message", args=[message.pk])).status_code == 403
 
 
 def test_the_message_is_the_tasks_output_and_a_searchable_document(message, marsh_lane):

@@ -31,12 +31,12 @@ def test_a_link_worker_works_a_case_through_the_api(api, link_worker, link_worke
     )
     api.force_authenticate(link_worker)
 
-    opened = api.post(reverse("linkworkers:api-cases"), {"referral": referral.pk}, format="json")
+    opened = api.post(reverse("linkworkers:api_cases"), {"referral": referral.pk}, format="json")
     assert opened.status_code == 201, opened.data
     case = Case.objects.get(pk=opened.data["id"])
 
     contact = api.post(
-        _url("api-contacts", case),
+        _url("api_contacts", case),
         {
             "occurred_at": timezone.now().isoformat(),
             "mode": "phone",
@@ -49,7 +49,7 @@ def test_a_link_worker_works_a_case_through_the_api(api, link_worker, link_worke
     assert contact.status_code == 201, contact.data
 
     assessment = api.post(
-        _url("api-assessments", case),
+        _url("api_assessments", case),
         {
             "assessed_on": timezone.localdate().isoformat(),
             "what_matters": "My garden",
@@ -65,7 +65,7 @@ def test_a_link_worker_works_a_case_through_the_api(api, link_worker, link_worke
 
     review_on = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
     goal = api.post(
-        _url("api-goals", case),
+        _url("api_goals", case),
         {
             "description": "Garden weekly",
             "review_on": review_on,
@@ -75,25 +75,25 @@ def test_a_link_worker_works_a_case_through_the_api(api, link_worker, link_worke
     )
     assert goal.status_code == 201, goal.data
     reviewed = api.post(
-        _url("api-goal-review", case, goal.data["id"]), {"status": "achieved"}, format="json"
+        _url("api_goal_review", case, goal.data["id"]), {"status": "achieved"}, format="json"
     )
     assert reviewed.data["status"] == "achieved"
-    assert api.get(_url("api-plan", case)).data[0]["steps"][0]["owner"] == "person"
+    assert api.get(_url("api_plan", case)).data[0]["steps"][0]["owner"] == "person"
 
-    closed = api.post(_url("api-case-close", case), {"outcome": "supported"}, format="json")
+    closed = api.post(_url("api_case_close", case), {"outcome": "supported"}, format="json")
     assert closed.data["status"] == "closed"
-    listing = api.get(reverse("linkworkers:api-cases"))
+    listing = api.get(reverse("linkworkers:api_cases"))
     assert [c["id"] for c in listing.data["results"]] == [case.pk]
 
 
 def test_errors_have_the_one_shape(api, case, link_worker):
     api.force_authenticate(link_worker)
-    response = api.post(_url("api-contacts", case), {"mode": "carrier pigeon"}, format="json")
+    response = api.post(_url("api_contacts", case), {"mode": "carrier pigeon"}, format="json")
     assert response.status_code == 400
     assert response.data["message"] == "The request was not valid."
     assert "mode" in response.data["extra"]["fields"]
     response = api.post(
-        _url("api-assessments", case),
+        _url("api_assessments", case),
         {
             "assessed_on": timezone.localdate().isoformat(),
             "domains": [],
@@ -104,14 +104,14 @@ def test_errors_have_the_one_shape(api, case, link_worker):
 
 
 API_CASE_URLS = [
-    ("api-case", "get"),
-    ("api-contacts", "get"),
-    ("api-contacts", "post"),
-    ("api-assessments", "get"),
-    ("api-assessments", "post"),
-    ("api-plan", "get"),
-    ("api-goals", "post"),
-    ("api-case-close", "post"),
+    ("api_case", "get"),
+    ("api_contacts", "get"),
+    ("api_contacts", "post"),
+    ("api_assessments", "get"),
+    ("api_assessments", "post"),
+    ("api_plan", "get"),
+    ("api_goals", "post"),
+    ("api_case_close", "post"),
 ]
 
 
@@ -128,13 +128,13 @@ def test_another_team_gets_404_and_other_roles_403(
 def test_goal_review_of_another_team_is_404(api, case, other_team_worker):
     goal = PlanGoalFactory(plan__case=case)
     api.force_authenticate(other_team_worker)
-    response = api.post(_url("api-goal-review", case, goal.pk), {"status": "achieved"})
+    response = api.post(_url("api_goal_review", case, goal.pk), {"status": "achieved"})
     assert response.status_code == 404
 
 
 def test_the_endpoints_are_in_the_openapi_schema(client, link_worker):
     client.force_login(link_worker)
-    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    schema = client.get(reverse("api_schema"), {"format": "json"}).json()
     for path in (
         "/api/v1/cases/",
         "/api/v1/cases/{id}/contacts/",

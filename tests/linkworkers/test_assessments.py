@@ -93,7 +93,7 @@ def _post_data(level: str, strengths: str) -> dict[str, str]:
 
 def test_assessments_repeat_and_show_change_side_by_side(client, active_case, link_worker):
     client.force_login(link_worker)
-    url = reverse("linkworkers:assessment-add", args=[active_case.pk])
+    url = reverse("linkworkers:assessment_add", args=[active_case.pk])
 
     assert client.post(url, _post_data("3", "I love to chat")).status_code == 302
     second_form = client.get(url).content.decode()
@@ -114,6 +114,6 @@ def test_a_missing_need_level_is_named_in_the_error(client, active_case, link_wo
     client.force_login(link_worker)
     data = _post_data("2", "")
     del data["need_housing"]
-    response = client.post(reverse("linkworkers:assessment-add", args=[active_case.pk]), data)
+    response = client.post(reverse("linkworkers:assessment_add", args=[active_case.pk]), data)
     assert response.status_code == 400
     assert "Select the level of need for home and housing" in response.content.decode()

@@ -13,16 +13,16 @@ pytestmark = pytest.mark.django_db
 # (url name, method): every URL that names a case.
 CASE_URLS = [
     ("linkworkers:case", "get"),
-    ("linkworkers:contact-add", "get"),
-    ("linkworkers:contact-add", "post"),
+    ("linkworkers:contact_add", "get"),
+    ("linkworkers:contact_add", "post"),
     ("linkworkers:assessments", "get"),
-    ("linkworkers:assessment-add", "get"),
-    ("linkworkers:assessment-add", "post"),
+    ("linkworkers:assessment_add", "get"),
+    ("linkworkers:assessment_add", "post"),
     ("linkworkers:plan", "get"),
-    ("linkworkers:goal-add", "get"),
-    ("linkworkers:goal-add", "post"),
-    ("linkworkers:case-close", "get"),
-    ("linkworkers:case-close", "post"),
+    ("linkworkers:goal_add", "get"),
+    ("linkworkers:goal_add", "post"),
+    ("linkworkers:case_close", "get"),
+    ("linkworkers:case_close", "post"),
 ]
 
 

@@ -106,7 +106,7 @@ def test_link_worker_opens_an_assigned_referral_from_the_caseload(client, assign
     assert listed.detail["referrals"] == [assigned.pk]
     assert listed.detail["people"] == [assigned.person_id]
 
-    response = client.post(reverse("linkworkers:case-open", args=[assigned.pk]))
+    response = client.post(reverse("linkworkers:case_open", args=[assigned.pk]))
 
     assert response.status_code == 302
     assert Case.objects.get(referral=assigned).link_worker == link_worker
@@ -114,7 +114,7 @@ def test_link_worker_opens_an_assigned_referral_from_the_caseload(client, assign
 
 def test_another_teams_worker_cannot_open_it(client, assigned, other_team_worker):
     client.force_login(other_team_worker)
-    response = client.post(reverse("linkworkers:case-open", args=[assigned.pk]))
+    response = client.post(reverse("linkworkers:case_open", args=[assigned.pk]))
     assert response.status_code == 404
 
 

@@ -96,7 +96,7 @@ def test_link_worker_closes_from_the_browser_and_reads_the_message(
 ):
     client.force_login(link_worker)
     response = client.post(
-        reverse("linkworkers:case-close", args=[worked_case.pk]),
+        reverse("linkworkers:case_close", args=[worked_case.pk]),
         {"outcome": "supported", "support_summary": "Weekly gardening."},
     )
     assert response.status_code == 302
@@ -107,7 +107,7 @@ def test_link_worker_closes_from_the_browser_and_reads_the_message(
 
 def test_close_form_requires_an_outcome(client, case, link_worker):
     client.force_login(link_worker)
-    response = client.post(reverse("linkworkers:case-close", args=[case.pk]), {})
+    response = client.post(reverse("linkworkers:case_close", args=[case.pk]), {})
     assert response.status_code == 400
     assert "Select why the case is closing" in response.content.decode()
 
@@ -123,10 +123,10 @@ def test_the_referrer_and_the_gp_practice_read_it_and_download_a_pdf(
 
     for reader in (referrer, gp):
         client.force_login(reader)
-        page = client.get(reverse("linkworkers:message-back", args=[worked_case.pk]))
+        page = client.get(reverse("linkworkers:message_back", args=[worked_case.pk]))
         assert page.status_code == 200
         assert "PRIVATE" not in page.content.decode()
-        pdf = client.get(reverse("linkworkers:message-back-pdf", args=[worked_case.pk]))
+        pdf = client.get(reverse("linkworkers:message_back_pdf", args=[worked_case.pk]))
         assert pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
     person = worked_case.referral.person
@@ -141,7 +141,7 @@ def test_the_referrer_and_the_gp_practice_read_it_and_download_a_pdf(
 
 def test_nobody_else_reads_the_message_back(client, case, link_worker, other_org_user, vcse_editor):
     case_close(case=case, actor=link_worker, outcome="supported")
-    for name in ("linkworkers:message-back", "linkworkers:message-back-pdf"):
+    for name in ("linkworkers:message_back", "linkworkers:message_back_pdf"):
         client.force_login(other_org_user)
         assert client.get(reverse(name, args=[case.pk])).status_code == 404
         client.force_login(vcse_editor)

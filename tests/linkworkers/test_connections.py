@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from directory.models import CapacityStatus
 from linkworkers import codes
+from linkworkers.connections.services import lifecycle as svc
 from linkworkers.models import Connection, UnmetNeed
 from linkworkers.permissions import connections_to_services_of
-from linkworkers.services import connections as svc
 from socialrx.core.models import AuditEvent, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import user_with_role

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models import Connection, ConnectionEvent
-from linkworkers.services import connection_reminders as svc
-from linkworkers.services.connections import connection_accept
-from linkworkers.tasks_connections import (
+from linkworkers.connections.services import reminders as svc
+from linkworkers.connections.services.lifecycle import connection_accept
+from linkworkers.connections.tasks import (
     connection_nudges_send_task,
     connections_no_response_mark_task,
 )
+from linkworkers.models import Connection, ConnectionEvent
 from referrals.reminders import working_days_before
 from socialrx.core.models import Notification, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with

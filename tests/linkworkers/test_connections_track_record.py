@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from directory.models import Service
 from linkworkers import codes
-from linkworkers.models import ConnectionEvent
-from linkworkers.track_record import (
+from linkworkers.connections.track_record import (
     TrackRecord,
     track_record_for,
     track_record_since,
     with_track_record,
 )
+from linkworkers.models import ConnectionEvent
 from tests.directory.factories import service_with
 from tests.linkworkers.factories import ConnectionFactory
 

@@ -9,8 +9,8 @@ from django.utils.html import escape
 from directory.models import CapacityStatus, TaxonomyTerm
 from directory.taxonomy import CATEGORY, taxonomy_ensure, term_id
 from linkworkers import codes
+from linkworkers.connections.services import lifecycle as svc
 from linkworkers.models import Connection, UnmetNeed
-from linkworkers.services import connections as svc
 from socialrx.core.models import AuditEvent, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import user_with_role
@@ -66,14 +66,14 @@ def test_case_connections_page_shows_status_and_history_and_is_audited(
     client, case, referred, link_worker
 ):
     client.force_login(link_worker)
-    response = client.get(_url("case-connections", case.pk))
+    response = client.get(_url("case_connections", case.pk))
     assert response.status_code == 200
     assert "Walk and talk" in response.text
     assert "Referred" in response.text
     assert AuditEvent.objects.for_object("linkworkers.case", case.pk).filter(action="view")
 
 
-@pytest.mark.parametrize("name", ["case-connections", "connection-choose", "unmet-need-new"])
+@pytest.mark.parametrize("name", ["case_connections", "connection_choose", "unmet_need_new"])
 def test_case_pages_refuse_other_teams_and_roles(
     client, case, other_team_worker, vcse_editor, name
 ):
@@ -86,8 +86,8 @@ def test_case_pages_refuse_other_teams_and_roles(
 def test_connect_and_act_refuse_other_teams_and_roles(
     client, case, referred, service, other_team_worker, vcse_editor
 ):
-    new = _url("connection-new", case.pk, service.id)
-    act = _url("connection-act", case.pk, referred.pk, "decline")
+    new = _url("connection_new", case.pk, service.id)
+    act = _url("connection_act", case.pk, referred.pk, "decline")
     client.force_login(other_team_worker)
     assert client.get(new).status_code == 404
     assert client.post(act).status_code == 404
@@ -107,7 +107,7 @@ def test_case_connections_query_count_does_not_grow(
         for _ in range(n):
             ConnectionFactory(case=case, service=service_with(organization=listing))
         with django_assert_max_num_queries(QUERIES_CASE_CONNECTIONS):
-            assert client.get(_url("case-connections", case.pk)).status_code == 200
+            assert client.get(_url("case_connections", case.pk)).status_code == 200
 
     page_with(1)
     page_with(5)
@@ -138,7 +138,7 @@ def test_choosing_is_prefiltered_by_the_greatest_need_and_shows_capacity_and_rec
     client.force_login(link_worker)
 
     # When the link worker opens the choosing screen
-    response = client.get(_url("connection-choose", case.pk))
+    response = client.get(_url("connection_choose", case.pk))
 
     # Then services meeting the social need are shown, with capacity and track record
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_choosing_is_prefiltered_by_the_greatest_need_and_shows_capacity_and_rec
     assert "No answers yet" in response.text
 
     # And the other need is one choice away
-    response = client.get(_url("connection-choose", case.pk), {"need": "money"})
+    response = client.get(_url("connection_choose", case.pk), {"need": "money"})
     assert "Debt advice" in response.text
     assert "Lunch club" not in response.text
 
@@ -163,7 +163,7 @@ def test_choosing_query_count_does_not_grow(
         for _ in range(n):
             service_with(organization=listing, terms=[terms("befriending")])
         with django_assert_max_num_queries(QUERIES_CHOOSE):
-            response = client.get(_url("connection-choose", case.pk), {"need": ""})
+            response = client.get(_url("connection_choose", case.pk), {"need": ""})
         assert response.status_code == 200
 
     page_with(1)
@@ -179,7 +179,7 @@ QUERIES_CHOOSE = 8
 def test_connecting_sends_the_referral(client, case, service, link_worker):
     client.force_login(link_worker)
     response = client.post(
-        _url("connection-new", case.pk, service.id),
+        _url("connection_new", case.pk, service.id),
         {"domain": "social_connection", "note": "Walks", "consent_to_share": "on", "send": "send"},
     )
     assert response.status_code == 302
@@ -194,13 +194,13 @@ def test_connecting_to_a_service_not_accepting_asks_for_confirmation(
     client.force_login(link_worker)
     data = {"domain": "housing", "consent_to_share": "on", "send": "send"}
 
-    response = client.post(_url("connection-new", case.pk, full.id), data)
+    response = client.post(_url("connection_new", case.pk, full.id), data)
     assert response.status_code == 200
     assert "not accepting referrals" in response.text
     assert not Connection.objects.exists()
 
     data["confirm_not_accepting"] = "on"
-    response = client.post(_url("connection-new", case.pk, full.id), data)
+    response = client.post(_url("connection_new", case.pk, full.id), data)
     assert response.status_code == 302
     assert UnmetNeed.objects.get().service == full
 
@@ -208,7 +208,7 @@ def test_connecting_to_a_service_not_accepting_asks_for_confirmation(
 def test_sending_without_consent_shows_the_error_on_the_field(client, case, service, link_worker):
     client.force_login(link_worker)
     response = client.post(
-        _url("connection-new", case.pk, service.id), {"domain": "housing", "send": "send"}
+        _url("connection_new", case.pk, service.id), {"domain": "housing", "send": "send"}
     )
     assert response.status_code == 200
     assert "Record the person" in response.text
@@ -216,7 +216,7 @@ def test_sending_without_consent_shows_the_error_on_the_field(client, case, serv
 
 def test_the_link_worker_records_the_person_declined(client, case, referred, link_worker):
     client.force_login(link_worker)
-    response = client.post(_url("connection-act", case.pk, referred.pk, "decline"))
+    response = client.post(_url("connection_act", case.pk, referred.pk, "decline"))
     assert response.status_code == 302
     referred.refresh_from_db()
     assert referred.status == S.DECLINED_BY_PERSON
@@ -225,14 +225,14 @@ def test_the_link_worker_records_the_person_declined(client, case, referred, lin
 def test_unmet_need_page_records_the_district(client, case, link_worker):
     client.force_login(link_worker)
     response = client.post(
-        _url("unmet-need-new", case.pk), {"domain": "housing", "description": "Tenancy advice"}
+        _url("unmet_need_new", case.pk), {"domain": "housing", "description": "Tenancy advice"}
     )
     assert response.status_code == 302
     assert UnmetNeed.objects.get().postcode_district == "NN1"
 
 
 def test_track_record_fragment(client, service, link_worker, referrer):
-    url = _url("service-track-record", service.id)
+    url = _url("service_track_record", service.id)
     client.force_login(link_worker)
     response = client.get(url)
     assert response.status_code == 200
@@ -242,7 +242,7 @@ def test_track_record_fragment(client, service, link_worker, referrer):
     assert client.get(url).status_code == 403
     client.force_login(link_worker)
     unpublished = service_with(organization=DirectoryOrganisationFactory(approval_status="pending"))
-    assert client.get(_url("service-track-record", unpublished.id)).status_code == 404
+    assert client.get(_url("service_track_record", unpublished.id)).status_code == 404
 
 
 # --- the service's side -------------------------------------------------------------------
@@ -250,12 +250,12 @@ def test_track_record_fragment(client, service, link_worker, referrer):
 
 def test_the_editor_sees_name_and_contact_details_but_no_case_notes(client, referred, vcse_editor):
     client.force_login(vcse_editor)
-    listing = client.get(_url("vcse-connections"))
+    listing = client.get(_url("vcse_connections"))
     assert listing.status_code == 200
     person = referred.case.referral.person
     assert escape(person.full_name) in listing.text
 
-    detail = client.get(_url("vcse-connection", referred.pk))
+    detail = client.get(_url("vcse_connection", referred.pk))
     assert detail.status_code == 200
     assert "07700 900123" in detail.text
     assert "pat@example.test" in detail.text
@@ -265,15 +265,15 @@ def test_the_editor_sees_name_and_contact_details_but_no_case_notes(client, refe
     assert AuditEvent.objects.for_object("referrals.person", person.pk).filter(action="view")
     # The page itself is a view of the connection (the list's entry names it too).
     assert AuditEvent.objects.for_object("linkworkers.connection", referred.pk).filter(
-        action="view", path=_url("vcse-connection", referred.pk)
+        action="view", path=_url("vcse_connection", referred.pk)
     )
 
 
 def test_suggestions_are_not_shared_with_the_service(client, case, service, vcse_editor):
     suggestion = ConnectionFactory(case=case, service=service, status=S.SUGGESTED)
     client.force_login(vcse_editor)
-    assert escape(case.referral.person.full_name) not in client.get(_url("vcse-connections")).text
-    assert client.get(_url("vcse-connection", suggestion.pk)).status_code == 404
+    assert escape(case.referral.person.full_name) not in client.get(_url("vcse_connections")).text
+    assert client.get(_url("vcse_connection", suggestion.pk)).status_code == 404
 
 
 def test_service_pages_refuse_other_organisations_and_roles(
@@ -282,14 +282,14 @@ def test_service_pages_refuse_other_organisations_and_roles(
     client.force_login(other_org_user)
     assert (
         escape(referred.case.referral.person.full_name)
-        not in client.get(_url("vcse-connections")).text
+        not in client.get(_url("vcse_connections")).text
     )
-    assert client.get(_url("vcse-connection", referred.pk)).status_code == 404
-    assert client.post(_url("vcse-connection-act", referred.pk, "accept")).status_code == 404
+    assert client.get(_url("vcse_connection", referred.pk)).status_code == 404
+    assert client.post(_url("vcse_connection_act", referred.pk, "accept")).status_code == 404
     client.force_login(link_worker)
-    assert client.get(_url("vcse-connections")).status_code == 403
-    assert client.get(_url("vcse-connection", referred.pk)).status_code == 403
-    assert client.post(_url("vcse-connection-act", referred.pk, "accept")).status_code == 403
+    assert client.get(_url("vcse_connections")).status_code == 403
+    assert client.get(_url("vcse_connection", referred.pk)).status_code == 403
+    assert client.post(_url("vcse_connection_act", referred.pk, "accept")).status_code == 403
     referred.refresh_from_db()
     assert referred.status == S.REFERRED
 
@@ -298,20 +298,20 @@ def test_the_editor_accepts_and_the_link_worker_sees_it(
     client, case, referred, vcse_editor, link_worker
 ):
     client.force_login(vcse_editor)
-    response = client.post(_url("vcse-connection-act", referred.pk, "accept"))
+    response = client.post(_url("vcse_connection_act", referred.pk, "accept"))
     assert response.status_code == 302
     referred.refresh_from_db()
     assert referred.status == S.ACCEPTED
 
     client.force_login(link_worker)
-    page = client.get(_url("case-connections", case.pk))
+    page = client.get(_url("case_connections", case.pk))
     assert "Accepted by the service" in page.text
     assert escape(vcse_editor.full_name) in page.text
 
 
 def test_the_editor_declines_with_a_reason(client, referred, vcse_editor):
     client.force_login(vcse_editor)
-    response = client.post(_url("vcse-connection", referred.pk), {"reason": "not_eligible"})
+    response = client.post(_url("vcse_connection", referred.pk), {"reason": "not_eligible"})
     assert response.status_code == 302
     referred.refresh_from_db()
     assert (referred.status, referred.decline_reason) == (S.DECLINED_BY_SERVICE, "not_eligible")
@@ -319,7 +319,7 @@ def test_the_editor_declines_with_a_reason(client, referred, vcse_editor):
 
 def test_a_decline_without_a_reason_is_shown_again(client, referred, vcse_editor):
     client.force_login(vcse_editor)
-    response = client.post(_url("vcse-connection", referred.pk), {})
+    response = client.post(_url("vcse_connection", referred.pk), {})
     assert response.status_code == 200
     assert "There is a problem" in response.text
 
@@ -334,7 +334,7 @@ def test_service_list_query_count_does_not_grow(
             case = CaseFactory(team=link_worker_team, link_worker=link_worker)
             ConnectionFactory(case=case, service=service, status=S.REFERRED, consent_to_share=True)
         with django_assert_max_num_queries(QUERIES_SERVICE_LIST):
-            assert client.get(_url("vcse-connections")).status_code == 200
+            assert client.get(_url("vcse_connections")).status_code == 200
 
     page_with(1)
     page_with(5)
@@ -348,4 +348,4 @@ QUERIES_SERVICE_LIST = 4
 def test_an_editor_of_two_organisations_sees_both(client, referred, vcse_org):
     editor = user_with_role(Role.VCSE_EDITOR, vcse_org)
     client.force_login(editor)
-    assert client.get(_url("vcse-connection", referred.pk)).status_code == 200
+    assert client.get(_url("vcse_connection", referred.pk)).status_code == 200

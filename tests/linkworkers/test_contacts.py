@@ -127,9 +127,9 @@ def _form(**overrides):
 def test_link_worker_records_a_contact_from_the_case_page(client, case, link_worker):
     client.force_login(link_worker)
     page = client.get(reverse("linkworkers:case", args=[case.pk]))
-    assert reverse("linkworkers:contact-add", args=[case.pk]) in page.content.decode()
+    assert reverse("linkworkers:contact_add", args=[case.pk]) in page.content.decode()
 
-    response = client.post(reverse("linkworkers:contact-add", args=[case.pk]), _form())
+    response = client.post(reverse("linkworkers:contact_add", args=[case.pk]), _form())
 
     assert response.status_code == 302
     contact = Contact.objects.get(case=case)
@@ -139,7 +139,7 @@ def test_link_worker_records_a_contact_from_the_case_page(client, case, link_wor
 def test_contact_form_errors_are_shown(client, case, link_worker):
     client.force_login(link_worker)
     response = client.post(
-        reverse("linkworkers:contact-add", args=[case.pk]),
+        reverse("linkworkers:contact_add", args=[case.pk]),
         _form(duration_minutes="", occurred_time="quarter past"),
     )
     assert response.status_code == 400

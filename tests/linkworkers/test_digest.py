@@ -66,7 +66,7 @@ def test_the_digest_body_holds_counts_only(
 
 
 def test_connections_the_service_did_not_answer_are_counted(case, link_worker):
-    # Given a connection the clock moved to "no response" (services.connections)
+    # Given a connection the clock moved to "no response" (connections.services.lifecycle)
     ConnectionFactory(case=case, status="no_response", consent_to_share=True)
 
     assert digests_send() == 1

@@ -76,7 +76,7 @@ def test_link_worker_builds_and_reviews_the_plan_in_the_browser(client, case, li
     client.force_login(link_worker)
     review = timezone.localdate() + IN_A_MONTH
     response = client.post(
-        reverse("linkworkers:goal-add", args=[case.pk]),
+        reverse("linkworkers:goal_add", args=[case.pk]),
         {
             "description": "Get out twice a week",
             "domain": "social_connection",
@@ -94,7 +94,7 @@ def test_link_worker_builds_and_reviews_the_plan_in_the_browser(client, case, li
     assert "Try the befriending café: The person" in plan_page
 
     response = client.post(
-        reverse("linkworkers:goal-outcome", args=[case.pk, goal.pk]), {"status": "partly_achieved"}
+        reverse("linkworkers:goal_outcome", args=[case.pk, goal.pk]), {"status": "partly_achieved"}
     )
     assert response.status_code == 302
     goal.refresh_from_db()
@@ -104,7 +104,7 @@ def test_link_worker_builds_and_reviews_the_plan_in_the_browser(client, case, li
 def test_a_step_without_who_is_an_error(client, case, link_worker):
     client.force_login(link_worker)
     response = client.post(
-        reverse("linkworkers:goal-add", args=[case.pk]),
+        reverse("linkworkers:goal_add", args=[case.pk]),
         {
             "description": "x",
             "step_1": "Do it",
@@ -120,5 +120,5 @@ def test_a_step_without_who_is_an_error(client, case, link_worker):
 def test_a_goal_of_another_case_is_404(client, case, link_worker):
     elsewhere = PlanGoalFactory(plan__case=CaseFactory(team=case.team, link_worker=link_worker))
     client.force_login(link_worker)
-    response = client.get(reverse("linkworkers:goal-outcome", args=[case.pk, elsewhere.pk]))
+    response = client.get(reverse("linkworkers:goal_outcome", args=[case.pk, elsewhere.pk]))
     assert response.status_code == 404

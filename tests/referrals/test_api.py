@@ -112,7 +112,7 @@ def test_unauthenticated_is_401_and_other_roles_403(commissioner, route):
 @pytest.mark.django_db
 def test_list_and_detail_are_scoped_and_detail_is_audited(referrer, other_org_user, route):
     referral = ReferralFactory(referrer=referrer, triage_service=route.service)
-    detail = reverse("referrals:api-detail", args=[referral.uuid])
+    detail = reverse("referrals:api_detail", args=[referral.uuid])
     mine = _client(referrer)
     assert [r["id"] for r in mine.get(URL).json()["results"]] == [str(referral.uuid)]
     assert mine.get(detail).json()["events"] == []

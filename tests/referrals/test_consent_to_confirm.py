@@ -26,12 +26,12 @@ def unconfirmed(route, referrer, practice) -> Referral:
 
 def test_triage_sees_consent_to_confirm_and_records_it(client, unconfirmed, triage_lead):
     client.force_login(triage_lead)
-    page = client.get(reverse("referrals:triage-detail", args=[unconfirmed.pk]))
+    page = client.get(reverse("referrals:triage_detail", args=[unconfirmed.pk]))
     assert "Consent to be confirmed at first contact" in page.content.decode()
 
     response = client.post(
-        reverse("referrals:confirm-consent", args=[unconfirmed.pk]),
-        {"next": reverse("referrals:triage-detail", args=[unconfirmed.pk])},
+        reverse("referrals:confirm_consent", args=[unconfirmed.pk]),
+        {"next": reverse("referrals:triage_detail", args=[unconfirmed.pk])},
     )
     assert response.status_code == 302
     unconfirmed.refresh_from_db()
@@ -39,14 +39,14 @@ def test_triage_sees_consent_to_confirm_and_records_it(client, unconfirmed, tria
     assert not unconfirmed.consent_to_confirm
     assert unconfirmed.consent_recorded_by == triage_lead.full_name
     assert AuditEvent.objects.filter(object_id=str(unconfirmed.pk), action="update").exists()
-    page = client.get(reverse("referrals:triage-detail", args=[unconfirmed.pk]))
+    page = client.get(reverse("referrals:triage_detail", args=[unconfirmed.pk]))
     assert "Consent to be confirmed" not in page.content.decode()
 
 
 def test_other_organisations_get_404_and_referrers_403(
     client, unconfirmed, other_org_user, referrer
 ):
-    url = reverse("referrals:confirm-consent", args=[unconfirmed.pk])
+    url = reverse("referrals:confirm_consent", args=[unconfirmed.pk])
     client.force_login(other_org_user)
     assert client.post(url).status_code == 404
     client.force_login(referrer)
@@ -58,7 +58,7 @@ def test_other_organisations_get_404_and_referrers_403(
 def test_a_next_address_elsewhere_is_not_followed(client, unconfirmed, triage_lead):
     client.force_login(triage_lead)
     response = client.post(
-        reverse("referrals:confirm-consent", args=[unconfirmed.pk]),
+        reverse("referrals:confirm_consent", args=[unconfirmed.pk]),
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("referrals:detail", args=[unconfirmed.pk])

@@ -24,7 +24,7 @@ def referrals(referrer, link_worker_service):
     [
         ("referrer", "referrals:list", "referrer"),
         ("triage_lead", "referrals:triage", "triage"),
-        ("referrer", "referrals:api-list", "api"),
+        ("referrer", "referrals:api_list", "api"),
     ],
 )
 def test_a_list_writes_one_entry_naming_the_records_shown(

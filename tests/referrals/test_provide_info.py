@@ -23,7 +23,7 @@ def asked(referrer, triage_lead, link_worker_service, route):
 
 
 def _answer(client, referral, answer="Yes, her daughter: call after 5pm."):
-    return client.post(reverse("referrals:provide-info", args=[referral.pk]), {"answer": answer})
+    return client.post(reverse("referrals:provide_info", args=[referral.pk]), {"answer": answer})
 
 
 @pytest.mark.django_db

@@ -108,7 +108,7 @@ def test_triage_leads_get_one_email_each_listing_overdue_referrals_once(
     assert message.subject == "2 referrals have not been triaged within 2 working days"
     for referral in overdue_a:
         assert referral.reference in message.body
-        assert reverse("referrals:triage-detail", args=[referral.pk]) in message.body
+        assert reverse("referrals:triage_detail", args=[referral.pk]) in message.body
     assert overdue_b.reference not in message.body
     assert overdue_a[0].person.family_name not in message.body, "no personal data by email"
     assert overdue_b.reference in by_recipient[lead_b.email].body

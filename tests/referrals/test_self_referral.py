@@ -54,7 +54,7 @@ def test_self_referral_is_stored_marked_self_and_confirmed_by_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = _send(client, answers)
-    assert response["Location"] == reverse("referrals:self-referral-sent")
+    assert response["Location"] == reverse("referrals:self_referral_sent")
     referral = Referral.objects.get()
     assert (referral.source, referral.referrer, referral.referring_organisation) == (
         codes.ReferralSource.SELF,
@@ -71,7 +71,7 @@ def test_double_submit_stores_one(client, answers, route):
     check_url = client.post(URL, answers)["Location"]
     client.post(check_url)
     second = client.post(check_url)
-    assert second["Location"] == reverse("referrals:self-referral-sent")
+    assert second["Location"] == reverse("referrals:self_referral_sent")
     assert Referral.objects.count() == 1
 
 
@@ -120,7 +120,7 @@ def test_without_any_triage_route_the_person_gets_a_message_not_a_500(client, an
 def test_answers_are_checked_before_sending_and_can_be_changed(client, answers, route):
     # Given valid answers, the person sees them back, and nothing is stored yet
     check_url = client.post(URL, answers)["Location"]
-    assert check_url == reverse("referrals:self-referral-check", args=[answers["token"]])
+    assert check_url == reverse("referrals:self_referral_check", args=[answers["token"]])
     page = client.get(check_url)
     keys = [row.key for row in page.context["answers"]]
     assert "Your first name" in keys

@@ -63,7 +63,7 @@ def test_queue_filters_by_urgency_and_reason(client, triage_lead, referral, refe
 @pytest.mark.django_db
 def test_detail_shows_link_worker_loads_and_is_audited(client, triage_lead, referral, link_worker):
     client.force_login(triage_lead)
-    response = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    response = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
     assert b"0 open of 200 a year" in response.content
     assert AuditEvent.objects.filter(action="view", object_id=str(referral.pk)).exists()
 
@@ -73,7 +73,7 @@ def test_assign_to_a_link_worker(client, triage_lead, referral, link_worker, lin
     client.force_login(triage_lead)
     response = _post(
         client,
-        "referrals:triage-assign",
+        "referrals:triage_assign",
         referral,
         {"team": link_worker_team.pk, "link_worker": link_worker.pk},
     )
@@ -87,7 +87,7 @@ def test_assign_to_a_link_worker(client, triage_lead, referral, link_worker, lin
 def test_assign_to_a_team_the_service_does_not_use_is_a_field_error(client, triage_lead, referral):
     stranger = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_TEAM)
     client.force_login(triage_lead)
-    response = _post(client, "referrals:triage-assign", referral, {"team": stranger.pk})
+    response = _post(client, "referrals:triage_assign", referral, {"team": stranger.pk})
     assert response.status_code == 200
     assert "team" in response.context["assign_form"].errors
 
@@ -95,18 +95,18 @@ def test_assign_to_a_team_the_service_does_not_use_is_a_field_error(client, tria
 @pytest.mark.django_db
 def test_decline_needs_a_reason_and_records_the_alternative(client, triage_lead, referral):
     client.force_login(triage_lead)
-    missing = _post(client, "referrals:triage-decline", referral, {})
+    missing = _post(client, "referrals:triage_decline", referral, {})
     assert "reason" in missing.context["decline_form"].errors
     _post(
         client,
-        "referrals:triage-decline",
+        "referrals:triage_decline",
         referral,
         {"reason": "needs_crisis_service", "suggested_alternative": "NHS 111 option 2"},
     )
     referral.refresh_from_db()
     assert referral.status == codes.Status.DECLINED
     # A second decision on a declined referral is refused with a message, not a 500.
-    again = _post(client, "referrals:triage-decline", referral, {"reason": "other"})
+    again = _post(client, "referrals:triage_decline", referral, {"reason": "other"})
     assert again.status_code == 200
     assert again.context["decline_form"].non_field_errors()
 
@@ -115,14 +115,14 @@ def test_decline_needs_a_reason_and_records_the_alternative(client, triage_lead,
 def test_redirect_and_request_info(client, triage_lead, referral):
     other_service = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_SERVICE)
     client.force_login(triage_lead)
-    _post(client, "referrals:triage-request-info", referral, {"question": "Any carer?"})
+    _post(client, "referrals:triage_request_info", referral, {"question": "Any carer?"})
     referral.refresh_from_db()
     assert referral.status == codes.Status.INFO_REQUESTED
-    _post(client, "referrals:triage-redirect", referral, {"service": other_service.pk})
+    _post(client, "referrals:triage_redirect", referral, {"service": other_service.pk})
     referral.refresh_from_db()
     assert referral.triage_service == other_service
     # Now out of this lead's queue entirely.
-    response = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    response = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
     assert response.status_code == 404
 
 
@@ -136,13 +136,13 @@ def test_duplicates_are_shown_and_decided_by_the_lead(client, triage_lead, refer
         person=PersonFactory(nhs_number="9990000018"),
     )
     client.force_login(triage_lead)
-    page = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
     assert page.context["duplicates"] == [earlier.person]
     # Each possible duplicate shown is a view of that person's record.
     assert AuditEvent.objects.for_object("referrals.person", earlier.person.pk).filter(
         action="view", actor=triage_lead
     )
-    url = reverse("referrals:triage-duplicate", args=[referral.pk, earlier.person.pk])
+    url = reverse("referrals:triage_duplicate", args=[referral.pk, earlier.person.pk])
     client.post(url, {"decision": "merge"})
     referral.refresh_from_db()
     assert referral.person == earlier.person
@@ -154,16 +154,16 @@ def test_duplicates_outside_the_leads_view_are_not_shown(client, triage_lead, re
     referral.person.save()
     ReferralFactory(person=PersonFactory(nhs_number="9990000018"), source="self")
     client.force_login(triage_lead)
-    page = client.get(reverse("referrals:triage-detail", args=[referral.pk]))
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk]))
     assert page.context["duplicates"] == []
 
 
 TRIAGE_URLS = [
-    ("get", "referrals:triage-detail"),
-    ("post", "referrals:triage-assign"),
-    ("post", "referrals:triage-decline"),
-    ("post", "referrals:triage-redirect"),
-    ("post", "referrals:triage-request-info"),
+    ("get", "referrals:triage_detail"),
+    ("post", "referrals:triage_assign"),
+    ("post", "referrals:triage_decline"),
+    ("post", "referrals:triage_redirect"),
+    ("post", "referrals:triage_request_info"),
 ]
 
 
@@ -187,7 +187,7 @@ def test_other_roles_get_403(client, referrer, link_worker, referral, method, na
 @pytest.mark.django_db
 def test_duplicate_decision_of_other_service_is_404(client, other_org_user, referral):
     client.force_login(other_org_user)
-    url = reverse("referrals:triage-duplicate", args=[referral.pk, referral.person.pk])
+    url = reverse("referrals:triage_duplicate", args=[referral.pk, referral.person.pk])
     assert client.post(url, {"decision": "merge"}).status_code == 404
 
 
@@ -205,7 +205,7 @@ def test_colleague_link_worker_in_another_team_is_not_offered(
     client.force_login(triage_lead)
     response = _post(
         client,
-        "referrals:triage-assign",
+        "referrals:triage_assign",
         referral,
         {"team": link_worker_team.pk, "link_worker": outsider.pk},
     )

@@ -31,7 +31,7 @@ class NudgeLine:
         return cls(
             f"Connection {connection.pk} to {connection.service.name}",
             connection.referred_at,  # type: ignore[arg-type]
-            site_link("vcse-connection", connection.pk),
+            site_link("vcse_connection", connection.pk),
         )
 
 
@@ -44,7 +44,7 @@ class NoResponseLine:
     def of(cls, connection: Connection) -> NoResponseLine:
         return cls(
             f"Case {connection.case.reference}: connection {connection.pk}",
-            site_link("case-connections", connection.case_id),
+            site_link("case_connections", connection.case_id),
         )
 
 

@@ -1,15 +1,16 @@
 """Onward connections (social prescriptions) and the service's side of the closed loop.
 
-Every status change goes through ``_move``, which checks it against ``MOVES`` (the one
-table of allowed transitions, by who makes them) and writes the immutable
-``ConnectionEvent`` with the acting user; each public function is one transition, in one
-transaction, called alike by the HTML views, the API and the tasks.
+Every status change goes through ``_move``, which checks it against
+``codes.CONNECTION_MOVES`` (the one table of allowed transitions, by who makes them)
+and writes the immutable ``ConnectionEvent`` with the acting user; each public function
+is one transition, in one transaction, called alike by the HTML views, the API and the
+tasks.
 
 Who acts on which side: the case team's link workers on the person's side, the VCSE
 editors of the receiving organisation on the service's side, and nobody (``actor=None``)
-when a deadline passes (``connection_reminders`` runs the clock). Who sees which
+when a deadline passes (``reminders`` runs the clock). Who sees which
 connections is in ``linkworkers.permissions``; finding a service is in
-``connection_search``.
+``search``.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
+from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, Role, User
+from socialrx.core.models import AuditAction, User
 
 logger = logging.getLogger(__name__)
 
@@ -35,33 +36,7 @@ S = codes.ConnectionStatus
 Reason = codes.ConnectionDeclineReason
 
 
-class Side:
-    PERSON = "person"  # the case team's link worker, for the person
-    SERVICE = "service"  # a VCSE editor of the receiving organisation
-    SYSTEM = "system"  # a deadline passed
-
-
-# The one table of allowed transitions: (side, from) -> the statuses it may move to.
-# No response is not a decline: the service may still answer late, and the link
-# worker may send it again or let it go, but nothing ends without a person deciding.
-MOVES: dict[tuple[str, str], frozenset[str]] = {
-    (Side.PERSON, S.SUGGESTED): frozenset({S.REFERRED, S.DECLINED_BY_PERSON}),
-    (Side.PERSON, S.REFERRED): frozenset({S.DECLINED_BY_PERSON}),
-    (Side.PERSON, S.ACCEPTED): frozenset({S.STARTED, S.DECLINED_BY_PERSON}),
-    (Side.PERSON, S.STARTED): frozenset({S.COMPLETED, S.DECLINED_BY_PERSON}),
-    (Side.PERSON, S.NO_RESPONSE): frozenset({S.REFERRED, S.DECLINED_BY_PERSON}),
-    (Side.SERVICE, S.REFERRED): frozenset(
-        {S.ACCEPTED, S.DECLINED_BY_SERVICE, S.SERVICE_FULL, S.DECLINED_BY_PERSON}
-    ),
-    (Side.SERVICE, S.NO_RESPONSE): frozenset(
-        {S.ACCEPTED, S.DECLINED_BY_SERVICE, S.SERVICE_FULL, S.DECLINED_BY_PERSON}
-    ),
-    (Side.SERVICE, S.ACCEPTED): frozenset(
-        {S.STARTED, S.DECLINED_BY_SERVICE, S.SERVICE_FULL, S.DECLINED_BY_PERSON}
-    ),
-    (Side.SERVICE, S.STARTED): frozenset({S.COMPLETED, S.DECLINED_BY_PERSON}),
-    (Side.SYSTEM, S.REFERRED): frozenset({S.NO_RESPONSE}),
-}
+Side = codes.ConnectionSide
 
 # The reasons a service may give (the issue's four), and the status each leads to: no
 # capacity is "service full" (demand it could not meet), "no longer interested" is the
@@ -75,7 +50,7 @@ SERVICE_DECLINE_REASONS: dict[str, str] = {
 
 
 def allowed_moves(connection: Connection, side: str) -> frozenset[str]:
-    return MOVES.get((side, connection.status), frozenset())
+    return codes.CONNECTION_MOVES.get((side, connection.status), frozenset())
 
 
 def _move(
@@ -129,23 +104,16 @@ def _locked(connection: Connection) -> Connection:
     )
 
 
-# --- who may act ----------------------------------------------------------------------
+# --- who may act (the predicates are in linkworkers.permissions) ----------------------
 
 
-def _require_case_worker(actor: User, case: Case) -> None:
-    if not any(
-        m.role == Role.LINK_WORKER and m.organisation_id == case.team_id
-        for m in actor.active_memberships
-    ):
-        raise PermissionDenied("Only a link worker of the case's team can do this")
+def _require_case_work(actor: User, case: Case) -> None:
+    if not can_work_on_case(actor, case):
+        raise PermissionDenied(CASE_WORK_DENIED)
 
 
 def _require_service_editor(actor: User, service: Service) -> None:
-    organisation_id = service.organization.organisation_id
-    if organisation_id is None or not any(
-        m.role == Role.VCSE_EDITOR and m.organisation_id == organisation_id
-        for m in actor.active_memberships
-    ):
+    if not can_act_for_service(actor, service):
         raise PermissionDenied("Only an editor of the service's organisation can do this")
 
 
@@ -184,7 +152,7 @@ def connection_create(
     A service not accepting referrals needs ``confirm_not_accepting``; going ahead then
     also records the demand it could not meet, as an unmet need naming the service.
     """
-    _require_case_worker(actor, case)
+    _require_case_work(actor, case)
     if not case.is_open:
         raise ValidationError("The case is closed")
     if send_now and not consent_to_share:
@@ -227,7 +195,7 @@ def connection_create(
 def connection_refer(*, connection: Connection, actor: User, consent_to_share: bool) -> Connection:
     """Send a suggested (or unanswered) connection to the service; the clock restarts."""
     connection = _locked(connection)
-    _require_case_worker(actor, connection.case)
+    _require_case_work(actor, connection.case)
     if not (consent_to_share or connection.consent_to_share):
         raise ValidationError(
             {"consent_to_share": ["Record the person's consent before sending the referral"]}
@@ -246,7 +214,7 @@ def connection_decline_by_person(
 ) -> Connection:
     """The person decided against it (told to the link worker)."""
     connection = _locked(connection)
-    _require_case_worker(actor, connection.case)
+    _require_case_work(actor, connection.case)
     _move(connection, to=S.DECLINED_BY_PERSON, side=Side.PERSON, actor=actor, note=note)
     return connection
 
@@ -279,7 +247,7 @@ def connection_complete(*, connection: Connection, actor: User) -> Connection:
 def _side_of(actor: User, connection: Connection) -> str:
     """The side the actor may act for on this connection, or PermissionDenied."""
     try:
-        _require_case_worker(actor, connection.case)
+        _require_case_work(actor, connection.case)
         return Side.PERSON
     except PermissionDenied:
         _require_service_editor(actor, connection.service)
@@ -344,17 +312,13 @@ def _unmet_need_write(
 @transaction.atomic
 def unmet_need_record(*, case: Case, actor: User, domain: str, description: str) -> UnmetNeed:
     """No suitable service exists: record what was needed and where (district only)."""
-    _require_case_worker(actor, case)
+    _require_case_work(actor, case)
     return _unmet_need_write(case=case, actor=actor, domain=domain, description=description)
 
 
 # --- the deadline: no answer is not a decline ---------------------------------------
 
 NO_RESPONSE_NOTE = "The service did not answer in time; back with the link worker to decide"
-
-
-def awaiting_answer() -> Q:
-    return Q(status__in=[S.REFERRED, S.NO_RESPONSE])
 
 
 @transaction.atomic

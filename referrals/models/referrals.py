@@ -1,13 +1,10 @@
-"""People referred, their referrals, where referrals are triaged, and each referral's history."""
+"""Referrals, the routes that triage them and their reasons."""
 
 from __future__ import annotations
 
 import datetime
-import re
 import uuid
-from typing import Any
 
-import nhs_number
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,161 +12,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from referrals import codes
+from referrals.models.events import ReferralStatusEvent
+from referrals.models.people import Person
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
 from socialrx.core.querysets import AttachOrganisationsQuerySet
-
-_NHS_NUMBER_INPUT = re.compile(r"^[0-9 \-]+$")
-
-
-def normalise_nhs_number(value: str) -> str:
-    """Digits only; spaces and hyphens are how people write it, so they are accepted."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if not _NHS_NUMBER_INPUT.match(value):
-        raise ValidationError("NHS number must contain only numbers", code="invalid")
-    digits = value.replace(" ", "").replace("-", "")
-    if len(digits) != 10:
-        raise ValidationError("NHS number must be 10 digits", code="length")
-    if not nhs_number.is_valid(digits):
-        raise ValidationError(
-            "NHS number is not valid: check it has been typed correctly", code="checksum"
-        )
-    return digits
-
-
-def format_nhs_number(value: str) -> str:
-    """``9434765919`` is shown as ``943 476 5919``."""
-    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
-
-
-def validate_not_future(value: datetime.date) -> None:
-    if value > timezone.localdate():
-        raise ValidationError("Date of birth must be today or in the past", code="future")
-
-
-def normalise_postcode(value: str) -> str:
-    compact = "".join((value or "").split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
-class PersonQuerySet(models.QuerySet["Person"]):
-    def live(self) -> PersonQuerySet:
-        """People not merged into another record."""
-        return self.filter(merged_into__isnull=True)
-
-    def possible_duplicates_of(self, person: Person) -> PersonQuerySet:
-        """Same NHS number, or same name, date of birth and postcode; never merged silently."""
-        match = Q(
-            family_name__iexact=person.family_name,
-            given_name__iexact=person.given_name,
-            date_of_birth=person.date_of_birth,
-            postcode=person.postcode,
-        )
-        if person.nhs_number:
-            match |= Q(nhs_number=person.nhs_number)
-        kept_apart = PersonKeptApart.objects.filter(Q(first=person) | Q(second=person)).values_list(
-            "first_id", "second_id"
-        )
-        exclude_ids = {pk for pair in kept_apart for pk in pair}
-        return self.live().filter(match).exclude(pk=person.pk).exclude(pk__in=exclude_ids)
-
-
-class Person(TimeStampedModel):
-    """Someone referred to social prescribing (PRSB standard demographics)."""
-
-    nhs_number = models.CharField(
-        "NHS number",
-        max_length=10,
-        blank=True,
-        db_index=True,
-        help_text="Stored as 10 digits; checked with the Modulus 11 check digit.",
-    )
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(validators=[validate_not_future])
-    sex = models.CharField(max_length=1, choices=codes.Sex.choices, blank=True)
-    gender_identity = models.CharField(
-        max_length=100, blank=True, help_text="In the person's own words, if they gave it."
-    )
-    address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
-    preferred_contact_method = models.CharField(
-        max_length=16, choices=codes.ContactMethod.choices, blank=True
-    )
-    preferred_contact_times = models.CharField(max_length=200, blank=True)
-    interpreter_needed = models.BooleanField(default=False)
-    language = models.CharField(max_length=100, blank=True)
-    accessibility_needs = models.TextField(blank=True)
-    ethnicity = models.CharField(max_length=1, choices=codes.EthnicCategory.choices, blank=True)
-    registered_practice = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="registered_people",
-        limit_choices_to={"org_type": OrganisationType.GP_PRACTICE},
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_from",
-        help_text="Set when a triage lead merged this record into another.",
-    )
-
-    objects = PersonQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("family_name", "given_name", "id")
-        verbose_name_plural = "people"
-        indexes = [models.Index(fields=["family_name", "given_name", "date_of_birth"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(nhs_number="") | Q(nhs_number__regex=r"^[0-9]{10}$"),
-                name="person_nhs_number_ten_digits",
-            ),
-            models.CheckConstraint(
-                condition=~Q(merged_into=models.F("id")), name="person_not_merged_into_self"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Person {self.pk}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
-
-    @property
-    def nhs_number_display(self) -> str:
-        return format_nhs_number(self.nhs_number)
-
-    def clean(self) -> None:
-        self.nhs_number = normalise_nhs_number(self.nhs_number)
-        self.postcode = normalise_postcode(self.postcode)
-
-
-class PersonKeptApart(TimeStampedModel):
-    """A triage lead's decision that two possible duplicates are different people."""
-
-    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="person_kept_apart_unique"),
-            # One row per pair: the lower id always comes first.
-            models.CheckConstraint(
-                condition=Q(first__lt=models.F("second")), name="person_kept_apart_ordered"
-            ),
-        ]
 
 
 class TriageRoute(TimeStampedModel):
@@ -229,6 +75,14 @@ class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
 
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=codes.OPEN_STATUSES)
+
+    def matching(
+        self, *, status: str = "", urgency: str = "", source: str = "", reason: str = ""
+    ) -> ReferralQuerySet:
+        """Narrowed by each list filter given (a blank one narrows nothing)."""
+        wanted = {"status": status, "urgency": urgency, "source": source}
+        referrals = self.filter(**{field: value for field, value in wanted.items() if value})
+        return referrals.filter(reasons__reason=reason) if reason else referrals
 
     def oldest_first(self) -> ReferralQuerySet:
         return self.order_by("created_at", "id")
@@ -466,74 +320,3 @@ class ReferralReason(models.Model):
     @property
     def snomed(self) -> str | None:
         return codes.REASON_SNOMED.get(self.reason)
-
-
-class ImmutableQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Status events are immutable")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
-
-
-class ReferralStatusEvent(models.Model):
-    """One change in a referral's life, with who made it. Never changed once written.
-
-    Written only by the service function that makes the change (``referrals.services``).
-    """
-
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
-    occurred_at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=codes.EventKind.choices)
-    from_status = models.CharField(max_length=20, choices=codes.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=codes.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="Empty when the person referred themselves or the system acted.",
-    )
-    note = models.TextField(blank=True, help_text="Shown to the referrer.")
-    snomed_code = models.CharField(max_length=20, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("occurred_at", "id")
-        indexes = [models.Index(fields=["referral", "occurred_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.referral_id})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Status events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
-
-
-class AlertReason(models.TextChoices):
-    # The thresholds are settings (REFERRALS_*_WORKING_DAYS), so the labels name none.
-    NOT_TRIAGED = "not_triaged", "Not triaged in time"
-    NO_FIRST_CONTACT = "no_first_contact", "No first contact in time"
-
-
-class ReferralAlert(models.Model):
-    """A reminder sent about a referral: at most one per referral per reason."""
-
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="alerts")
-    reason = models.CharField(max_length=20, choices=AlertReason.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["referral", "reason"], name="referral_alert_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.referral_id})"

@@ -19,14 +19,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models import Connection, ConnectionEvent, ConnectionQuerySet
-from linkworkers.services.connection_emails import (
+from linkworkers.connections.services.emails import (
     NoResponseLine,
     NudgeLine,
     no_response_email,
     service_nudge_email,
 )
-from linkworkers.services.connections import connection_no_response
+from linkworkers.connections.services.lifecycle import connection_no_response
+from linkworkers.models import Connection, ConnectionEvent, ConnectionQuerySet
 from referrals.reminders import working_days_before
 from socialrx.core.models import Membership, Role, User
 

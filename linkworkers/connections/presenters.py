@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from directory.presenters import ListingPresenter
 from linkworkers import codes
+from linkworkers.connections.services.lifecycle import allowed_moves, is_accepting
+from linkworkers.connections.track_record import TrackRecord
 from linkworkers.models import Connection, ConnectionEvent
-from linkworkers.services.connections import Side, allowed_moves, is_accepting
-from linkworkers.track_record import TrackRecord
 from referrals.models import Person
 
 S = codes.ConnectionStatus
@@ -101,14 +101,14 @@ class ConnectionRow:
 
     @property
     def actions(self) -> list[tuple[str, str]]:
-        table = PERSON_ACTIONS if self.side == Side.PERSON else SERVICE_ACTIONS
+        table = PERSON_ACTIONS if self.side == codes.ConnectionSide.PERSON else SERVICE_ACTIONS
         moves = allowed_moves(self.connection, self.side)
         return [table[status] for status in table if status in moves]
 
     @property
     def can_decline(self) -> bool:
         moves = allowed_moves(self.connection, self.side)
-        return self.side == Side.SERVICE and S.DECLINED_BY_SERVICE in moves
+        return self.side == codes.ConnectionSide.SERVICE and S.DECLINED_BY_SERVICE in moves
 
     @property
     def person(self) -> Person:

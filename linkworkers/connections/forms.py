@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from directory.forms.common import submit_helper
 from linkworkers import codes
-from linkworkers.services.connections import SERVICE_DECLINE_REASONS
+from linkworkers.connections.services.lifecycle import SERVICE_DECLINE_REASONS
 
 CONSENT_LABEL = "The person agreed that the service may see their name and contact details"
 

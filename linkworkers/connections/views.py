@@ -14,17 +14,15 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case as When_
-from django.db.models import IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from directory.geo import postcode_centroid
-from directory.permissions import service_published_full, services_published
 from directory.presenters import ListingPresenter
+from directory.selectors import service_published_full, services_published
 from linkworkers import codes
-from linkworkers.forms.connections import (
+from linkworkers.connections.forms import (
     ConnectForm,
     FindServiceForm,
     ReferForm,
@@ -32,19 +30,19 @@ from linkworkers.forms.connections import (
     UnmetNeedForm,
     add_service_errors,
 )
+from linkworkers.connections.presenters import ConnectionRow, ServiceChoice
+from linkworkers.connections.services import lifecycle as svc
+from linkworkers.connections.services.search import case_needs, services_for_need
+from linkworkers.connections.track_record import TrackRecord, track_record_for
 from linkworkers.models import Connection
 from linkworkers.permissions import (
     CASE_ROLES,
     case_for,
     connection_of_case_for,
     connection_to_service_of,
-    connections_of_cases_for,
+    connections_of_case_for,
     connections_to_services_of,
 )
-from linkworkers.presenters.connections import ConnectionRow, ServiceChoice
-from linkworkers.services import connections as svc
-from linkworkers.services.connection_search import case_needs, services_for_need
-from linkworkers.track_record import TrackRecord, track_record_for
 from socialrx.core.audit import audit_record, audit_view, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
@@ -61,14 +59,14 @@ def case_connections(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRes
     """The case's connections with their history, and unmet needs recorded."""
     case = case_for(request.user, case_pk)
     audit_view(request=request, obj=case)
-    connections = connections_of_cases_for(request.user).filter(case=case).for_display()
+    connections = connections_of_case_for(request.user, case).for_display()
     return render(
         request,
         "linkworkers/connections/case_connections.html",
         {
             "case": case,
             "person": case.referral.person,
-            "rows": [ConnectionRow(c, svc.Side.PERSON) for c in connections],
+            "rows": [ConnectionRow(c, codes.ConnectionSide.PERSON) for c in connections],
             "unmet_needs": list(case.unmet_needs.all()),
             "can_act": request.user.has_role(Role.LINK_WORKER) and case.is_open,
             "refer_form": ReferForm(),
@@ -141,7 +139,7 @@ def connection_new(
             add_service_errors(form, error)
         else:
             messages.success(request, f"{connection.get_status_display()}: {service.name}")
-            return redirect("linkworkers:case-connections", case.pk)
+            return redirect("linkworkers:case_connections", case.pk)
     audit_view(request=request, obj=case)
     return render(
         request,
@@ -187,7 +185,7 @@ def connection_act(
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{connection.service.name}: {connection.get_status_display()}")
-    return redirect("linkworkers:case-connections", case.pk)
+    return redirect("linkworkers:case_connections", case.pk)
 
 
 @role_required(Role.LINK_WORKER)
@@ -204,7 +202,7 @@ def unmet_need_new(request: AuthenticatedHttpRequest, case_pk: int) -> HttpRespo
             add_service_errors(form, error)
         else:
             messages.success(request, "Unmet need recorded")
-            return redirect("linkworkers:case-connections", case.pk)
+            return redirect("linkworkers:case_connections", case.pk)
     audit_view(request=request, obj=case)
     return render(
         request,
@@ -234,17 +232,13 @@ def track_record_fragment(request: AuthenticatedHttpRequest, service_id: uuid.UU
 def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Connections sent to the editor's services: those awaiting an answer first. Names
     are shown, so the page is audited with the people on it."""
-    waiting_first = When_(
-        When(svc.awaiting_answer(), then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
     connections = (
         connections_to_services_of(request.user)
         .select_related("service", "case__referral__person")
-        .alias(waiting=waiting_first)
-        .order_by("waiting", "-referred_at", "-pk")
+        .awaiting_answer_first()
     )
     page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [ConnectionRow(c, svc.Side.SERVICE) for c in page]
+    rows = [ConnectionRow(c, codes.ConnectionSide.SERVICE) for c in page]
     if rows:
         audit_record(
             actor=request.user,
@@ -273,13 +267,13 @@ def vcse_connection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Connection {connection.pk} declined")
-            return redirect("linkworkers:vcse-connections")
+            return redirect("linkworkers:vcse_connections")
     audit_views(request=request, objs=[connection, connection.case.referral.person])
     return render(
         request,
         "linkworkers/connections/vcse_detail.html",
         {
-            "row": ConnectionRow(connection, svc.Side.SERVICE),
+            "row": ConnectionRow(connection, codes.ConnectionSide.SERVICE),
             "person": connection.case.referral.person,
             "form": form,
         },
@@ -305,4 +299,4 @@ def vcse_connection_act(request: AuthenticatedHttpRequest, pk: int, action: str)
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"Connection {connection.pk}: {connection.get_status_display()}")
-    return redirect("linkworkers:vcse-connection", connection.pk)
+    return redirect("linkworkers:vcse_connection", connection.pk)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 
 from directory.models import ServiceAttribute, ServiceQuerySet
-from directory.permissions import services_published
 from directory.search import ServiceFilters, services_filter, services_order
+from directory.selectors import services_published
 from directory.taxonomy import CATEGORY, term_id
 from linkworkers import codes
+from linkworkers.connections.track_record import track_record_since, with_track_record
 from linkworkers.models import Assessment, AssessmentDomain, Case
-from linkworkers.track_record import track_record_since, with_track_record
 
 # Which directory categories (``directory.taxonomy``) meet each need of the assessment.
 NEED_CATEGORIES: dict[str, tuple[str, ...]] = {

@@ -1,244 +1,28 @@
-"""Referral workflows: each one function, in one transaction, called by views, API and tasks.
-
-Every status change goes through ``_transition``, which checks the one table of allowed
-transitions in ``referrals.codes`` and writes the immutable event row with the actor.
-"""
+"""Moving a referral on: every status change goes through ``_transition``."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import hashlib
-import json
 import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from referrals import codes, notifications
 from referrals.models import (
-    Person,
-    PersonKeptApart,
     Referral,
-    ReferralReason,
     ReferralStatusEvent,
     TriageRoute,
-    normalise_nhs_number,
-    normalise_postcode,
-    validate_not_future,
 )
 from socialrx.core.audit import audit_record
 from socialrx.core.events import announce
 from socialrx.core.models import AuditAction, Membership, Organisation, OrganisationType, Role, User
 
 logger = logging.getLogger(__name__)
-
-
-class IdempotencyConflict(Exception):
-    """The same idempotency key was used before with a different request."""
-
-
-@dataclasses.dataclass(frozen=True)
-class PersonInput:
-    given_name: str
-    family_name: str
-    date_of_birth: datetime.date
-    nhs_number: str = ""
-    sex: str = ""
-    gender_identity: str = ""
-    address: str = ""
-    postcode: str = ""
-    phone: str = ""
-    email: str = ""
-    preferred_contact_method: str = ""
-    preferred_contact_times: str = ""
-    interpreter_needed: bool = False
-    language: str = ""
-    accessibility_needs: str = ""
-    ethnicity: str = ""
-    registered_practice_id: int | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class ReferralInput:
-    person: PersonInput
-    reasons: tuple[str, ...]
-    consent_to_referral: bool
-    consent_to_share: bool
-    consent_recorded_on: datetime.date
-    consent_recorded_by: str
-    source: str
-    reason_other: str = ""
-    what_matters: str = ""
-    safeguarding_concerns: str = ""
-    lone_working_risks: str = ""
-    urgency: str = codes.Urgency.ROUTINE
-    contact_consent: bool = False
-    consent_to_confirm: bool = False
-    requester_name: str = ""
-    requester_identifier: str = ""
-    requester_ods_code: str = ""
-    sender_identifier_system: str = ""
-    sender_identifier_value: str = ""
-
-    def fingerprint(self) -> str:
-        """A hash of the request, so a reused idempotency key can be compared."""
-        canonical = json.dumps(dataclasses.asdict(self), sort_keys=True, default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclasses.dataclass(frozen=True)
-class SubmitResult:
-    referral: Referral
-    created: bool
-
-
-def triage_route_for(practice: Organisation | None) -> TriageRoute:
-    """The route for the person's practice, else the county default."""
-    routes = TriageRoute.objects.select_related("service", "default_team")
-    route = routes.filter(practice=practice).first() if practice is not None else None
-    route = route or routes.filter(is_default=True).first()
-    if route is None:
-        raise ValidationError("No link worker service covers this practice yet.")
-    return route
-
-
-def _validate(data: ReferralInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if not (data.consent_to_referral and data.consent_to_share) and not data.consent_to_confirm:
-        errors["consent"] = [
-            "The person must agree to the referral and to information being shared"
-        ]
-    if not data.reasons:
-        errors["reasons"] = ["Select at least one reason for the referral"]
-    elif set(data.reasons) - set(codes.Reason.values):
-        errors["reasons"] = ["Select reasons from the list"]
-    elif codes.Reason.OTHER in data.reasons and not data.reason_other.strip():
-        errors["reason_other"] = ["Describe the other reason"]
-    if data.consent_recorded_on > timezone.localdate():
-        errors["consent_recorded_on"] = ["Consent date must be today or in the past"]
-    for field, validate in (
-        ("nhs_number", lambda: normalise_nhs_number(data.person.nhs_number)),
-        ("date_of_birth", lambda: validate_not_future(data.person.date_of_birth)),
-    ):
-        try:
-            validate()
-        except ValidationError as error:
-            errors[field] = error.messages
-    return errors
-
-
-def _person_create(data: PersonInput) -> Person:
-    fields = dataclasses.asdict(data)
-    fields["nhs_number"] = normalise_nhs_number(data.nhs_number)
-    fields["postcode"] = normalise_postcode(data.postcode)
-    # A new record every time: possible duplicates are shown at triage, never merged here.
-    return Person.objects.create(**fields)
-
-
-def _existing_submission(
-    *, referrer: User | None, idempotency_key: str, fingerprint: str
-) -> Referral | None:
-    if not idempotency_key:
-        return None
-    existing = Referral.objects.filter(referrer=referrer, idempotency_key=idempotency_key).first()
-    if existing is not None and existing.request_fingerprint != fingerprint:
-        raise IdempotencyConflict("This Idempotency-Key was already used for a different referral.")
-    return existing
-
-
-def referral_submit(
-    *,
-    data: ReferralInput,
-    referrer: User | None,
-    organisation: Organisation | None,
-    idempotency_key: str = "",
-    person: Person | None = None,
-) -> SubmitResult:
-    """Store a referral and put it in the right triage queue.
-
-    Safe against double submission: the same ``idempotency_key`` from the same referrer
-    returns the first referral; with a different request it raises ``IdempotencyConflict``.
-    ``person`` is someone already known (a GP system may refer by NHS number); the caller
-    has checked they may refer them. Otherwise a new person record is made from the input.
-    """
-    errors = _validate(data)
-    if referrer is not None and (
-        organisation is None or organisation not in referrer.organisations_with_role(Role.REFERRER)
-    ):
-        errors["organisation"] = ["You can only refer on behalf of your own organisation"]
-    if errors:
-        raise ValidationError(errors)
-    fingerprint = data.fingerprint()
-    existing = _existing_submission(
-        referrer=referrer, idempotency_key=idempotency_key, fingerprint=fingerprint
-    )
-    if existing is not None:
-        return SubmitResult(existing, created=False)
-    try:
-        with transaction.atomic():
-            referral = _referral_create(
-                data=data,
-                referrer=referrer,
-                organisation=organisation,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-                person=person,
-            )
-    except IntegrityError:
-        # A concurrent double click got there first: hand back the one it stored.
-        existing = _existing_submission(
-            referrer=referrer, idempotency_key=idempotency_key, fingerprint=fingerprint
-        )
-        if existing is None:
-            raise
-        return SubmitResult(existing, created=False)
-    return SubmitResult(referral, created=True)
-
-
-def _referral_create(
-    *,
-    data: ReferralInput,
-    referrer: User | None,
-    organisation: Organisation | None,
-    idempotency_key: str,
-    fingerprint: str,
-    person: Person | None = None,
-) -> Referral:
-    person = person or _person_create(data.person)
-    route = triage_route_for(person.registered_practice)
-    fields = dataclasses.asdict(data)
-    for name in ("person", "reasons"):
-        fields.pop(name)
-    if codes.Reason.OTHER not in data.reasons:
-        # A description left in the form after "Other" was unticked is not a reason.
-        fields["reason_other"] = ""
-    referral = Referral.objects.create(
-        person=person,
-        referrer=referrer,
-        referring_organisation=organisation,
-        triage_service=route.service,
-        idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint,
-        **fields,
-    )
-    ReferralReason.objects.bulk_create(
-        ReferralReason(referral=referral, reason=reason) for reason in dict.fromkeys(data.reasons)
-    )
-    ReferralStatusEvent.objects.create(
-        referral=referral,
-        kind=codes.EventKind.SUBMITTED,
-        to_status=codes.Status.RECEIVED,
-        actor=referrer,
-        note=f"Sent to {route.service.name} for triage.",
-    )
-    audit_record(actor=referrer, action=AuditAction.CREATE, obj=referral)
-    notifications.person_referral_received(referral=referral)
-    return referral
 
 
 def _transition(
@@ -277,6 +61,7 @@ def _transition(
         obj=referral,
         detail={"event": kind, "from": previous, "to": referral.status},
     )
+    # Other apps react after commit (interop writes the message back to the practice).
     announce("referral.transition", referral_id=referral.pk, kind=kind)
     return event
 
@@ -535,64 +320,3 @@ def referral_confirm_consent(*, referral: Referral, actor: User) -> Referral:
         actor=actor, action=AuditAction.UPDATE, obj=referral, detail={"consent": "confirmed"}
     )
     return referral
-
-
-@transaction.atomic
-def person_keep_apart(*, person: Person, other: Person, actor: User) -> PersonKeptApart:
-    """Record that two possible duplicates are different people."""
-    first, second = sorted((person, other), key=lambda p: p.pk)
-    decision, _ = PersonKeptApart.objects.get_or_create(
-        first=first, second=second, defaults={"decided_by": actor}
-    )
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=person, detail={"kept_apart": other.pk}
-    )
-    return decision
-
-
-@transaction.atomic
-def person_merge(*, keep: Person, merge: Person, actor: User) -> Person:
-    """Move ``merge``'s referrals to ``keep`` and mark ``merge`` as merged. Never automatic."""
-    if keep.pk == merge.pk or merge.merged_into_id is not None:
-        raise ValidationError("These records cannot be merged")
-    moved = Referral.objects.filter(person=merge).update(person=keep)
-    merge.merged_into = keep
-    merge.save(update_fields=["merged_into", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=keep,
-        detail={"merged_from": merge.pk, "referrals_moved": moved},
-    )
-    return keep
-
-
-@dataclasses.dataclass(frozen=True)
-class LinkWorkerLoad:
-    user: User
-    team: Organisation
-    open_referrals: int
-    target_caseload: int | None
-
-    @property
-    def label(self) -> str:
-        target = f" of {self.target_caseload} a year" if self.target_caseload else ""
-        return f"{self.user} ({self.team}): {self.open_referrals} open{target}"
-
-
-def link_worker_loads(*, service: Organisation) -> list[LinkWorkerLoad]:
-    """Each link worker in the service's teams, with open referrals against their caseload."""
-    open_assigned = Q(user__referrals_assigned__status__in=codes.OPEN_STATUSES)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.LINK_WORKER)
-        .filter(organisation__in=teams_for_service(service))
-        .select_related("user", "organisation")
-        .annotate(open_referrals=Count("user__referrals_assigned", filter=open_assigned))
-        .order_by("organisation__name", "user__full_name")
-    )
-    return [
-        # open_referrals is the annotation above, unknown to the type checker.
-        LinkWorkerLoad(m.user, m.organisation, m.open_referrals, m.effective_target_caseload)  # type: ignore[attr-defined]
-        for m in memberships
-    ]

@@ -1,0 +1,237 @@
+"""Putting results in order and paging through them: nearest first, fresh first."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+import uuid
+from collections.abc import Iterator, Sequence
+from functools import reduce
+from typing import Any, overload
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from directory.geo import box_degrees
+from directory.models import (
+    Service,
+    ServiceAtLocation,
+    ServiceQuerySet,
+    listing_stale_cutoff,
+    listings_version,
+)
+from directory.search.filters import BY_DISTANCE
+from directory.search.text import broad_search_rows
+
+# A search by distance on PostgreSQL ranks the services near the origin, within the
+# first of these radii that holds a full set of results, and every service only when
+# none does: ranking the whole of a broad category cost time in proportion to the
+# directory (docs/performance.md).
+NEAR_RADII_METRES = (4_000.0, 16_000.0)
+
+
+class RankedServices(Sequence[Service]):
+    """The first ``cap`` services of an ordered search, for a ``Paginator``.
+
+    One narrow query ranks the matches (ids and distances only) and keeps the first
+    ``cap``; slicing then fetches just that slice from ``shown``, so a page costs the
+    same whether 20 or 6,000 services match, and the matches are counted once.
+    ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
+    """
+
+    def __init__(
+        self,
+        ordered: ServiceQuerySet,
+        shown: ServiceQuerySet,
+        *,
+        cap: int,
+        origin: tuple[float, float] | None = None,
+        broad: tuple[ServiceQuerySet, str] | None = None,
+    ) -> None:
+        self.cap = cap
+        self._shown = shown
+        # ``broad``: the services and the words of a broad search (``is_broad_search``),
+        # listed by how each matches instead of ranked (``broad_search_rows``).
+        self.broad = broad is not None
+        with_distance = "distance" in ordered.query.annotations
+        fields = ("pk", "distance") if with_distance else ("pk",)
+        nearest_first = tuple(ordered.query.order_by) == BY_DISTANCE
+        rows: list[Any]
+        if broad is not None:
+            rows = [(pk,) for pk in broad_search_rows(*broad, cap + 1)]
+        elif nearest_first and origin is not None and connection.vendor == "postgresql":
+            rows = nearest_rows(ordered, origin, cap + 1)
+        else:
+            rows = list(ordered.values_list(*fields)[: cap + 1])
+        self.capped = len(rows) > cap
+        self._ids: list[uuid.UUID] = [row[0] for row in rows[:cap]]
+        self._distances: dict[uuid.UUID, float | None] = (
+            {row[0]: row[1] for row in rows[:cap]} if with_distance else {}
+        )
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Service: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Service]: ...
+    def __getitem__(self, index: int | slice) -> Service | list[Service]:
+        if isinstance(index, int):
+            return self._fetch([self._ids[index]])[0]
+        return self._fetch(self._ids[index])
+
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self._fetch(self._ids))
+
+    def _fetch(self, ids: list[uuid.UUID]) -> list[Service]:
+        if not ids:
+            return []
+        found = {s.pk: s for s in self._shown.filter(pk__in=ids)}
+        services = [found[pk] for pk in ids if pk in found]
+        if self._distances:
+            for service in services:
+                # The presenter reads the distance the ranking query computed.
+                service.distance = self._distances[service.pk]  # type: ignore[attr-defined]
+        return services
+
+
+def nearest_rows(
+    ordered: ServiceQuerySet, origin: tuple[float, float], limit: int
+) -> list[tuple[uuid.UUID, float | None]]:
+    """The first ``limit`` (id, distance) rows of ``ordered`` (in ``BY_DISTANCE``
+    order), ranking only the services near ``origin`` when that is enough. One query.
+
+    Fresh services come first, so when ``limit`` fresh services lie within a radius,
+    the first ``limit`` rows are all services with a venue in the box around that
+    circle (a range on the location's (latitude, longitude) index). Each radius's
+    services are a common table expression, and each branch of the union has a
+    one-time filter (an InitPlan) that PostgreSQL tests before it reads the branch:
+    a wider radius, or every service, is read only when the smaller radii fell short.
+    """
+    columns = ("pk", "distance", "stale_rank", "name")
+    sql: list[str] = []
+    params: list[Any] = []
+
+    def add(text: str, values: Sequence[Any] = ()) -> None:
+        sql.append(text)
+        params.extend(values)
+
+    def add_queryset(services: ServiceQuerySet) -> None:
+        text, values = services.order_by().values_list(*columns).query.sql_with_params()
+        add(text, values)
+
+    def add_enough(i: int) -> None:
+        add(
+            f"(SELECT count(*) FROM (SELECT 1 FROM near_{i} WHERE stale_rank = 0 "
+            "AND distance <= %s LIMIT %s) fresh) = %s",
+            (NEAR_RADII_METRES[i], limit, limit),
+        )
+
+    for i, metres in enumerate(NEAR_RADII_METRES):
+        add(f"{'WITH' if i == 0 else ','} near_{i} AS MATERIALIZED (")
+        add_queryset(ordered.filter(pk__in=_located_in_box(origin, metres)))
+        add(")")
+    radii = len(NEAR_RADII_METRES)
+    for i in range(radii + 1):
+        add(" UNION ALL SELECT * FROM " if i else " SELECT * FROM ")
+        if i < radii:
+            add(f"near_{i}")
+        else:
+            # OFFSET 0: the one-time filter stays above the subquery (and its workers).
+            add("(")
+            add_queryset(ordered)
+            add(" OFFSET 0) every_service")
+        add(" WHERE TRUE")
+        for shorter in range(i):
+            add(" AND NOT ")
+            add_enough(shorter)
+        if i < radii:
+            add(" AND ")
+            add_enough(i)
+    # BY_DISTANCE, by column number.
+    add(" ORDER BY 3, 2 NULLS LAST, 4, 1 LIMIT %s", (limit,))
+    with connection.cursor() as cursor:
+        cursor.execute("".join(sql), params)
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _located_in_box(origin: tuple[float, float], metres: float) -> QuerySet[ServiceAtLocation, Any]:
+    """The ids of services with a venue in the box around the circle of ``metres``."""
+    half_height, half_width = box_degrees(origin, metres)
+    latitude, longitude = origin
+    return ServiceAtLocation.objects.filter(
+        location__latitude__range=(latitude - half_height, latitude + half_height),
+        location__longitude__range=(longitude - half_width, longitude + half_width),
+    ).values("service_id")
+
+
+class FreshFirstPages:
+    """Services in ``services_order``'s order when nothing ranks them (no search words,
+    no distance): fresh, then stale, each by name. For the ORUK list's paging.
+
+    Sorting every service by its computed staleness on each request cost most of the
+    list's time; instead one query counts the services and the fresh among them, and a
+    page reads each part it spans from the (name, id) index with LIMIT and OFFSET.
+
+    With ``cache_counts`` the counts are cached for ``COUNTS_CACHE_SECONDS`` under the
+    listings version, which every save or delete of a service or an organisation
+    changes: exact, without counting every service on each request. Only for services
+    filtered by those two tables alone (the filters on terms, schedules and languages
+    read tables whose bulk writes send no signal).
+    """
+
+    COUNTS_CACHE_SECONDS = 300
+
+    def __init__(self, services: ServiceQuerySet, *, cache_counts: bool = False) -> None:
+        self._services = services
+        self._cutoff = listing_stale_cutoff()
+        self._fresh = Q(assured_date__gte=self._cutoff)
+        self._cache_counts = cache_counts
+        self._counts: tuple[int, int] | None = None
+
+    def count(self) -> int:
+        return self._total_and_fresh()[0]
+
+    def _total_and_fresh(self) -> tuple[int, int]:
+        if self._counts is None:
+            key = self._cache_key() if self._cache_counts else None
+            cached: tuple[int, int] | None = cache.get(key) if key else None
+            self._counts = cached or self._count()
+            if key and cached is None:
+                cache.set(key, self._counts, self.COUNTS_CACHE_SECONDS)
+        return self._counts
+
+    def _count(self) -> tuple[int, int]:
+        counts = self._services.aggregate(total=Count("pk"), fresh=Count("pk", filter=self._fresh))
+        return counts["total"], counts["fresh"]
+
+    def _cache_key(self) -> str:
+        query = hashlib.sha256(str(self._services.query).encode()).hexdigest()
+        return f"directory:fresh-first-counts:{listings_version()}:{self._cutoff}:{query}"
+
+    def __getitem__(self, index: slice) -> list[Service]:
+        start, stop = index.start or 0, index.stop
+        total, fresh = self._total_and_fresh()
+        stop = total if stop is None else min(stop, total)
+        if start >= stop:
+            return []
+        by_name = ("name", "pk")
+        parts = []
+        if start < fresh:
+            part = self._services.filter(self._fresh).order_by(*by_name).values("pk")
+            parts.append(Q(pk__in=part[start : min(stop, fresh)]))
+        if stop > fresh:
+            part = self._services.exclude(self._fresh).order_by(*by_name).values("pk")
+            parts.append(Q(pk__in=part[max(start - fresh, 0) : stop - fresh]))
+        fresh_first = Case(When(self._fresh, then=Value(0)), default=Value(1))
+        page = self._services.filter(reduce(operator.or_, parts))
+        return list(page.order_by(fresh_first, *by_name))

@@ -1,0 +1,117 @@
+"""Reads of the published directory, and how each is loaded. No personal data: anyone
+may read these (who may change a listing is ``directory.permissions``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
+
+from directory.geo import distance_metres
+from directory.models import (
+    Service,
+    ServiceAtLocation,
+    ServiceAttribute,
+    ServiceQuerySet,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from directory.search import ServiceFilters
+
+
+def services_published() -> ServiceQuerySet:
+    return Service.objects.published()
+
+
+def service_published_full(service_id: uuid.UUID) -> Service:
+    """One published service with everything the ORUK record nests, or 404."""
+    service = services_full(services_published()).filter(id=service_id).first()
+    if service is None:
+        raise Http404("No such service")
+    return service
+
+
+def services_full(services: ServiceQuerySet) -> ServiceQuerySet:
+    """Prefetch every nested record of the ORUK service, in a fixed number of queries."""
+    return services.select_related("organization", "capacity").prefetch_related(
+        "organization__organization_identifiers",
+        "schedules",
+        "service_areas",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                "location__addresses", "location__accessibility", "schedules"
+            ),
+        ),
+        "languages",
+        "funding",
+        "cost_options",
+        "contacts__phones",
+        Prefetch(
+            "attributes",
+            queryset=ServiceAttribute.objects.select_related("taxonomy_term__taxonomy"),
+        ),
+    )
+
+
+def service_at_locations_published() -> QuerySet[ServiceAtLocation]:
+    return ServiceAtLocation.objects.filter(service__in=services_published()).select_related(
+        "service__organization", "service__capacity", "location"
+    )
+
+
+def service_at_location_published(sal_id: uuid.UUID) -> ServiceAtLocation:
+    sal = (
+        ServiceAtLocation.objects.filter(id=sal_id, service__in=services_published())
+        .select_related("location", "service__organization", "service__capacity")
+        .prefetch_related("location__addresses", "location__accessibility", "schedules")
+        .first()
+    )
+    if sal is None:
+        raise Http404("No such service at location")
+    return sal
+
+
+def taxonomies() -> QuerySet[Taxonomy]:
+    return Taxonomy.objects.all()
+
+
+def taxonomy_terms() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__name", "name")
+
+
+def taxonomy_with_terms(taxonomy_id: uuid.UUID) -> Taxonomy:
+    taxonomy = (
+        Taxonomy.objects.filter(id=taxonomy_id)
+        .prefetch_related(Prefetch("terms", queryset=taxonomy_terms()))
+        .first()
+    )
+    if taxonomy is None:
+        raise Http404("No such taxonomy")
+    return taxonomy
+
+
+def taxonomy_term(term_id: uuid.UUID) -> TaxonomyTerm:
+    term = taxonomy_terms().filter(id=term_id).first()
+    if term is None:
+        raise Http404("No such taxonomy term")
+    return term
+
+
+def service_at_locations_for(
+    services: ServiceQuerySet, filters: ServiceFilters
+) -> QuerySet[ServiceAtLocation]:
+    """The published services' locations, nearest first when the filters carry a place
+    (within ``proximity`` metres if given), else by service and location name."""
+    sals = service_at_locations_published().filter(service__in=services.values("pk"))
+    if filters.origin is not None:
+        sals = sals.filter(location__latitude__isnull=False).annotate(
+            distance=distance_metres(filters.origin, prefix="location__")
+        )
+        if filters.proximity is not None:
+            sals = sals.filter(distance__lte=filters.proximity)
+        sals = sals.order_by("distance", "service__name")
+    else:
+        sals = sals.order_by("service__name", F("location__name").asc())
+    return sals.prefetch_related("location__addresses")
