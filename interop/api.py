@@ -198,8 +198,19 @@ class ServiceRequestCollectionApi(FhirView):
         return _search_response(request, self, found, lambda r: service_request_for(r, base))
 
 
-def _withdraw(request: Request, referral: Any) -> Response:
+def _withdraw(request: Request, referral_id: Any, *, status_word: str) -> Any:
+    """Withdraw the referral if the body asks for ``status_word`` (``revoked`` on a
+    ServiceRequest, ``cancelled`` on a Task), through the referrals service; the
+    referral, re-read, is returned."""
     caller = caller_for(request)
+    referral = referral_for(caller, referral_id)
+    body = expect_object(request.data, "The body")
+    if body.get("status") != status_word:
+        raise FhirError(
+            f"Only withdrawal is supported: set status to '{status_word}'",
+            code="not-supported",
+            status=422,
+        )
     caller.require("servicerequest.write")
     try:
         referral_withdraw(
@@ -216,16 +227,7 @@ def _withdraw(request: Request, referral: Any) -> Response:
             status=422,
         ) from error
     referral.refresh_from_db()
-    return Response(service_request_for(referral, request.build_absolute_uri("/fhir").rstrip("/")))
-
-
-def _requested_status(body: Any, field: str = "status") -> str:
-    """The status a PUT (a whole resource) or a JSON merge PATCH asks for."""
-    body = expect_object(body, "The body")
-    value = body.get(field)
-    if not isinstance(value, str):
-        raise FhirError(f"Send the new {field}", code="required")
-    return value
+    return referral
 
 
 class ServiceRequestItemApi(FhirView):
@@ -238,24 +240,14 @@ class ServiceRequestItemApi(FhirView):
         audit_views(request=request, objs=[referral, referral.person])
         return Response(service_request_for(referral, self.base_url()))
 
-    def _change(self, request: Request, referral_id: Any) -> Response:
-        caller = caller_for(request)
-        referral = referral_for(caller, referral_id)
-        if _requested_status(request.data) != "revoked":
-            raise FhirError(
-                "Only withdrawal is supported: set status to 'revoked'",
-                code="not-supported",
-                status=422,
-            )
-        return _withdraw(request, referral)
-
     @extend_schema(request=None, responses=None)
     def put(self, request: Request, referral_id: Any) -> Response:
-        return self._change(request, referral_id)
+        referral = _withdraw(request, referral_id, status_word="revoked")
+        return Response(service_request_for(referral, self.base_url()))
 
     @extend_schema(request=None, responses=None)
     def patch(self, request: Request, referral_id: Any) -> Response:
-        return self._change(request, referral_id)
+        return self.put(request, referral_id)
 
 
 class TaskCollectionApi(FhirView):
@@ -282,17 +274,8 @@ class TaskItemApi(FhirView):
 
     @extend_schema(request=None, responses=None)
     def patch(self, request: Request, referral_id: Any) -> Response:
-        caller = caller_for(request)
-        referral = referral_for(caller, referral_id)
-        if _requested_status(request.data) != "cancelled":
-            raise FhirError(
-                "Only cancelling is supported: set status to 'cancelled'",
-                code="not-supported",
-                status=422,
-            )
-        _withdraw(request, referral)
-        referral.refresh_from_db()
-        return Response(task_for(referral, self.base_url()))
+        referral = _withdraw(request, referral_id, status_word="cancelled")
+        return Response(task_for(referral, self.base_url(), list(referral.practice_messages.all())))
 
 
 class BundleCollectionApi(FhirView):

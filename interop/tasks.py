@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from interop.services import practice_message_write
-
-# A dropped database connection or a deadlock is worth retrying; a bug is not.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
+from referrals.tasks import RETRY  # one retry policy for database work (interop sits above)
 
 
 @shared_task(**RETRY)
