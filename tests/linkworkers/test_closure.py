@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -147,3 +148,11 @@ def test_nobody_else_reads_the_message_back(client, case, link_worker, other_org
         client.force_login(vcse_editor)
         assert client.get(reverse(name, args=[case.pk])).status_code == 403
     assert MessageBack.objects.count() == 1
+
+
+def test_the_referrers_page_links_the_message_back_and_its_pdf(client, case, link_worker):
+    case_close(case=case, actor=link_worker, outcome="supported", support_summary="Walks")
+    client.force_login(case.referral.referrer)
+    page = client.get(reverse("referrals:detail", args=[case.referral_id])).content.decode()
+    for name in ("linkworkers:message_back", "linkworkers:message_back_pdf"):
+        assert f'href="{settings.SITE_URL.rstrip("/")}{reverse(name, args=[case.pk])}"' in page
