@@ -34,13 +34,14 @@ FAMILY = ["Ashby", "Brook", "Carter", "Dale", "Ellis", "Frost", "Grey", "Hale", 
 # The end state of each demo referral, cycled so every status and outcome appears.
 PLAN = [
     "received",
-    "received",
+    # Withdrawn by the referrer (a GP system can do this too), in place of a second
+    # "received" so the other end states fall where the other apps' demos expect them.
+    "withdrawn",
     "info_requested",
     "assigned",
     "first_contact",
     "in_progress",
     "declined",
-    "withdrawn",
     *[f"closed:{outcome}" for outcome in codes.ClosureOutcome.values],
 ]
 
