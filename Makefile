@@ -40,7 +40,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes interop
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes interop demo
 
 vendor:
 	bash scripts/vendor.sh

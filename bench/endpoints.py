@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import statistics
 import tempfile
 import time
@@ -19,13 +18,13 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from demo.synthetic.referrals import synthetic_email, synthetic_nhs_numbers
 from directory.models import TaxonomyTerm
 from directory.taxonomy import CATEGORY
 from linkworkers.models import Case
 from referrals.models import Referral, TriageRoute
-from referrals.synthetic import synthetic_email, synthetic_nhs_numbers
+from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.models import Membership, Role, User
 
 BARE = "bare Django view"
@@ -82,7 +81,7 @@ class Endpoint:
             body,
             {
                 "Content-Type": "application/json",
-                "Authorization": f"Token {self.token}",
+                "Authorization": f"Bearer {self.token}",
                 "Idempotency-Key": f"one-{time.time_ns()}-{n}",
             },
         )
@@ -94,7 +93,7 @@ class Endpoint:
             json.dump(self.body, f)
         return {
             "BENCH_BODY_FILE": f.name,
-            "BENCH_AUTHORIZATION": f"Token {self.token}",
+            "BENCH_AUTHORIZATION": f"Bearer {self.token}",
             "BENCH_KEY_PREFIX": f"bench-{time.time_ns()}",
         }
 
@@ -108,7 +107,7 @@ class Endpoint:
             self.path,
             body,
             content_type="application/json",
-            headers={"Authorization": f"Token {self.token}", "Idempotency-Key": f"q-{nhs}"},
+            headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"q-{nhs}"},
         )
 
 
@@ -212,7 +211,8 @@ def _post_endpoint(lead_service: int) -> Endpoint:
     assert route.practice is not None
     membership = Membership.objects.filter(organisation=route.practice, role=Role.REFERRER).first()
     assert membership is not None
-    token, _ = Token.objects.get_or_create(user=membership.user)
+    # A fresh token each run: only digests are stored, so an old one cannot be read back.
+    issued = api_token_issue(user=membership.user, name="bench", actor=None, reason="bench")
     body = {
         "person": {
             "given_name": "Bench",
@@ -236,7 +236,7 @@ def _post_endpoint(lead_service: int) -> Endpoint:
         "POST /api/v1/referrals/",
         _path("referrals:api_list"),
         body=body,
-        token=token.key,
+        token=issued.secret,
         target_p95_ms=50,
         note="each request stores a new referral (fresh Idempotency-Key and NHS number)",
     )
@@ -301,7 +301,8 @@ def _met(result: dict[str, Any]) -> bool | None:
 def cleanup() -> None:
     """Drop the Celery messages the POSTs queued: no worker runs during the bench."""
     url = settings.CELERY_BROKER_URL
-    if url.startswith("redis://") and os.environ.get("SOCIALRX_BENCH") == "true":
+    # Only under the bench's own settings (and so its own Redis database number).
+    if url.startswith("redis://") and settings.ROOT_URLCONF == "bench.urls":
         import redis
 
         redis.Redis.from_url(url).delete("celery")

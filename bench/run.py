@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialrx.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django  # noqa: E402
 
@@ -103,7 +103,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
 def prepare_database(options: Options) -> dict[str, Any]:
     """Migrate, then generate unless the database already holds this scale and seed
     (a database holding another is dropped and created again: it is the bench's own)."""
-    from outcomes.management.commands.generate_synthetic import MARKER_EMAIL, marker_text
+    from demo.management.commands.generate_synthetic import MARKER_EMAIL, marker_text
 
     name = settings.DATABASES["default"]["NAME"]
     _ensure_database(name, drop=False)

@@ -21,7 +21,8 @@ export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 export DJANGO_SECURE_SSL_REDIRECT=false
 export DJANGO_SESSION_COOKIE_SECURE=false
 export DJANGO_CSRF_COOKIE_SECURE=false
-export SOCIALRX_BENCH=true
+# Production settings plus the bare view and the synthetic data generator.
+export DJANGO_SETTINGS_MODULE=bench.settings
 export LOG_LEVEL=WARNING
 # Redis as in production (cache and broker), on a database number of the bench's own.
 if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then

@@ -9,13 +9,10 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from directory.demo import seed_directory
         from directory.models import DirectoryOrganisation, Service, listings_changed
-        from socialrx.core.demo import register_demo_seeder
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
-        register_demo_seeder("directory", seed_directory)
         # What is published changes with a service or its organisation (its approval).
         for model in (Service, DirectoryOrganisation):
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"{model}-saved")

@@ -7,7 +7,6 @@ ids and ORUK consumers can filter by them across deployments.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -131,26 +130,21 @@ def term_id(taxonomy_code: str, term: str) -> uuid.UUID:
 
 
 @transaction.atomic
-def taxonomy_ensure(
-    taxonomy_model: type[Any] | None = None, term_model: type[Any] | None = None
-) -> int:
+def taxonomy_ensure() -> int:
     """Create the vocabularies and any missing terms; returns how many terms exist.
 
-    Leaves existing rows alone, so administrators' wording changes survive. The model
-    arguments let the data migration pass its historical models.
+    Leaves existing rows alone, so administrators' wording changes survive. (Migration
+    0002 carries its own frozen copy of the first vocabularies.)
     """
-    in_migration = taxonomy_model is not None
-    if taxonomy_model is None or term_model is None:
-        from directory.models import Taxonomy, TaxonomyTerm
+    from directory.models import Taxonomy, TaxonomyTerm
 
-        taxonomy_model, term_model = Taxonomy, TaxonomyTerm
     count = 0
     for code, (name, description) in TAXONOMIES.items():
-        taxonomy, _ = taxonomy_model.objects.get_or_create(
+        taxonomy, _ = Taxonomy.objects.get_or_create(
             id=taxonomy_id(code), defaults={"code": code, "name": name, "description": description}
         )
         for term, term_name, term_description in TERMS[code]:
-            term_model.objects.get_or_create(
+            TaxonomyTerm.objects.get_or_create(
                 id=term_id(code, term),
                 defaults={
                     "taxonomy": taxonomy,
@@ -160,7 +154,5 @@ def taxonomy_ensure(
                 },
             )
             count += 1
-    if not in_migration:
-        # A migration may run where the cache (Redis) is not reachable.
-        term_choices_forget()
+    term_choices_forget()
     return count

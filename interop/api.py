@@ -50,6 +50,7 @@ ISSUE_CODE_FOR_STATUS = {
     405: "not-supported",
     406: "not-supported",
     415: "not-supported",
+    429: "throttled",
 }
 FORMATS = {"json", "application/json", "application/fhir+json", "fhir+json"}
 

@@ -6,12 +6,9 @@ class LinkworkersConfig(AppConfig):
     name = "linkworkers"
 
     def ready(self) -> None:
-        from linkworkers.demo import seed_casework
-        from socialrx.core.demo import register_demo_seeder
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
-        register_demo_seeder("linkworkers", seed_casework)
         register_workspace(
             role=Role.LINK_WORKER,
             title="My caseload",

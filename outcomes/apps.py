@@ -7,10 +7,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and reports"
 
     def ready(self) -> None:
-        from outcomes.demo import seed_outcomes
         from outcomes.digest import follow_ups_due_lines
         from outcomes.gp_summary import case_measure_summaries
-        from socialrx.core.demo import register_demo_seeder
         from socialrx.core.digest import register_digest_section
         from socialrx.core.measures import register_measure_provider
         from socialrx.core.models import Role
@@ -39,6 +37,5 @@ class OutcomesConfig(AppConfig):
                 "your own analysis: your service's referrals, or the county's for "
                 "system administrators.",
             )
-        register_demo_seeder("outcomes", seed_outcomes)
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
         register_measure_provider(case_measure_summaries)

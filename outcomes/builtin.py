@@ -1,5 +1,6 @@
-"""The built-in measures as data. The migration 0002 and ``measures_sync_builtin`` load
-them; an organisation's own measure is the same shape, added in the admin.
+"""The built-in measures as data. ``measures_sync_builtin`` loads them (migration 0002
+holds a frozen copy of the first ones); an organisation's own measure is the same shape,
+added in the admin.
 
 Item wording is exactly as published (DOMAIN.md); do not paraphrase.
 """

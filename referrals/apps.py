@@ -6,12 +6,8 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
-        from referrals.demo import seed_referrals
-        from socialrx.core.demo import register_demo_seeder
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
-
-        register_demo_seeder("referrals", seed_referrals)
 
         register_workspace(
             role=Role.REFERRER,

@@ -27,8 +27,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SOCIALRX_SITE_URL", default="http://127.0.0.1:8000")
-# Only `make bench` sets this: it adds the bare view the benchmark measures against.
-SOCIALRX_BENCH = env.bool("SOCIALRX_BENCH", default=False)
+# The development-only demo app (seed_demo, generate_synthetic): on with DEBUG unless
+# turned off; in production only where asked for (a demonstration site, the bench).
+SOCIALRX_DEMO = env.bool("SOCIALRX_DEMO", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "crispy_forms",
     "django_htmx",
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "outcomes",
     "interop",
 ]
+if SOCIALRX_DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "socialrx.core.middleware.RequestIdMiddleware",
@@ -268,9 +270,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    # Token first, so an unauthenticated call gets 401 with WWW-Authenticate, not 403.
+    # Personal API tokens (Bearer, or Token for older clients) first, so an
+    # unauthenticated call gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "socialrx.core.api_tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -334,6 +337,12 @@ SPECTACULAR_SETTINGS = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
+
+# Personal API tokens: a new one works this many days; an address that sends this many
+# wrong tokens within the window (seconds) is refused with 429 until the window ends.
+API_TOKEN_EXPIRY_DAYS = env.int("API_TOKEN_EXPIRY_DAYS", default=90)
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=10)
+API_TOKEN_FAILURE_WINDOW_SECONDS = env.int("API_TOKEN_FAILURE_WINDOW_SECONDS", default=300)
 
 # How many reverse proxies we run in front of the app. Each appends the address it saw
 # to X-Forwarded-For, so only the last N entries are trustworthy; with 0 the header is

@@ -25,7 +25,3 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("interop.urls")),
 ]
-
-if settings.SOCIALRX_BENCH:
-    # `make bench` only (bench/run.sh sets SOCIALRX_BENCH): its bare yardstick view.
-    urlpatterns.append(path("", include("bench.urls")))

@@ -186,3 +186,34 @@ def test_the_shaping_check_catches_a_view_that_filters_a_scoped_queryset():
         "views.py:5 .filter",
         "views.py:5 .order_by",
     ]
+
+
+# The development-only demo app: everything may be imported by it, nothing imports it.
+PRODUCTION_PACKAGES = ["socialrx", "directory", "referrals", "linkworkers", "outcomes"]
+
+
+def test_no_production_module_imports_the_demo_app():
+    """Migrations included: production is installed without demo/ (pyproject excludes it)."""
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for package in PRODUCTION_PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        for module in _imported_modules(path)
+        if module == "demo" or module.startswith("demo.")
+    ]
+    assert offences == []
+
+
+def test_the_wheel_leaves_out_the_demo_app_and_the_bench():
+    import tomllib
+    from fnmatch import fnmatch
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+
+    packaged = [
+        name
+        for name in ("demo", "demo.seeds", "demo.management.commands", "bench", "directory")
+        if any(fnmatch(name, pattern) for pattern in include)
+    ]
+    assert packaged == ["directory"]

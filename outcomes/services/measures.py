@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,15 +24,16 @@ def follow_up_weeks() -> list[int]:
     return sorted(set(settings.OUTCOMES_FOLLOW_UP_WEEKS))
 
 
-def sync_builtin_measures(measure_model: Any, item_model: Any) -> None:
-    """Create or update the built-in measures. Shared with migration 0002, which passes
-    its historical models."""
+@transaction.atomic
+def measures_sync_builtin() -> None:
+    """Create or update the built-in measures (outcomes/builtin.py). Migration 0002
+    carries its own frozen copy of the first ones."""
     for spec in BUILTIN_MEASURES:
         fields = {k: v for k, v in spec.items() if k not in ("code", "items")}
-        measure, _ = measure_model.objects.update_or_create(code=spec["code"], defaults=fields)
+        measure, _ = Measure.objects.update_or_create(code=spec["code"], defaults=fields)
         for position, item in enumerate(spec["items"], start=1):
             values = [value for value, _label in item["answers"]]
-            item_model.objects.update_or_create(
+            MeasureItem.objects.update_or_create(
                 measure=measure,
                 code=item["code"],
                 defaults={
@@ -44,11 +44,6 @@ def sync_builtin_measures(measure_model: Any, item_model: Any) -> None:
                     "max_value": max(values),
                 },
             )
-
-
-@transaction.atomic
-def measures_sync_builtin() -> None:
-    sync_builtin_measures(Measure, MeasureItem)
 
 
 def next_timepoint(*, case: Case, measure: Measure) -> tuple[str, int] | None:

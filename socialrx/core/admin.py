@@ -2,8 +2,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
+from socialrx.core.api_tokens import admin as api_tokens_admin  # noqa: F401 (registers it)
+from socialrx.core.api_tokens.models import RevocationReason
+from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
+from socialrx.core.forms import AdminPasswordChangeForm
 from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, User
 
 
@@ -31,6 +36,17 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
+    change_password_form = AdminPasswordChangeForm
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_tokens_revoke_for_user(
+                user=obj,
+                reason=RevocationReason.DEACTIVATED,
+                actor=request.user,  # type: ignore[arg-type]
+                request=request,
+            )
 
 
 @admin.register(Organisation)

@@ -32,7 +32,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
     else:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-        response.data = {"message": str(detail) or "The request failed.", "extra": {}}
+        extra = {}
+        if isinstance(exc, exceptions.Throttled):
+            extra["retry_after_seconds"] = exc.wait  # type: ignore[attr-defined]
+        response.data = {"message": str(detail) or "The request failed.", "extra": extra}
     return response
 
 

@@ -1,7 +1,7 @@
 """Sections of the link worker's daily digest contributed by other apps.
 
 The digest is sent by ``linkworkers``, which must not import the apps after it (outcomes
-adds "measures due for follow-up"). So, as with workspaces and demo seeders, an app
+adds "measures due for follow-up"). So, as with workspaces, an app
 registers a section from its ``AppConfig.ready`` and the digest asks core for the lines.
 
 A line is a label, a count and at most a link path: the digest is an email, which leaves

@@ -6,6 +6,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
 
+from socialrx.core.api_tokens.models import RevocationReason
+from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
+from socialrx.core.models import User
 from socialrx.core.services import notification_queue
 
 
@@ -61,8 +64,30 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
+def _revoke_api_tokens_after_password_change(user: User) -> None:
+    # A new password ends the old credentials: tokens issued under the old one go too.
+    # (Tokens also check the password's change time when used, for any other path.)
+    api_tokens_revoke_for_user(user=user, reason=RevocationReason.PASSWORD_CHANGED)
+
+
 class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save new password"))
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        if commit:
+            _revoke_api_tokens_after_password_change(user)
+        return user
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """The admin's "change password" form, ending the user's API tokens as it saves."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        if commit:
+            _revoke_api_tokens_after_password_change(user)
+        return user

@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    password_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="API tokens issued before this no longer work.",
+    )
 
     objects = UserManager()
 
@@ -61,6 +67,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def set_password(self, raw_password: str | None) -> None:
+        # Every way a password changes (reset, the admin, allauth, changepassword) comes
+        # through here, so API tokens check this time when used. Django's rehash on
+        # sign-in also calls this but saves only the password field: not a change.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -270,6 +283,9 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Signed in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     LOGOUT = "logout", "Signed out"
+    TOKEN_ISSUED = "token_issued", "API token issued"
+    TOKEN_FIRST_USED = "token_first_used", "API token used for the first time"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -369,3 +385,8 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} to user {self.recipient_id or '-'} ({self.status})"
+
+
+# The API token table lives in its own module (socialrx/core/api_tokens/) and is imported
+# here so that the core app, which owns it, registers it.
+from socialrx.core.api_tokens.models import ApiToken  # noqa: E402, F401

@@ -1,10 +1,7 @@
 """The benchmark's pieces that run without a server: the bare view's guard, the
 summary of repeats, and the results table written into docs/performance.md."""
 
-import importlib
-
 import pytest
-from django.urls import clear_url_caches
 
 from bench.endpoints import BARE, NOT_BUILT, Endpoint, summarise
 from bench.report import END, START, render_markdown, update_performance_doc
@@ -12,16 +9,8 @@ from bench.report import END, START, render_markdown, update_performance_doc
 
 @pytest.fixture
 def bench_urls(settings):
-    """The root URLconf as ``SOCIALRX_BENCH=true`` builds it; rebuilt plain afterwards."""
-    import socialrx.urls
-
-    settings.SOCIALRX_BENCH = True
-    importlib.reload(socialrx.urls)
-    clear_url_caches()
-    yield
-    settings.SOCIALRX_BENCH = False
-    importlib.reload(socialrx.urls)
-    clear_url_caches()
+    """The URLconf bench/settings.py selects."""
+    settings.ROOT_URLCONF = "bench.urls"
 
 
 def test_production_has_no_bare_view(client):

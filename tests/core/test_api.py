@@ -1,7 +1,8 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from socialrx.core.api_tokens.models import RevocationReason
+from socialrx.core.api_tokens.services import api_token_issue, api_token_revoke
 from socialrx.core.models import Role
 
 
@@ -12,8 +13,8 @@ def api_client():
 
 @pytest.mark.django_db
 def test_token_caller_sees_their_roles(api_client, link_worker, link_worker_team):
-    token = Token.objects.create(user=link_worker)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    issued = api_token_issue(user=link_worker, name="Case system", actor=link_worker)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
 
     response = api_client.get("/api/v1/me/")
 
@@ -32,15 +33,17 @@ def test_token_caller_sees_their_roles(api_client, link_worker, link_worker_team
 
 @pytest.mark.django_db
 def test_missing_or_revoked_token_gets_401_in_the_one_error_shape(api_client, referrer):
-    token = Token.objects.create(user=referrer)
-    token_key = token.key
-    token.delete()  # revoked in the admin
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_key}")
+    issued = api_token_issue(user=referrer, name="Practice system", actor=referrer)
+    api_token_revoke(token=issued.token, reason=RevocationReason.ADMINISTRATOR, actor=None)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
 
     response = api_client.get("/api/v1/me/")
 
     assert response.status_code == 401
-    assert response.json() == {"message": "Invalid token.", "extra": {}}
+    assert response.json() == {
+        "message": "The API token has been revoked. Ask its owner for a new one.",
+        "extra": {},
+    }
 
 
 @pytest.mark.django_db
@@ -48,3 +51,5 @@ def test_openapi_schema_is_published(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/me/" in response.content
+    # Callers are told to send the personal token as a Bearer token.
+    assert b"scheme: bearer" in response.content

@@ -16,7 +16,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from socialrx.core import workspaces
-from socialrx.core.models import Role
+from socialrx.core.api_tokens.models import RevocationReason
+from socialrx.core.api_tokens.services import api_token_issue
+from socialrx.core.models import AuditAction, AuditEvent, Role
 from socialrx.core.workspaces import Workspace
 from tests.core.test_template_pack import Node, parse
 
@@ -223,6 +225,23 @@ def test_a_reset_link_lets_the_user_choose_a_new_password(client, referrer):
     assert page.one("a", "nhsuk-button").attrs["href"] == reverse("login")
     referrer.refresh_from_db()
     assert referrer.check_password(new_password)
+
+
+@pytest.mark.django_db
+def test_resetting_a_password_revokes_the_users_api_tokens(client, referrer):
+    issued = api_token_issue(user=referrer, name="Practice system", actor=referrer)
+    response = client.get(_reset_url(referrer), follow=True)
+    new_password = "a much longer passphrase 42"
+
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+
+    issued.token.refresh_from_db()
+    assert issued.token.revoked_reason == RevocationReason.PASSWORD_CHANGED
+    event = AuditEvent.objects.get(action=AuditAction.TOKEN_REVOKED)
+    assert (event.actor, event.detail["reason"]) == (None, "password_changed")
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page, Playwright
 
-from socialrx.core.demo import DEMO_DOMAIN, seed_core
+from demo.seeds.core import DEMO_DOMAIN, seed_core
 from socialrx.core.models import User
 from tests.e2e.checks import PageChecks
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from demo.seeds import seed_all
 from outcomes.reports import REPORTS
-from socialrx.core.demo import seed_all
 from tests.outcomes.formats import csv_cells, pdf_strings, xlsx_cells
 
 

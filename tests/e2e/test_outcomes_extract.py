@@ -5,8 +5,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from demo.seeds import seed_all
 from outcomes.extract import columns
-from socialrx.core.demo import seed_all
 from tests.outcomes.formats import csv_cells
 
 

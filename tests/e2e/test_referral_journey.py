@@ -14,9 +14,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from demo.seeds import core as core_demo
 from referrals import codes
 from referrals.models import Referral, TriageRoute
-from socialrx.core import demo as core_demo
 from socialrx.core.models import Organisation, User
 from tests.e2e.helpers import start_keyboard_from_top, tab_until
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from pytest_django.live_server_helper import LiveServer
 
-from socialrx.core.demo import DEMO_PASSWORD
+from demo.seeds.core import DEMO_PASSWORD
 from socialrx.core.models import User
 from tests.e2e.helpers import start_keyboard_from_top, tab_until
 

@@ -1,5 +1,4 @@
 """FHIR ServiceRequest intake and read, as a GP system would use them."""
-# Shared request bodies live in tests/interop/bodies.py.
 
 import copy
 import io
@@ -9,7 +8,6 @@ from django.core.management import call_command
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from fhir.resources.R4B.task import Task
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from referrals import codes
@@ -82,8 +80,9 @@ SERVICE_REQUEST = {
 @pytest.fixture
 def gp_client(referrer):
     client = APIClient()
-    call_command("issue_api_token", referrer.email, stdout=io.StringIO())
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=referrer).key}")
+    out = io.StringIO()
+    call_command("issue_api_token", referrer.email, stdout=out)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}")
     return client
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from outcomes.demo import POPULATIONS_CSV
+from demo.seeds.outcomes import POPULATIONS_CSV
 from outcomes.models import PopulationDimension, PracticePopulation
 from outcomes.services.populations import age_band
 from socialrx.core.models import OrganisationType
@@ -147,7 +147,7 @@ def test_a_bad_file_is_refused_whole(tmp_path, content, message):
 
 
 def test_the_demo_seed_loads_the_sample_populations():
-    from socialrx.core.demo import seed_all
+    from demo.seeds import seed_all
 
     seed_all()
 

@@ -4,7 +4,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from referrals.models import Referral
@@ -34,8 +33,9 @@ BODY = {
 
 def _client(user) -> APIClient:
     client = APIClient()
-    call_command("issue_api_token", user.email, stdout=io.StringIO())
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    out = io.StringIO()
+    call_command("issue_api_token", user.email, stdout=out)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
     return client
 
 
@@ -124,10 +124,20 @@ def test_list_and_detail_are_scoped_and_detail_is_audited(referrer, other_org_us
 
 
 @pytest.mark.django_db
-def test_issue_api_token_prints_the_same_token_until_rotated(referrer, capsys):
+def test_issue_api_token_prints_a_new_working_token_and_rotate_ends_the_others(referrer, capsys):
+    def me(secret):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client.get("/api/v1/me/").status_code
+
     call_command("issue_api_token", referrer.email.upper())
     first = capsys.readouterr().out.strip()
     call_command("issue_api_token", referrer.email)
-    assert capsys.readouterr().out.strip() == first
+    second = capsys.readouterr().out.strip()
+    # Only digests are stored, so each call can only print a new token; both work.
+    assert second != first
+    assert (me(first), me(second)) == (200, 200)
+
     call_command("issue_api_token", referrer.email, "--rotate")
-    assert capsys.readouterr().out.strip() != first
+    third = capsys.readouterr().out.strip()
+    assert (me(first), me(second), me(third)) == (401, 401, 200)

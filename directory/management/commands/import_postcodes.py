@@ -2,7 +2,7 @@
 
 Takes the ONS Postcode Directory CSV (columns ``pcds``, ``lat``, ``long``; rows
 without a location are skipped) or a smaller district centroid CSV (``postcode``,
-``latitude``, ``longitude``), such as ``directory/data/northshire_postcode_districts.csv``.
+``latitude``, ``longitude``), such as ``demo/data/northshire_postcode_districts.csv``.
 """
 
 from __future__ import annotations
