@@ -8,13 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml's pinned list, so that a code change
-# rebuilds only the layers below. psycopg's binary wheel brings its own libpq.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, exactly as locked and each checked against its hash (ADR 0020), so
+# that a code change rebuilds only the layers below. psycopg's binary wheel brings its
+# own libpq. scripts/ci_runtime_check.py installs the same way and runs the result.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 # Editable, so `socialrx` imports from /app from any working directory: settings find
@@ -33,7 +31,7 @@ RUN DJANGO_DEBUG=false \
     python manage.py collectstatic --no-input --verbosity 0 \
     && rm -rf /tmp/build-var
 
-# Run as an unprivileged user that owns only the scratch folder settings create.
+# Run as an unprivileged user that owns only the scratch folder (SOCIALRX_VAR_DIR).
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home socialrx \
     && mkdir -p /app/var \
     && chown socialrx:socialrx /app/var

@@ -2,38 +2,74 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# The lock tool (ADR 0020); installed into .venv by `make lock` only.
+UV_VERSION := 0.13.9
 
-.PHONY: install run test test-fast lint format typecheck check-deploy vendor bench clean help
+# What each install reads; a stamp named by their checksum redoes an install when one
+# of them changes, and only then. Running needs requirements.lock; the tests, lint and
+# type checks add requirements-dev.lock on top.
+checksum = $(shell cat $(1) | cksum | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.runtime-$(call checksum,requirements.lock pyproject.toml)
+DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.lock pyproject.toml)
+
+# Settings default to production (DJANGO_DEBUG=false), which refuses SQLite and the
+# development secret key: the targets that run Django on this machine turn debug on.
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: install install-runtime lock run test test-fast lint format typecheck check-deploy \
+	vendor bench clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
 	@echo "make test       set up and run the whole test suite (SQLite, Celery eager)"
 	@echo "make lint       ruff check, ruff format --check, makemigrations --check"
 	@echo "make typecheck  mypy with django-stubs"
+	@echo "make lock       regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
 	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
 
-$(STAMP):
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
 
-install: $(STAMP)
+# Exactly the locked versions, each checked against its hash; then socialrx itself,
+# editable and without dependencies (they all came from the lock).
+$(RUNTIME_STAMP): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.runtime-* $(VENV)/.installed-*
+	touch $@
 
-run: install
+$(DEV_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	rm -f $(VENV)/.dev-*
+	touch $@
+
+install-runtime: $(RUNTIME_STAMP)
+
+install: $(DEV_STAMP)
+
+# After changing the dependencies in pyproject.toml. Versions already locked are kept
+# unless pyproject.toml asks otherwise; LOCK_ARGS=--upgrade moves every one to its newest.
+# One resolution for every platform and Python 3.11 and newer (the image runs 3.11).
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
+
+run: install-runtime
 	bash scripts/run.sh
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -7,13 +7,13 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import ListingReminder, Service
+from socialrx.core.links import absolute_url
 from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
@@ -31,14 +31,10 @@ def _due_by_editor(now: datetime) -> dict[User, list[Service]]:
     for service in services:
         by_org[service.organization.organisation_id].append(service)  # type: ignore[index]
     editors: dict[User, list[Service]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.VCSE_EDITOR)
-        .filter(organisation__in=list(by_org))
-        .select_related("user")
-    )
-    for membership in memberships:
-        editors[membership.user] += by_org[membership.organisation_id]
+    holders = Membership.objects.holders_by_organisation(Role.VCSE_EDITOR, by_org)
+    for organisation_id, users in holders.items():
+        for user in users:
+            editors[user] += by_org[organisation_id]
     return editors
 
 
@@ -70,15 +66,17 @@ def _queue_email(*, user: User, services: list[Service], now: datetime) -> None:
     rows = [
         {
             "service": service,
-            "confirm_url": settings.SITE_URL
-            + reverse("directory:service_confirm", args=[service.id]),
+            "confirm_url": absolute_url(reverse("directory:service_confirm", args=[service.id])),
             "stale_on": service.becomes_stale_on(),
             "capacity_stale": not hasattr(service, "capacity") or service.capacity.is_stale(now),
         }
         for service in services
     ]
-    context = {"user": user, "rows": rows, "listings_url": settings.SITE_URL + reverse(
-        "directory:my_listings")}  # fmt: skip
+    context = {
+        "user": user,
+        "rows": rows,
+        "listings_url": absolute_url(reverse("directory:my_listings")),
+    }
     count = len(services)
     notification_queue(
         to_email=user.email,

@@ -10,7 +10,7 @@ class InteropConfig(AppConfig):
 
     def ready(self) -> None:
         from interop.tasks import on_referral_transition
-        from socialrx.core.events import register_listener
+        from socialrx.core.listeners import register_listener
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 

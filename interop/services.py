@@ -7,7 +7,6 @@ import dataclasses
 import secrets
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import loader
@@ -22,7 +21,16 @@ from interop.models import MessageMoment, PracticeIntegration, PracticeMessage, 
 from referrals import codes as referral_codes
 from referrals.models import Referral
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, Membership, Organisation, OrganisationType, Role, User
+from socialrx.core.links import absolute_url
+from socialrx.core.models import (
+    AuditAction,
+    AuditSystemReason,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Role,
+    User,
+)
 from socialrx.core.services import notification_queue
 
 
@@ -62,7 +70,12 @@ def system_client_register(
     client = SystemClient.objects.create(
         application=application, organisation=practice, service_user=user
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=client)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=client,
+        system_reason="" if actor else AuditSystemReason.MANAGEMENT_COMMAND,
+    )
     return Credentials(client=client, client_id=application.client_id, client_secret=secret)
 
 
@@ -78,7 +91,7 @@ def moment_for(kind: str, closure_outcome: str) -> str | None:
 
 
 def practice_inbox_url(message: PracticeMessage) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("interop:inbox_message", args=[message.pk])
+    return absolute_url(reverse("interop:inbox_message", args=[message.pk]))
 
 
 @transaction.atomic
@@ -107,7 +120,7 @@ def practice_message_write(*, referral_id: int, kind: str) -> PracticeMessage | 
         MessageMoment.DECLINED: t.SNOMED_DECLINED,
     }.get(MessageMoment(moment), "")
     message_id = uuid.uuid4()
-    base = settings.SITE_URL.rstrip("/") + "/fhir"
+    base = absolute_url("/fhir")
     message = PracticeMessage.objects.create(
         uuid=message_id,
         referral=referral,
@@ -118,7 +131,15 @@ def practice_message_write(*, referral_id: int, kind: str) -> PracticeMessage | 
             referral, moment=moment, snomed_code=snomed, message_id=message_id, base_url=base
         ),
     )
-    audit_record(actor=None, action=AuditAction.CREATE, obj=message)
+    # Written on behalf of whoever recorded the event (the link worker).
+    event = referral.events.filter(kind=kind).order_by("-occurred_at", "-id").first()
+    actor = event.actor if event else None
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=message,
+        system_reason="" if actor else AuditSystemReason.DEADLINE_TASK,
+    )
     _tell_shared_mailbox(message)
     return message
 

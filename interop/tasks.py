@@ -5,10 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from interop.services import practice_message_write
-from referrals.tasks import RETRY  # one retry policy for database work (interop sits above)
+from socialrx.core.retry import RETRY_POLICY
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def practice_message_write_task(referral_id: int, kind: str) -> None:
     """Write the message back for a referral event (one per referral and moment)."""
     practice_message_write(referral_id=referral_id, kind=kind)

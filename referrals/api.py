@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from referrals import codes
-from referrals.auditing import audit_listed
 from referrals.models import normalise_nhs_number, validate_not_future
 from referrals.permissions import (
     REFERRAL_ROLES,
@@ -23,7 +22,7 @@ from referrals.permissions import (
     referrals_visible_to,
 )
 from referrals.services import IdempotencyConflict, PersonInput, ReferralInput, referral_submit
-from socialrx.core.audit import audit_record, audit_view
+from socialrx.core.audit import audit_list, audit_record, audit_view
 from socialrx.core.models import AuditAction, Role, User
 from socialrx.core.permissions import has_role
 
@@ -163,7 +162,7 @@ class ReferralCollectionApi(APIView):
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(referrals, request, view=self) or []
-        audit_listed(request=request, referrals=page, listing="api")
+        audit_list(request=request, listing="api", records=page, person_of=lambda r: r.person_id)
         return paginator.get_paginated_response(ReferralOut(page, many=True).data)
 
     @extend_schema(

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from referrals import codes
 from referrals.models import Referral
+from socialrx.core.links import absolute_url
 from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
@@ -37,7 +38,7 @@ def _render(template: str, context: dict[str, object]) -> tuple[str, str]:
 
 
 def referral_url(referral: Referral) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("referrals:detail", args=[referral.pk])
+    return absolute_url(reverse("referrals:detail", args=[referral.pk]))
 
 
 def referrer_status_changed(*, referral: Referral, kind: str) -> None:
@@ -142,4 +143,4 @@ def staff_referral_withdrawn(*, referral: Referral) -> None:
 
 
 def triage_url(referral: Referral) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("referrals:triage_detail", args=[referral.pk])
+    return absolute_url(reverse("referrals:triage_detail", args=[referral.pk]))

@@ -5,8 +5,9 @@ driven by beat, not by a person. Each function is safe to run twice: an alert is
 by inserting its ``ReferralAlert`` row, whose unique constraint lets one run win, and the
 decline re-checks the referral under a row lock.
 
-Working days are Monday to Friday. Bank holidays are not left out yet, so after one an
-alert can come a day early: the safer side to err on for someone waiting for help.
+Deadlines are counted by ``socialrx.core.working_days``: weekends and England and Wales
+bank holidays are not working days, and the automatic decline (in calendar days) that
+would fall on one moves to the next working day.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from referrals import notifications
 from referrals.models import AlertReason, Referral, ReferralAlert
 from referrals.services import referral_decline_expired
 from socialrx.core.models import Membership, Role, User
+from socialrx.core.working_days import calendar_days_before, working_days_before
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +34,6 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 
 Recipients = dict[User, list[notifications.AlertLine]]
-
-
-def working_days_before(moment: datetime.datetime, days: int) -> datetime.datetime:
-    """The same local time ``days`` working days (Monday to Friday) before ``moment``."""
-    result = timezone.localtime(moment)
-    counted = 0
-    while counted < days:
-        result -= datetime.timedelta(days=1)
-        if result.weekday() < 5:
-            counted += 1
-    return result
 
 
 def _claim(referrals: Iterable[Referral], reason: str, now: datetime.datetime) -> list[Referral]:
@@ -56,20 +47,6 @@ def _claim(referrals: Iterable[Referral], reason: str, now: datetime.datetime) -
             continue
         claimed.append(referral)
     return claimed
-
-
-def _triage_leads(service_ids: set[int]) -> dict[int, list[User]]:
-    leads: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.TRIAGE_LEAD)
-        .filter(organisation_id__in=service_ids)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        leads[membership.organisation_id].append(membership.user)
-    return leads
 
 
 def _send(reason: str, recipients: Recipients) -> int:
@@ -92,7 +69,9 @@ def referral_alerts_untriaged_send(*, now: datetime.datetime | None = None) -> i
         .oldest_first()[:BATCH_SIZE]
     )
     claimed = _claim(due, AlertReason.NOT_TRIAGED, now)
-    leads = _triage_leads({r.triage_service_id for r in claimed})
+    leads = Membership.objects.holders_by_organisation(
+        Role.TRIAGE_LEAD, {r.triage_service_id for r in claimed}
+    )
     recipients: Recipients = defaultdict(list)
     for referral in claimed:
         if not leads.get(referral.triage_service_id):
@@ -122,7 +101,9 @@ def referral_alerts_no_first_contact_send(*, now: datetime.datetime | None = Non
         .order_by("assigned_at", "id")[:BATCH_SIZE]
     )
     claimed = _claim(due, AlertReason.NO_FIRST_CONTACT, now)
-    leads = _triage_leads({r.triage_service_id for r in claimed})
+    leads = Membership.objects.holders_by_organisation(
+        Role.TRIAGE_LEAD, {r.triage_service_id for r in claimed}
+    )
     recipients: Recipients = defaultdict(list)
     for referral in claimed:
         since = referral.assigned_at  # type: ignore[attr-defined]
@@ -144,7 +125,7 @@ def referrals_decline_expired(*, now: datetime.datetime | None = None) -> int:
     Each referral in its own transaction, so one failure does not undo the others.
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.REFERRALS_AUTO_DECLINE_DAYS)
+    cutoff = calendar_days_before(now, settings.REFERRALS_AUTO_DECLINE_DAYS)
     expired_ids = list(
         Referral.objects.awaiting_triage()
         .filter(created_at__lte=cutoff)

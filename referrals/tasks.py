@@ -7,29 +7,21 @@ lock), so a retry after a lost connection or a duplicate beat tick does no harm.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from referrals import reminders
-
-# A dropped database connection or a deadlock is worth retrying; a bug is not.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
+from socialrx.core.retry import RETRY_POLICY
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def referral_alerts_untriaged_task() -> int:
     return reminders.referral_alerts_untriaged_send()
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def referral_alerts_no_first_contact_task() -> int:
     return reminders.referral_alerts_no_first_contact_send()
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY_POLICY)
 def referrals_decline_expired_task() -> int:
     return reminders.referrals_decline_expired()

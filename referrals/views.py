@@ -18,7 +18,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from referrals import codes
-from referrals.auditing import audit_listed
 from referrals.forms import (
     AssignForm,
     DeclineForm,
@@ -56,7 +55,8 @@ from referrals.services import (
     referral_submit,
     teams_for_service,
 )
-from socialrx.core.audit import audit_views
+from socialrx.core.audit import audit_list, audit_views
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
@@ -147,7 +147,12 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if status in codes.Status.values:
         referrals = referrals.matching(status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_listed(request=request, referrals=page.object_list, listing="referrer")
+    audit_list(
+        request=request,
+        listing="referrer",
+        records=page.object_list,
+        person_of=lambda r: r.person_id,
+    )
     return render(
         request,
         "referrals/list.html",
@@ -200,7 +205,7 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
         try:
             referral_provide_info(referral=referral, actor=user, answer=form.cleaned_data["answer"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your answer was sent to {referral.triage_service}")
             return redirect("referrals:detail", pk=referral.pk)
@@ -219,7 +224,12 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             urgency=data["urgency"], source=data["source"], reason=data["reason"]
         )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_listed(request=request, referrals=page.object_list, listing="triage")
+    audit_list(
+        request=request,
+        listing="triage",
+        records=page.object_list,
+        person_of=lambda r: r.person_id,
+    )
     return render(
         request,
         "referrals/triage/queue.html",
@@ -263,14 +273,6 @@ def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _triage_page(request, referral)
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _triage_action(
     request: AuthenticatedHttpRequest,
     pk: int,
@@ -285,7 +287,7 @@ def _triage_action(
         try:
             act(referral, bound.cleaned_data)
         except ValidationError as error:
-            _add_errors(bound, error)
+            add_service_errors(bound, error)
         else:
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")

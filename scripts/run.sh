@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
 HOST=${HOST:-127.0.0.1}
-PORT=${PORT:-8000}
+# Exported: settings.SITE_URL follows it, so links in emails and pages name this port.
+export PORT=${PORT:-8000}
+# Settings default to production; this is a development server.
 export DJANGO_DEBUG=${DJANGO_DEBUG:-true}
+# The SQLite file's folder (settings create none when imported).
+mkdir -p "${SOCIALRX_VAR_DIR:-var}"
 
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo

@@ -1,6 +1,7 @@
 """The Celery app. Configuration comes from Django settings (``CELERY_*``)."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -20,3 +21,20 @@ app.autodiscover_tasks(
         "interop",
     ]
 )
+
+FILESYSTEM_BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder")
+
+
+@app.on_after_configure.connect
+def make_filesystem_broker_folders(sender: Celery, **kwargs: object) -> None:
+    """kombu's filesystem broker writes into folders it does not create.
+
+    Made when a process first uses the Celery app (the web process enqueuing, a worker or
+    beat starting), not when settings are imported.
+    """
+    if not str(sender.conf.broker_url).startswith("filesystem://"):
+        return
+    options = sender.conf.broker_transport_options or {}
+    for key in FILESYSTEM_BROKER_FOLDERS:
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from socialrx.envvars import env_bool
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SOCIALRX_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -22,14 +24,17 @@ if (BASE_DIR / ".env").is_file():
 
 INSECURE_DEV_SECRET_KEY = "django-insecure-local-development-only-never-in-production"
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless asked for: a bare `docker run` serves production settings (and refuses
+# unsafe ones). `make run`, `make test` and the test settings turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SOCIALRX_SITE_URL", default="http://127.0.0.1:8000")
+# Where emails link to. Unset, it follows the port `make run` serves (PORT=8100 make run).
+SITE_URL = env.str("SOCIALRX_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 # The development-only demo app (seed_demo, generate_synthetic): on with DEBUG unless
 # turned off; in production only where asked for (a demonstration site, the bench).
-SOCIALRX_DEMO = env.bool("SOCIALRX_DEMO", default=DEBUG)
+SOCIALRX_DEMO = env_bool("SOCIALRX_DEMO", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +64,7 @@ MIDDLEWARE = [
     "socialrx.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "socialrx.core.middleware.ContentSecurityPolicyMiddleware",
+    "socialrx.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,8 +95,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite locally, PostgreSQL (psycopg 3 with Django's connection pool) when
-# DATABASE_URL names it.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# DATABASE_URL names it. Importing settings creates no folder: scripts/run.sh makes
+# VAR_DIR for the SQLite file, socialrx/celery.py the filesystem broker's folders.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -99,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
-    if env.bool("DATABASE_POOL", default=True):
+    if env_bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
@@ -107,7 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     # PostgreSQL's JIT compiles a query whose estimated cost is high, and a report over
     # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
-    if not env.bool("DATABASE_JIT", default=False):
+    if not env_bool("DATABASE_JIT", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # A read replica for reports (socialrx/db_routers.py): only code inside
 # replica_reads() reads from it; writes and every other read stay on the primary.
@@ -160,9 +166,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Filled by collectstatic (the image build, ci_runtime_check.sh). WhiteNoise reads it at
+# start in production; with DEBUG it finds files on each request, so `make run` needs none.
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# WhiteNoise scans STATIC_ROOT at start; before the first collectstatic it must exist.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -181,7 +187,9 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds a worker waits on the mail server before giving up (Django's default: forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Only read by the file-based backend (the integration tests point the worker at it).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 
@@ -189,9 +197,13 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 # and beat; Redis takes over when REDIS_URL is set.
 CELERY_DATA_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
+# The longest hard time limit any task declares: report generation (outcomes/tasks.py).
+# tests/test_celery_settings.py fails if a registered task declares a longer one.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, 16 * 60)
+# The longest a retry waits (retry_backoff_max on the tasks); Redis also counts that wait.
+TASKS_LONGEST_RETRY_DELAY = 10 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("out", "processed", "control"):
-        (CELERY_DATA_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # One folder for in and out: the worker reads what the web process writes.
         "data_folder_in": str(CELERY_DATA_DIR / "out"),
@@ -199,6 +211,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
         "store_processed": False,
         "control_folder": str(CELERY_DATA_DIR / "control"),
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Redis hands a task that was taken but not acknowledged to another worker after
+        # this many seconds (acks_late: a task is acknowledged when it ends). Longer than
+        # any task may run or a retry may wait, so a slow task is never run twice; short
+        # enough that a killed worker's task is picked up again without waiting the
+        # default hour. A minute's margin for the worker's own start and stop.
+        "visibility_timeout": max(TASKS_LONGEST_TIME_LIMIT, TASKS_LONGEST_RETRY_DELAY) + 60,
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -210,9 +231,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
@@ -354,7 +374,8 @@ REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR = env.int(
     "REFERRALS_SELF_REFERRAL_LIMIT_PER_HOUR", default=10
 )
 # Referral deadlines: triage alert and first-contact alert in working days (Monday to
-# Friday), automatic decline of a referral no one accepted in calendar days.
+# Friday less bank holidays: socialrx.core.working_days), automatic decline of a referral
+# no one accepted in calendar days (moved to the next working day if it falls off one).
 REFERRALS_TRIAGE_ALERT_WORKING_DAYS = env.int("REFERRALS_TRIAGE_ALERT_WORKING_DAYS", default=2)
 REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS = env.int(
     "REFERRALS_FIRST_CONTACT_ALERT_WORKING_DAYS", default=5
@@ -382,13 +403,18 @@ OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE = env.float("OUTCOMES_SWEMWBS_MEANINGFUL_CHAN
 OUTCOMES_LARGE_REPORT_DAYS = env.int("OUTCOMES_LARGE_REPORT_DAYS", default=366)
 
 # Security. Production values are the defaults whenever DEBUG is off.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# X-Forwarded-Proto says the request came over https only when a proxy of ours set it:
+# without one, any client could send it and be treated as secure.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health probes (compose, a load balancer) speak plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -428,7 +454,11 @@ def _refuse_unsafe_production() -> None:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         problems.append("DATABASE_URL must point at PostgreSQL, not SQLite")
     if problems:
-        raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))
+        raise ImproperlyConfigured(
+            "Unsafe production settings: "
+            + "; ".join(problems)
+            + ". On a development machine set DJANGO_DEBUG=true (make run and make test do)."
+        )
 
 
 if not DEBUG:

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from linkworkers import codes
-from linkworkers.auditing import audit_cases_listed
 from linkworkers.models import Case
 from linkworkers.permissions import (
     CASE_ROLES,
@@ -27,7 +26,7 @@ from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from linkworkers.services.plans import StepInput, plan_goal_add, plan_goal_mark
 from referrals.codes import ClosureOutcome
-from socialrx.core.audit import audit_view
+from socialrx.core.audit import audit_list, audit_view
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import has_role
 
@@ -117,7 +116,12 @@ class CaseCollectionApi(APIView):
         cases = cases_visible_to(request.user).with_list_details().open_first()  # type: ignore[arg-type]
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(cases, request, view=self) or []
-        audit_cases_listed(request=request, cases=page, listing="api")  # type: ignore[arg-type]
+        audit_list(
+            request=request,
+            listing="api",
+            records=page,
+            person_of=lambda c: c.referral.person_id,
+        )
         return paginator.get_paginated_response(CaseOut(page, many=True).data)
 
     @extend_schema(request=CaseOpenIn, responses={201: CaseOut})

@@ -9,22 +9,12 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 
 from directory.forms.common import submit_helper
 from linkworkers import codes
 from linkworkers.connections.services.lifecycle import SERVICE_DECLINE_REASONS
 
 CONSENT_LABEL = "The person agreed that the service may see their name and contact details"
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: by field where it names one, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class FindServiceForm(forms.Form):

@@ -12,26 +12,18 @@ referral, and the no-response move re-checks the status under the lock.
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from linkworkers.connections.services import reminders
+from socialrx.core.retry import RETRY_POLICY
 
 _OLD_MODULE = "linkworkers.tasks_connections"
 
-# A dropped database connection or a deadlock is worth retrying; a bug is not.
-RETRY = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-}
 
-
-@shared_task(name=f"{_OLD_MODULE}.connection_nudges_send_task", **RETRY)
+@shared_task(name=f"{_OLD_MODULE}.connection_nudges_send_task", **RETRY_POLICY)
 def connection_nudges_send_task() -> int:
     return reminders.connection_nudges_send()
 
 
-@shared_task(name=f"{_OLD_MODULE}.connections_no_response_mark_task", **RETRY)
+@shared_task(name=f"{_OLD_MODULE}.connections_no_response_mark_task", **RETRY_POLICY)
 def connections_no_response_mark_task() -> int:
     return reminders.connections_no_response_mark()

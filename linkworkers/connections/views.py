@@ -28,7 +28,6 @@ from linkworkers.connections.forms import (
     ReferForm,
     ServiceDeclineForm,
     UnmetNeedForm,
-    add_service_errors,
 )
 from linkworkers.connections.presenters import ConnectionRow, ServiceChoice
 from linkworkers.connections.services import lifecycle as svc
@@ -43,9 +42,10 @@ from linkworkers.permissions import (
     connections_of_case_for,
     connections_to_services_of,
 )
-from socialrx.core.audit import audit_record, audit_view, audit_views
+from socialrx.core.audit import audit_list, audit_view, audit_views
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
-from socialrx.core.models import AuditAction, Role
+from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 20
@@ -239,18 +239,12 @@ def vcse_connections(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(connections, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [ConnectionRow(c, codes.ConnectionSide.SERVICE) for c in page]
-    if rows:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type=Connection._meta.label_lower,
-            request=request,
-            detail={
-                "listing": "service_connections",
-                "connections": [r.connection.pk for r in rows],
-                "people": sorted({r.connection.case.referral.person_id for r in rows}),
-            },
-        )
+    audit_list(
+        request=request,
+        listing="service_connections",
+        records=[r.connection for r in rows],
+        person_of=lambda c: c.case.referral.person_id,
+    )
     return render(request, "linkworkers/connections/vcse_list.html", {"page": page, "rows": rows})
 
 

@@ -10,7 +10,6 @@ from linkworkers.models.cases import (
     Case,
     CaseQuerySet,
     CaseStatusEvent,
-    CaseStatusEventQuerySet,
     Contact,
     ContactQuerySet,
 )
@@ -21,13 +20,8 @@ from linkworkers.models.closure import (
 from linkworkers.models.connections import (
     Connection,
     ConnectionEvent,
-    ConnectionEventQuerySet,
     ConnectionQuerySet,
     UnmetNeed,
-)
-from linkworkers.models.events import (
-    ImmutableEvent,
-    ImmutableRows,
 )
 from linkworkers.models.plans import (
     Assessment,
@@ -44,10 +38,6 @@ __all__ = [
     "CaseStatusEvent",
     "Contact",
     "ContactQuerySet",
-    "CaseStatusEventQuerySet",
-    "ConnectionEventQuerySet",
-    "ImmutableEvent",
-    "ImmutableRows",
     "Assessment",
     "AssessmentDomain",
     "PlanGoal",

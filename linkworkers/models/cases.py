@@ -13,10 +13,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models.events import ImmutableEvent, ImmutableRows
 from linkworkers.models.plans import Assessment, PlanGoal
 from referrals.codes import ClosureOutcome
 from referrals.models import Referral
+from socialrx.core.events import ImmutableEvent
 from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
 from socialrx.core.querysets import AttachOrganisationsQuerySet
 
@@ -217,10 +217,6 @@ class Case(TimeStampedModel):
         return ((today or timezone.localdate()) - opened).days
 
 
-class CaseStatusEventQuerySet(ImmutableRows, models.QuerySet["CaseStatusEvent"]):
-    pass
-
-
 class CaseStatusEvent(ImmutableEvent):
     """Written only by the service that makes the change (``linkworkers.services``)."""
 
@@ -228,8 +224,6 @@ class CaseStatusEvent(ImmutableEvent):
     kind = models.CharField(max_length=20, choices=codes.CaseEventKind.choices)
     from_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=codes.CaseStatus.choices)
-
-    objects = CaseStatusEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["case", "occurred_at"])]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from directory.models import Service
 from linkworkers import codes
-from linkworkers.models.events import ImmutableEvent, ImmutableRows
+from socialrx.core.events import ImmutableEvent
 from socialrx.core.models import TimeStampedModel
 
 # --- onward connections ---------------------------------------------------------------
@@ -121,10 +121,6 @@ class Connection(TimeStampedModel):
         return f"Connection {self.pk} ({self.get_status_display()})"
 
 
-class ConnectionEventQuerySet(ImmutableRows, models.QuerySet["ConnectionEvent"]):
-    pass
-
-
 class ConnectionEvent(ImmutableEvent):
     connection = models.ForeignKey(Connection, on_delete=models.PROTECT, related_name="events")
     from_status = models.CharField(
@@ -134,8 +130,6 @@ class ConnectionEvent(ImmutableEvent):
     decline_reason = models.CharField(
         max_length=24, choices=codes.ConnectionDeclineReason.choices, blank=True
     )
-
-    objects = ConnectionEventQuerySet.as_manager()
 
     class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["connection", "occurred_at"])]

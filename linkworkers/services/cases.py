@@ -13,7 +13,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
 from linkworkers.permissions import CASE_WORK_DENIED, can_open_case, can_work_on_case
 from referrals import codes as referral_codes
@@ -21,6 +20,7 @@ from referrals.models import Referral
 from referrals.services import referral_set_link_worker
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, Membership, Organisation, Role, User
+from socialrx.core.working_days import add_working_days
 
 
 def case_event_write(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +14,7 @@ from referrals import codes as referral_codes
 from referrals.presenters import ReferralPresenter
 from referrals.services import referral_record_progress
 from socialrx.core.audit import audit_record
+from socialrx.core.links import absolute_url
 from socialrx.core.models import AuditAction, User
 
 # Needs at this level or above in the latest assessment are reported as needs and concerns.
@@ -22,11 +22,11 @@ REPORTED_NEED = codes.NeedLevel.MEDIUM
 
 
 def message_back_url(case: Case) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message_back", args=[case.pk])
+    return absolute_url(reverse("linkworkers:message_back", args=[case.pk]))
 
 
 def message_back_pdf_url(case: Case) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("linkworkers:message_back_pdf", args=[case.pk])
+    return absolute_url(reverse("linkworkers:message_back_pdf", args=[case.pk]))
 
 
 def _needs_and_concerns(case: Case) -> str:

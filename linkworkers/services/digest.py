@@ -10,7 +10,6 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.template import loader
@@ -20,6 +19,7 @@ from django.utils import timezone
 from linkworkers import codes
 from linkworkers.models import DigestSent
 from socialrx.core.digest import DigestSection, digest_sections_for
+from socialrx.core.links import absolute_url
 from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
@@ -89,14 +89,14 @@ def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
     )
 
 
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _other_lines(counts: DigestCounts) -> list[dict[str, object]]:
     """Other apps' lines, with their links made absolute for the email."""
     return [
-        {"label": line.label, "count": line.count, "url": _site_url(line.link) if line.link else ""}
+        {
+            "label": line.label,
+            "count": line.count,
+            "url": absolute_url(line.link) if line.link else "",
+        }
         for section in counts.sections
         for line in section.lines
     ]
@@ -106,7 +106,7 @@ def _send(user: User, counts: DigestCounts) -> None:
     context = {
         "counts": counts,
         "other_lines": _other_lines(counts),
-        "caseload_url": _site_url(reverse("linkworkers:caseload")),
+        "caseload_url": absolute_url(reverse("linkworkers:caseload")),
     }
     subject = loader.render_to_string("linkworkers/email/digest_subject.txt", context)
     notification_queue(

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from linkworkers.forms.assessments import AssessmentForm
-from linkworkers.forms.common import add_service_errors
 from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for
 from linkworkers.presenters.assessments import AssessmentComparison
 from linkworkers.services.assessments import assessment_record
 from socialrx.core.audit import audit_view
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required

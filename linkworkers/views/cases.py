@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from linkworkers.auditing import audit_cases_listed
 from linkworkers.forms.cases import CaseloadFilterForm
 from linkworkers.permissions import (
     CASE_ROLES,
@@ -26,8 +25,7 @@ from linkworkers.permissions import (
 from linkworkers.presenters.cases import CasePresenter, CaseRow
 from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
-from referrals.auditing import audit_listed
-from socialrx.core.audit import audit_views
+from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
@@ -49,8 +47,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = cases.with_next_actions().sorted_by(data.get("sort") or "due")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     to_open = list(referrals_to_open_for(user).select_related("person"))
-    audit_cases_listed(request=request, cases=page.object_list, listing="caseload")
-    audit_listed(request=request, referrals=to_open, listing="to_open")
+    audit_list(
+        request=request,
+        listing="caseload",
+        records=page.object_list,
+        person_of=lambda c: c.referral.person_id,
+    )
+    audit_list(request=request, listing="to_open", records=to_open, person_of=lambda r: r.person_id)
     today = timezone.localdate()
     return render(
         request,

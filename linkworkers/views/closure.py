@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from linkworkers.forms.closure import CloseForm
-from linkworkers.forms.common import add_service_errors
 from linkworkers.pdf import message_back_pdf
 from linkworkers.permissions import MESSAGE_BACK_ROLES, can_work_on_case, case_for, message_back_for
 from linkworkers.presenters.closure import MessageBackPresenter
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import unable_to_contact_suggested
 from socialrx.core.audit import audit_record, audit_view, audit_views
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required

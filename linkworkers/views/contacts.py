@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from linkworkers.forms.common import add_service_errors
 from linkworkers.forms.contacts import ContactForm
 from linkworkers.permissions import can_work_on_case, case_for
 from linkworkers.services.contacts import contact_record
 from socialrx.core.audit import audit_view
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required

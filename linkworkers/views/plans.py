@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from linkworkers.forms.common import add_service_errors
 from linkworkers.forms.plans import GoalForm, GoalOutcomeForm
 from linkworkers.models import Case
 from linkworkers.permissions import CASE_ROLES, can_work_on_case, case_for, goal_of
 from linkworkers.presenters.plans import PlanPresenter
 from linkworkers.services.plans import plan_goal_add, plan_goal_mark
 from socialrx.core.audit import audit_view
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required

@@ -13,6 +13,7 @@ from django.db.models import Q
 from linkworkers.models import Case
 from outcomes import codes
 from socialrx.core.models import Organisation, TimeStampedModel
+from socialrx.core.working_days import calendar_deadline
 
 
 class MeasureQuerySet(models.QuerySet["Measure"]):
@@ -178,7 +179,8 @@ class MeasureRecord(TimeStampedModel):
         return f"{self.measure} {self.timepoint} ({self.case_id})"
 
     def follow_up_due_on(self, weeks: int) -> datetime.date:
-        return self.recorded_on + datetime.timedelta(weeks=weeks)
+        """``weeks`` after this baseline, or the next working day after that."""
+        return calendar_deadline(self.recorded_on, weeks * 7)
 
 
 class MeasureAnswer(models.Model):

@@ -20,6 +20,7 @@ from outcomes.models import Frequency, ReportFile, ReportSubscription, RunStatus
 from outcomes.permissions import report_scope_for
 from outcomes.reports import REPORTS, build_disclosed
 from outcomes.reports.base import ReportFilters
+from socialrx.core.links import absolute_url
 from socialrx.core.models import Organisation, User
 from socialrx.core.services import notification_queue
 
@@ -177,7 +178,7 @@ def _email_link(
         "title": REPORTS[run.report].title,
         "start": start,
         "end": end,
-        "url": settings.SITE_URL + reverse("outcomes:report_file", args=[run.pk]),
+        "url": absolute_url(reverse("outcomes:report_file", args=[run.pk])),
     }
     notification_queue(
         to_email=subscription.user.email,

@@ -18,6 +18,7 @@ from outcomes.builtin import BUILTIN_MEASURES
 from outcomes.models import Measure, MeasureAnswer, MeasureItem, MeasureRecord
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, User
+from socialrx.core.working_days import started_by_for_calendar_deadline
 
 
 def follow_up_weeks() -> list[int]:
@@ -75,7 +76,8 @@ def follow_ups_due_count(*, link_worker: User, today: datetime.date) -> int:
         )
         due[f"week_{week}"] = Count(
             "pk",
-            filter=Q(recorded_on__lte=today - datetime.timedelta(weeks=week)) & ~Exists(recorded),
+            filter=Q(recorded_on__lte=started_by_for_calendar_deadline(today, week * 7))
+            & ~Exists(recorded),
         )
     counts = (
         MeasureRecord.objects.baselines()

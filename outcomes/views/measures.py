@@ -12,6 +12,7 @@ from outcomes.forms import MeasureForm
 from outcomes.presenters import RecordPresenter, measure_cards
 from outcomes.services.measures import follow_up_weeks, measure_record_create, next_timepoint
 from socialrx.core.audit import audit_record
+from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
@@ -54,7 +55,7 @@ def measure_record(request: AuthenticatedHttpRequest, case_pk: int, code: str) -
                 case=case, measure=measure, answers=form.answers(), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return redirect("outcomes:case_measures", case_pk=case.pk)
     audit_record(

@@ -2,7 +2,6 @@
 
 from referrals.models.events import (
     AlertReason,
-    ImmutableQuerySet,
     ReferralAlert,
     ReferralStatusEvent,
 )
@@ -35,7 +34,6 @@ __all__ = [
     "normalise_postcode",
     "validate_not_future",
     "AlertReason",
-    "ImmutableQuerySet",
     "ReferralAlert",
     "ReferralStatusEvent",
 ]

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from referrals import codes
+from socialrx.core.events import ImmutableEvent
 
 
-class ImmutableQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("Status events are immutable")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
-
-
-class ReferralStatusEvent(models.Model):
+class ReferralStatusEvent(ImmutableEvent):
     """One change in a referral's life, with who made it. Never changed once written.
 
     Written only by the service function that makes the change (``referrals.services``).
     """
 
     referral = models.ForeignKey("Referral", on_delete=models.PROTECT, related_name="events")
-    occurred_at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=codes.EventKind.choices)
     from_status = models.CharField(max_length=20, choices=codes.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=codes.Status.choices)
+    # Redeclared for the help text: a self-referral has no actor either.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -42,22 +33,11 @@ class ReferralStatusEvent(models.Model):
     snomed_code = models.CharField(max_length=20, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = ImmutableQuerySet.as_manager()
-
-    class Meta:
-        ordering = ("occurred_at", "id")
+    class Meta(ImmutableEvent.Meta):
         indexes = [models.Index(fields=["referral", "occurred_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.referral_id})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Status events are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("Status events are immutable")
 
 
 class AlertReason(models.TextChoices):

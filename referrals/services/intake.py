@@ -23,7 +23,7 @@ from referrals.models import (
     validate_not_future,
 )
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, Organisation, Role, User
+from socialrx.core.models import AuditAction, AuditSystemReason, Organisation, Role, User
 
 
 class IdempotencyConflict(Exception):
@@ -224,6 +224,11 @@ def _referral_create(
         actor=referrer,
         note=f"Sent to {route.service.name} for triage.",
     )
-    audit_record(actor=referrer, action=AuditAction.CREATE, obj=referral)
+    audit_record(
+        actor=referrer,
+        action=AuditAction.CREATE,
+        obj=referral,
+        system_reason="" if referrer else AuditSystemReason.SELF_REFERRAL,
+    )
     notifications.person_referral_received(referral=referral)
     return referral

@@ -19,8 +19,16 @@ from referrals.models import (
     TriageRoute,
 )
 from socialrx.core.audit import audit_record
-from socialrx.core.events import announce
-from socialrx.core.models import AuditAction, Membership, Organisation, OrganisationType, Role, User
+from socialrx.core.listeners import announce
+from socialrx.core.models import (
+    AuditAction,
+    AuditSystemReason,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Role,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +40,7 @@ def _transition(
     actor: User | None,
     note: str = "",
     detail: dict[str, Any] | None = None,
+    system_reason: str = "",
     **changes: Any,
 ) -> ReferralStatusEvent:
     """Apply one allowed status change and write its event row. Callers hold the lock."""
@@ -60,6 +69,7 @@ def _transition(
         action=AuditAction.UPDATE,
         obj=referral,
         detail={"event": kind, "from": previous, "to": referral.status},
+        system_reason=system_reason,
     )
     # Other apps react after commit (interop writes the message back to the practice).
     announce("referral.transition", referral_id=referral.pk, kind=kind)
@@ -242,6 +252,7 @@ def referral_decline_expired(*, referral_id: int, received_before: datetime.date
         referral=referral,
         kind=codes.EventKind.EXPIRED,
         actor=None,
+        system_reason=AuditSystemReason.DEADLINE_TASK,
         note=(
             f"No service accepted this referral within {settings.REFERRALS_AUTO_DECLINE_DAYS} "
             "days, so it was declined automatically. Please refer again if support is "

@@ -81,7 +81,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "ip_address")
+    list_display = (
+        "occurred_at",
+        "actor",
+        "system_reason",
+        "action",
+        "object_type",
+        "object_id",
+        "ip_address",
+    )
     list_filter = ("action", "object_type", ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("actor__email", "object_type", "object_id", "request_id", "ip_address", "path")
     date_hierarchy = "occurred_at"
@@ -91,7 +99,15 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "recipient", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("recipient__email", "kind")
     exclude = ("body_text", "body_html")

@@ -1,30 +1,65 @@
-"""Listeners for domain events, so an app can react to another's change without the
-changing app importing it (ARCHITECTURE.md: registries in core, filled from ready()).
+"""Immutable event rows: the one base for every status history (referrals, cases,
+connections).
 
-``referrals`` announces each status change; ``interop`` (which sits above it) listens to
-write the message back to the registered practice. Listeners run after the transaction
-commits, so they see what was committed and a failure in one never undoes the change.
+A status event records who changed what and when; history that can be edited is not
+history. So the row can be inserted and read, never changed or removed: ``save`` of a
+row already stored, ``delete``, and the queryset's bulk ``update`` and ``delete`` (which
+skip ``save``) all raise. The database's foreign keys (``PROTECT``) stop a cascade from
+removing them with their parent.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
 
-Listener = Callable[..., None]
-_listeners: dict[str, list[Listener]] = {}
+_M = TypeVar("_M", bound=models.Model)
 
-
-def register_listener(event: str, listener: Listener) -> None:
-    if listener not in _listeners.setdefault(event, []):
-        _listeners[event].append(listener)
+IMMUTABLE = "Status events are immutable"
 
 
-def announce(event: str, **payload: Any) -> None:
-    """Call each listener of ``event`` once the current transaction commits (ids only in
-    the payload: listeners re-read what they need)."""
-    for listener in _listeners.get(event, []):
-        transaction.on_commit(functools.partial(listener, **payload))
+class ImmutableQuerySet(models.QuerySet[_M]):
+    """Reads as usual; bulk changes refused (they would bypass ``save``)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError(IMMUTABLE)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError(IMMUTABLE)
+
+
+class ImmutableEvent(models.Model):
+    """A status change with who made it. Written once by the service that makes the
+    change; never changed once written.
+
+    A subclass adds what changed (its parent, from and to status) and may redeclare
+    ``actor`` or ``note`` with its own help text.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted (a deadline passed).",
+    )
+    note = models.TextField(blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ("occurred_at", "id")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError(IMMUTABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(IMMUTABLE)

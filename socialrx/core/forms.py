@@ -4,12 +4,32 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.template import loader
 
 from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
 from socialrx.core.models import User
 from socialrx.core.services import notification_queue
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, field_for: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form that called it: by field where it
+    names one the form has (``field_for`` maps a service's names to the form's, for a
+    form that asks for a date where the service takes a time), otherwise at the top.
+
+    The one way every view turns a rule the service enforces into an error the person
+    can act on, where a form's own checks could not see it (a changed status, a lock).
+    """
+    field_for = field_for or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = field_for.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
 
 
 class SignInForm(auth_forms.AuthenticationForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -216,6 +218,23 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def with_role(self, *roles: str) -> MembershipQuerySet:
         return self.filter(role__in=roles)
 
+    def holders_by_organisation(
+        self, role: str, organisation_ids: Iterable[int]
+    ) -> dict[int, list[User]]:
+        """The active users holding ``role`` in each of these organisations, by email:
+        who to tell about an organisation's work (its triage leads, its editors)."""
+        holders: dict[int, list[User]] = defaultdict(list)
+        memberships = (
+            self.active()
+            .with_role(role)
+            .filter(organisation_id__in=list(organisation_ids))
+            .select_related("user")
+            .order_by("user__email", "pk")
+        )
+        for membership in memberships:
+            holders[membership.organisation_id].append(membership.user)
+        return holders
+
 
 class Membership(TimeStampedModel):
     """A role a user holds in one organisation. A user may hold several."""
@@ -288,6 +307,21 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", "API token revoked"
 
 
+class AuditSystemReason(models.TextChoices):
+    """Why an audit entry names no user: who acted when no one was signed in."""
+
+    SELF_REFERRAL = "self_referral", "Self-referral"
+    DEADLINE_TASK = "deadline_task", "Deadline task"
+    FAILED_SIGN_IN = "failed_sign_in", "Failed sign-in"
+    # A safeguard acting on its own: a token revoked because its user changed password
+    # or was deactivated.
+    ACCOUNT_SAFEGUARD = "account_safeguard", "Account safeguard"
+    # An operator at the server ran a management command (issue_api_token).
+    MANAGEMENT_COMMAND = "management_command", "Management command"
+    # Only on entries written before the reason was recorded (migration core 0002).
+    UNRECORDED = "unrecorded", "Not recorded"
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, object_type: str, object_id: object) -> AuditEventQuerySet:
         return self.filter(object_type=object_type, object_id=str(object_id))
@@ -308,6 +342,12 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="audit_events",
     )
+    system_reason = models.CharField(
+        max_length=32,
+        choices=AuditSystemReason.choices,
+        blank=True,
+        help_text="Why no user is named: what the system was doing when it acted.",
+    )
     action = models.CharField(max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")
     object_id = models.CharField(max_length=64, blank=True)
@@ -327,6 +367,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "-occurred_at"]),
             models.Index(fields=["actor", "-occurred_at"]),
         ]
+        constraints = [
+            # Never silently anonymous: a user, or the reason the system acted alone.
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False) | ~Q(system_reason=""),
+                name="audit_event_actor_or_system_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
@@ -334,8 +381,15 @@ class AuditEvent(models.Model):
 
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
+    # Claimed by a worker and handed to the mail server; committed before the hand-over,
+    # so a worker killed mid-send leaves the row saying so.
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # Left "sending" longer than a task may run: the worker died, and whether the server
+    # took the message is unknown. Never sent again automatically (at most once): a
+    # person checks and, if need be, sends it again.
+    UNKNOWN = "unknown", "Unknown: needs review"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -368,6 +422,9 @@ class Notification(TimeStampedModel):
         max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last took it to send."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
@@ -380,7 +437,11 @@ class Notification(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(status="sent"),
                 name="notification_sent_at_only_when_sent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_at__isnull=False),
+                name="notification_sending_was_claimed",
+            ),
         ]
 
     def __str__(self) -> str:

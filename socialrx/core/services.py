@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -40,52 +40,109 @@ def notification_queue(
 
 
 def notification_send(*, notification_id: int) -> bool:
-    """Send one queued notification. Safe to run twice: a sent one is left alone.
+    """Send one notification, at most once. Returns True when this call sent it.
 
-    Returns True when this call sent it.
+    No database lock is held while the mail server is talked to: the row is claimed
+    ("sending", with ``claimed_at``) and committed first, then sent, then the result is
+    recorded in a transaction of its own. A worker killed mid-send leaves the row
+    "sending" for the sweep to mark "unknown"; it is never sent twice. Call it outside
+    any transaction (the tasks do), or the claim is not committed before the send.
+
+    A mail server that fails (an OSError, as SMTP errors are) is recorded as "failed"
+    and the error raised again, for the task's retry policy.
     """
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status == NotificationStatus.SENT:
-            return False
-        if notification.attempts >= Notification.MAX_ATTEMPTS:
-            return False
-        notification.attempts += 1
-        message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.to_email],
+    notification = _claim(notification_id)
+    if notification is None:
+        return False
+    try:
+        _message(notification).send()
+    except OSError as error:
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:300],
+            updated_at=timezone.now(),
         )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
-        try:
-            message.send()
-        except OSError as error:  # SMTP errors are OSErrors
-            notification.status = NotificationStatus.FAILED
-            notification.last_error = f"{type(error).__name__}: {error}"[:300]
-            notification.save(update_fields=["status", "attempts", "last_error", "updated_at"])
-            logger.warning(
-                "Notification %s failed on attempt %s", notification.pk, notification.attempts
-            )
-            return False
-        notification.status = NotificationStatus.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
+        logger.warning(
+            "Notification %s failed on attempt %s", notification.pk, notification.attempts
+        )
+        raise
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.SENT,
+        sent_at=now,
+        last_error="",
         # Links and details in the message should not linger once delivered.
-        notification.body_text = ""
-        notification.body_html = ""
-        notification.save()
-        logger.info("Notification %s sent (%s)", notification.pk, notification.kind)
-        return True
+        body_text="",
+        body_html="",
+        updated_at=now,
+    )
+    logger.info("Notification %s sent (%s)", notification.pk, notification.kind)
+    return True
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """Mark the notification "sending" and commit; None if it is not ours to send (sent,
+    being sent, needing review, or out of attempts)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.pending().select_for_update().filter(pk=notification_id).first()
+        )
+        if notification is None:
+            return None
+        notification.status = NotificationStatus.SENDING
+        notification.claimed_at = timezone.now()
+        notification.attempts += 1
+        notification.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
+    return notification
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_email],
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    return message
+
+
+def notifications_mark_interrupted(*, now: datetime | None = None) -> int:
+    """Mark "unknown" what has been "sending" longer than any task may run: its worker
+    died mid-send, and the mail server may or may not have taken it. Not sent again
+    (at most once); a person checks. Returns how many were marked."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    marked = Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_at__lt=cutoff
+    ).update(
+        status=NotificationStatus.UNKNOWN,
+        last_error="The worker stopped while sending: it may or may not have been delivered.",
+        updated_at=now,
+    )
+    if marked:
+        logger.warning("%s notifications interrupted mid-send need review", marked)
+    return marked
 
 
 def notifications_send_pending(*, older_than_seconds: int = 60) -> int:
-    """Send notifications the worker missed or that failed; returns how many were sent."""
+    """Send notifications the worker missed or that failed; returns how many were sent.
+
+    Stops at the first failure: a mail server that is down would fail the rest too, one
+    timeout each, and the next sweep tries again.
+    """
+    notifications_mark_interrupted()
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     pending_ids = list(
         Notification.objects.pending()
         .filter(updated_at__lte=cutoff)
         .values_list("pk", flat=True)[:500]
     )
-    return sum(notification_send(notification_id=pk) for pk in pending_ids)
+    sent = 0
+    for pk in pending_ids:
+        try:
+            sent += notification_send(notification_id=pk)
+        except OSError:
+            break
+    return sent

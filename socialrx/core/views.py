@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from socialrx.core.audit import audit_record
 from socialrx.core.forms import PasswordResetForm, SetPasswordForm, SignInForm
-from socialrx.core.models import AuditAction, Role, User
+from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
 from socialrx.core.workspaces import ROLE_PURPOSE, workspaces_for
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,12 @@ class SignInView(auth_views.LoginView):
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         # The attempted address is personal data: record the attempt, not the address.
-        audit_record(actor=None, action=AuditAction.LOGIN_FAILED, request=self.request)
+        audit_record(
+            actor=None,
+            system_reason=AuditSystemReason.FAILED_SIGN_IN,
+            action=AuditAction.LOGIN_FAILED,
+            request=self.request,
+        )
         return super().form_invalid(form)
 
 

@@ -1,8 +1,11 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
+from django.urls import reverse
 
-from socialrx.core.audit import audit_record, audit_view
-from socialrx.core.models import AuditAction, AuditEvent
+from socialrx.core.audit import audit_list, audit_record, audit_view
+from socialrx.core.models import AuditAction, AuditEvent, AuditSystemReason
 
 
 @pytest.mark.django_db
@@ -73,3 +76,58 @@ def test_audit_log_admin_is_searchable_and_read_only(client, referrer, practice)
     assert [e.object_id for e in found.context["cl"].result_list] == [str(practice.pk)]
     assert list(missing.context["cl"].result_list) == []
     assert add.status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_entry_with_no_user_must_name_the_system_reason(practice):
+    # Refused by the one audit service...
+    with pytest.raises(ValueError, match="system reason"):
+        audit_record(actor=None, action=AuditAction.UPDATE, obj=practice)
+    with pytest.raises(ValueError, match="system reason"):
+        audit_record(actor=AnonymousUser(), action=AuditAction.VIEW, obj=practice)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="Unknown audit system reason"):
+        audit_record(actor=None, action=AuditAction.UPDATE, obj=practice, system_reason="magic")
+    # ... and by the database, for anything that writes around it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.create(action=AuditAction.UPDATE, object_type="core.organisation")
+
+    event = audit_record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        obj=practice,
+        system_reason=AuditSystemReason.DEADLINE_TASK,
+    )
+    assert AuditEvent.objects.get(pk=event.pk).get_system_reason_display() == "Deadline task"
+
+
+@pytest.mark.django_db
+def test_a_failed_sign_in_is_recorded_as_one(client):
+    client.post(reverse("login"), {"username": "nobody@test.example", "password": "wrong"})
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert event.actor is None
+    assert event.system_reason == AuditSystemReason.FAILED_SIGN_IN
+
+
+@pytest.mark.django_db
+def test_a_list_page_is_audited_once_with_the_records_and_people_on_it(referrer):
+    from tests.referrals.factories import ReferralFactory
+
+    referrals = ReferralFactory.create_batch(3, source="self")
+    request = RequestFactory().get("/referrals/")
+    request.user = referrer
+
+    event = audit_list(
+        request=request, listing="test", records=referrals, person_of=lambda r: r.person_id
+    )
+
+    assert event is not None
+    assert event.actor == referrer
+    assert event.object_type == "referrals.referral"
+    assert event.detail == {
+        "listing": "test",
+        "referrals": [r.pk for r in referrals],
+        "people": sorted(r.person_id for r in referrals),
+    }
+    # An empty page showed no one: nothing is written.
+    assert audit_list(request=request, listing="test", records=[], person_of=int) is None
+    assert AuditEvent.objects.count() == 1

@@ -23,3 +23,12 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client):
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "error"
     assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_probes_over_plain_http_are_not_redirected_to_https(client, settings):
+    # Compose's and a load balancer's probes come from inside the network, over http.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get(reverse("healthz")).status_code in {200, 503}
+    assert client.get("/directory/").status_code == 301

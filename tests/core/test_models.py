@@ -71,3 +71,26 @@ def test_ods_codes_are_unique_but_may_be_blank():
     OrganisationFactory(ods_code="Y12345")
     with pytest.raises(IntegrityError):
         OrganisationFactory(ods_code="Y12345")
+
+
+@pytest.mark.django_db
+def test_holders_of_a_role_are_listed_by_organisation(practice, vcse_org, other_org_user):
+    # Given editors of two organisations, one inactive editor and a user of another role
+    other = OrganisationFactory(name="Other Befrienders", org_type=OrganisationType.VCSE)
+    zed = MembershipFactory(
+        user__email="zed@test.example", organisation=vcse_org, role=Role.VCSE_EDITOR
+    )
+    amy = MembershipFactory(
+        user__email="amy@test.example", organisation=vcse_org, role=Role.VCSE_EDITOR
+    )
+    bob = MembershipFactory(
+        user__email="bob@test.example", organisation=other, role=Role.VCSE_EDITOR
+    )
+    MembershipFactory(organisation=vcse_org, role=Role.VCSE_EDITOR, is_active=False)
+    MembershipFactory(organisation=vcse_org, role=Role.REFERRER)
+
+    holders = Membership.objects.holders_by_organisation(Role.VCSE_EDITOR, [vcse_org.pk, other.pk])
+
+    # Then each organisation lists its active editors, in email order, and only those asked
+    assert holders == {vcse_org.pk: [amy.user, zed.user], other.pk: [bob.user]}
+    assert Membership.objects.holders_by_organisation(Role.VCSE_EDITOR, [practice.pk]) == {}

@@ -106,6 +106,7 @@ def test_env_example_lists_every_variable_settings_reads():
     source = (BASE_DIR / "socialrx" / "settings.py").read_text()
     read = set(re.findall(r"""\benv\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
     read |= set(re.findall(r"""Env\(\)\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
+    read |= set(re.findall(r"""\benv_bool\(\s*["']([A-Z][A-Z0-9_]*)["']""", source))
     example = (BASE_DIR / ".env.example").read_text()
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
 
@@ -129,3 +130,102 @@ def test_sessions_go_through_the_cache_only_when_it_is_shared(tmp_path, redis_ur
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == f"django.contrib.sessions.backends.{engine}"
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        pytest.param({"PORT": "8100"}, "http://127.0.0.1:8100", id="follows-port"),
+        pytest.param({}, "http://127.0.0.1:8000", id="default-port"),
+        pytest.param(
+            {"PORT": "8100", "SOCIALRX_SITE_URL": "https://sp.example/"},
+            "https://sp.example",
+            id="site-url-wins",
+        ),
+    ],
+)
+def test_email_links_name_the_port_make_run_serves(tmp_path, env, site_url):
+    # scripts/run.sh exports PORT to the web process and the worker alike.
+    result = run_manage_py(
+        tmp_path, "shell", "-c",
+        "from socialrx.core.links import absolute_url; print(absolute_url('/referrals/1/'))",
+        unset=("SOCIALRX_SITE_URL", "PORT"), DJANGO_DEBUG="true", **env,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == f"{site_url}/referrals/1/"
+
+
+def test_run_script_exports_the_port_it_serves():
+    script = (BASE_DIR / "scripts" / "run.sh").read_text()
+    assert "export PORT=" in script
+    assert 'runserver "$HOST:$PORT"' in script
+
+
+def test_a_misspelt_yes_no_setting_stops_the_process_naming_it(tmp_path):
+    # django-environ read "ture" as false: HTTPS redirects would have been off silently.
+    result = run_manage_py(tmp_path, "check", DJANGO_SECURE_SSL_REDIRECT="ture")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT='ture' is not a yes/no value" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    result = run_manage_py(
+        tmp_path, "shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+        unset=("DJANGO_DEBUG",),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+
+
+def test_development_settings_without_debug_say_how_to_turn_it_on(tmp_path):
+    result = run_manage_py(tmp_path, "check", unset=("DJANGO_DEBUG", *SAFE))
+
+    assert result.returncode != 0
+    assert "On a development machine set DJANGO_DEBUG=true" in result.stderr
+
+
+def test_importing_settings_creates_no_folder(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = run_manage_py(tmp_path, "check", DJANGO_DEBUG="true", SOCIALRX_VAR_DIR=str(var_dir))
+
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
+def test_the_filesystem_broker_folders_are_made_when_celery_is_first_used(tmp_path):
+    var_dir = tmp_path / "var"
+
+    result = run_manage_py(
+        tmp_path, "shell", "-c", "from socialrx.celery import app; print(app.conf.broker_url)",
+        DJANGO_DEBUG="true", SOCIALRX_VAR_DIR=str(var_dir),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "celery" / "out").is_dir()
+    assert (var_dir / "celery" / "processed").is_dir()
+
+
+IS_SECURE = (
+    "from django.test import RequestFactory; "
+    "print(RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https').is_secure())"
+)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "secure"),
+    [
+        # With no proxy of ours in front, the header is the client's word, not ours.
+        pytest.param({}, "False", id="no-trusted-proxy"),
+        pytest.param({"TRUSTED_PROXY_COUNT": "0"}, "False", id="zero-proxies"),
+        pytest.param({"TRUSTED_PROXY_COUNT": "1"}, "True", id="behind-one-proxy"),
+    ],
+)
+def test_forwarded_proto_counts_only_behind_a_trusted_proxy(tmp_path, proxies, secure):
+    result = run_manage_py(tmp_path, "shell", "-c", IS_SECURE, **proxies)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == secure

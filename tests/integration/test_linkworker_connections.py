@@ -17,8 +17,8 @@ from linkworkers.connections.tasks import (
     connections_no_response_mark_task,
 )
 from linkworkers.models import Connection
-from referrals.reminders import working_days_before
 from socialrx.core.models import Notification, Role
+from socialrx.core.working_days import working_days_before
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import user_with_role
 from tests.integration.test_celery_worker import sent_mail, wait_until_sent

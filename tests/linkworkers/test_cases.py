@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from linkworkers import codes
-from linkworkers.dates import add_working_days
 from linkworkers.models import Case, CaseStatusEvent
 from linkworkers.services.cases import case_open, team_loads
 from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent, Notification, Role
+from socialrx.core.working_days import add_working_days
 from tests.factories import user_with_role
 from tests.linkworkers.factories import CaseFactory, ContactFactory, PlanGoalFactory
 from tests.referrals.factories import ReferralFactory

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linkworkers import codes
-from linkworkers.models import Case, CaseStatusEvent, ConnectionEvent
+from linkworkers.models import Case
 from tests.linkworkers.factories import (
     AssessmentDomainFactory,
     CaseFactory,
@@ -82,22 +82,6 @@ def test_unmet_need_holds_a_postcode_district_not_a_postcode():
     _violates(UnmetNeedFactory, postcode_district="NN1 1AA"[:4])
     _violates(UnmetNeedFactory, postcode_district="nn1")
     assert UnmetNeedFactory(postcode_district="SW1A").postcode_district == "SW1A"
-
-
-@pytest.mark.parametrize("model", [CaseStatusEvent, ConnectionEvent])
-def test_status_events_are_immutable(model):
-    if model is CaseStatusEvent:
-        event = model.objects.create(
-            case=CaseFactory(), kind="opened", to_status="awaiting_contact"
-        )
-    else:
-        event = model.objects.create(connection=ConnectionFactory(), to_status="suggested")
-    with pytest.raises(TypeError):
-        event.save()
-    with pytest.raises(TypeError):
-        event.delete()
-    with pytest.raises(TypeError):
-        model.objects.update(note="changed")
 
 
 def test_next_actions_are_annotated_in_the_database():

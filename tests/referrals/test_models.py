@@ -9,7 +9,6 @@ from referrals import codes
 from referrals.models import (
     Person,
     Referral,
-    ReferralStatusEvent,
     format_nhs_number,
     normalise_nhs_number,
     validate_not_future,
@@ -88,23 +87,6 @@ def test_database_refuses_a_professional_referral_without_a_referrer():
 def test_closed_referrals_need_an_outcome():
     with pytest.raises(IntegrityError), transaction.atomic():
         ReferralFactory(source=codes.ReferralSource.SELF, status=codes.Status.CLOSED)
-
-
-@pytest.mark.django_db
-def test_status_events_cannot_be_changed_or_deleted():
-    referral = ReferralFactory(source=codes.ReferralSource.SELF)
-    event = ReferralStatusEvent.objects.create(
-        referral=referral, kind=codes.EventKind.SUBMITTED, to_status=codes.Status.RECEIVED
-    )
-    event.note = "changed"
-    with pytest.raises(TypeError):
-        event.save()
-    with pytest.raises(TypeError):
-        event.delete()
-    with pytest.raises(TypeError):
-        ReferralStatusEvent.objects.filter(pk=event.pk).update(note="x")
-    with pytest.raises(TypeError):
-        ReferralStatusEvent.objects.all().delete()
 
 
 @pytest.mark.django_db

@@ -13,7 +13,6 @@ from referrals.reminders import (
     referral_alerts_no_first_contact_send,
     referral_alerts_untriaged_send,
     referrals_decline_expired,
-    working_days_before,
 )
 from referrals.services import referral_request_info
 from referrals.tasks import (
@@ -50,19 +49,6 @@ def assigned(referral: Referral, when: datetime.datetime) -> Referral:
         occurred_at=when,
     )
     return referral
-
-
-@pytest.mark.parametrize(
-    ("moment", "days", "expected"),
-    [
-        (NOW, 2, at(9, 10)),  # Wednesday -> Monday
-        (at(9, 10), 2, at(5, 10)),  # Monday -> Thursday, over the weekend
-        (at(14, 10), 2, at(12, 10)),  # Saturday -> Thursday
-        (NOW, 5, at(4, 10)),  # a working week
-    ],
-)
-def test_working_days_skip_weekends(moment, days, expected):
-    assert working_days_before(moment, days) == expected
 
 
 @pytest.fixture
@@ -232,3 +218,60 @@ def test_decline_expired_task_runs_the_service(settings, referrer, link_worker_s
     make = ReferralFactory(referrer=referrer, triage_service=link_worker_service)
     received(make, make.created_at - datetime.timedelta(days=4))
     assert referrals_decline_expired_task.delay().get() == 1
+
+
+def christmas_2026(day: int, hour: int) -> datetime.datetime:
+    # Friday 25 December 2026; Boxing Day is Saturday, its substitute Monday 28.
+    return datetime.datetime(2026, 12, day, hour, 0, tzinfo=LONDON)
+
+
+@pytest.mark.django_db
+def test_an_automatic_decline_due_on_christmas_day_waits_for_the_next_working_day(
+    referrer, link_worker_service, django_capture_on_commit_callbacks
+):
+    # Given a referral received on Friday 11 December: 14 days on is Christmas Day
+    referral = received(
+        ReferralFactory(referrer=referrer, triage_service=link_worker_service),
+        christmas_2026(11, 12),
+    )
+    mail.outbox.clear()
+
+    # When the decline runs through Christmas and the bank holiday weekend
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in (25, 26, 27, 28):
+            assert referrals_decline_expired(now=christmas_2026(day, 13)) == 0
+    # Then nobody is told anything until the next working day, Tuesday 29 December
+    referral.refresh_from_db()
+    assert referral.status == codes.Status.RECEIVED
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert referrals_decline_expired(now=christmas_2026(29, 7)) == 1
+    referral.refresh_from_db()
+    assert referral.status == codes.Status.DECLINED
+    assert [m.subject for m in mail.outbox] == [f"Referral {referral.reference} declined"]
+
+
+@pytest.mark.django_db
+def test_the_triage_alert_counts_bank_holidays_out(
+    referrer, triage_lead, link_worker_service, django_capture_on_commit_callbacks
+):
+    # Given a referral received on Wednesday 23 December at 10:00: two working days on is
+    # Tuesday 29 December (Christmas, the weekend and Boxing Day's substitute skipped)
+    referral = received(
+        ReferralFactory(referrer=referrer, triage_service=link_worker_service),
+        christmas_2026(23, 10),
+    )
+    mail.outbox.clear()
+
+    # When the alert runs on the bank holiday Monday and early on Tuesday, no one is told
+    with django_capture_on_commit_callbacks(execute=True):
+        assert referral_alerts_untriaged_send(now=christmas_2026(28, 12)) == 0
+        assert referral_alerts_untriaged_send(now=christmas_2026(29, 9)) == 0
+    assert mail.outbox == []
+
+    # Then at 10:00 on Tuesday the triage lead is
+    with django_capture_on_commit_callbacks(execute=True):
+        assert referral_alerts_untriaged_send(now=christmas_2026(29, 10)) == 1
+    [message] = mail.outbox
+    assert message.to == [triage_lead.email]
+    assert referral.reference in message.body

@@ -11,13 +11,9 @@ from django.template import loader
 from django.urls import reverse
 
 from linkworkers.models import Connection
+from socialrx.core.links import absolute_url
 from socialrx.core.models import User
 from socialrx.core.services import notification_queue
-
-
-def site_link(name: str, *args: object) -> str:
-    """An absolute link to one of this app's pages, for an email."""
-    return settings.SITE_URL.rstrip("/") + reverse(f"linkworkers:{name}", args=args)
 
 
 @dataclass(frozen=True)
@@ -31,7 +27,7 @@ class NudgeLine:
         return cls(
             f"Connection {connection.pk} to {connection.service.name}",
             connection.referred_at,  # type: ignore[arg-type]
-            site_link("vcse_connection", connection.pk),
+            absolute_url(reverse("linkworkers:vcse_connection", args=[connection.pk])),
         )
 
 
@@ -44,7 +40,7 @@ class NoResponseLine:
     def of(cls, connection: Connection) -> NoResponseLine:
         return cls(
             f"Case {connection.case.reference}: connection {connection.pk}",
-            site_link("case_connections", connection.case_id),
+            absolute_url(reverse("linkworkers:case_connections", args=[connection.case_id])),
         )
 
 

@@ -28,7 +28,7 @@ from linkworkers import codes
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, User
+from socialrx.core.models import AuditAction, AuditSystemReason, User
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ def _move(
     reason: str = "",
     note: str = "",
     now: datetime.datetime | None = None,
+    system_reason: str = "",
 ) -> ConnectionEvent:
     """Change the status, if the table allows it, and write its event. Callers hold the
     row lock (``_locked``), so two people answering at once cannot both win."""
@@ -92,6 +93,7 @@ def _move(
         action=AuditAction.UPDATE,
         obj=connection,
         detail={"from": previous, "to": to, "reason": reason},
+        system_reason=system_reason,
     )
     return event
 
@@ -332,5 +334,12 @@ def connection_no_response(*, connection_id: int, referred_before: datetime.date
     )
     if connection is None:
         return False  # answered, withdrawn or re-sent since the list was made
-    _move(connection, to=S.NO_RESPONSE, side=Side.SYSTEM, actor=None, note=NO_RESPONSE_NOTE)
+    _move(
+        connection,
+        to=S.NO_RESPONSE,
+        side=Side.SYSTEM,
+        actor=None,
+        note=NO_RESPONSE_NOTE,
+        system_reason=AuditSystemReason.DEADLINE_TASK,
+    )
     return True

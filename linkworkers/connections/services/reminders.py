@@ -1,7 +1,8 @@
 """The clock on a connection: a nudge to the service's editors at day 5, and back to the
 link worker as "no response" at day 10 (working days, settings). Never a decline.
 
-Working days as the referral reminders count them (Monday to Friday). Both run from
+Working days as every deadline counts them (``socialrx.core.working_days``: Monday to
+Friday, less England and Wales bank holidays). Both run from
 beat and are safe to run twice: a nudge is recorded once per referral
 (``Connection.nudged_at``), checked again under the row lock; the no response
 transition re-checks the status under the lock.
@@ -27,8 +28,8 @@ from linkworkers.connections.services.emails import (
 )
 from linkworkers.connections.services.lifecycle import connection_no_response
 from linkworkers.models import Connection, ConnectionEvent, ConnectionQuerySet
-from referrals.reminders import working_days_before
 from socialrx.core.models import Membership, Role, User
+from socialrx.core.working_days import working_days_before
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +48,6 @@ def not_nudged_since_referred() -> Q:
 def _due(days: int, now: datetime.datetime) -> ConnectionQuerySet:
     cutoff = working_days_before(now, days)
     return Connection.objects.filter(status=S.REFERRED, referred_at__lte=cutoff)
-
-
-def _editors_of(organisation_ids: set[int]) -> dict[int, list[User]]:
-    editors: dict[int, list[User]] = defaultdict(list)
-    memberships = (
-        Membership.objects.active()
-        .with_role(Role.VCSE_EDITOR)
-        .filter(organisation_id__in=organisation_ids)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    for membership in memberships:
-        editors[membership.organisation_id].append(membership.user)
-    return editors
 
 
 @transaction.atomic
@@ -94,12 +81,13 @@ def connection_nudges_send(*, now: datetime.datetime | None = None) -> int:
         )
         for connection in due
     )  # fmt: skip
-    editors = _editors_of(
+    editors = Membership.objects.holders_by_organisation(
+        Role.VCSE_EDITOR,
         {
             c.service.organization.organisation_id
             for c in due
             if c.service.organization.organisation_id
-        }
+        },
     )
     items: dict[User, list[NudgeLine]] = defaultdict(list)
     for connection in due:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from socialrx.core.api_tokens.models import ApiToken
 from socialrx.core.audit import audit_record
-from socialrx.core.models import AuditAction, User
+from socialrx.core.models import AuditAction, AuditSystemReason, User
 
 SECRET_PREFIX = "sxr_"
 # The prefix shown on the list page: "sxr_" and four random characters, about 24 bits,
@@ -60,7 +60,12 @@ def api_token_issue(
         if reason:
             detail["reason"] = reason
         audit_record(
-            actor=actor, action=AuditAction.TOKEN_ISSUED, obj=token, request=request, detail=detail
+            actor=actor,
+            action=AuditAction.TOKEN_ISSUED,
+            obj=token,
+            request=request,
+            detail=detail,
+            system_reason="" if actor else AuditSystemReason.MANAGEMENT_COMMAND,
         )
     return IssuedToken(token=token, secret=secret)
 
@@ -88,6 +93,7 @@ def api_token_revoke(
             obj=token,
             request=request,
             detail={"owner_id": token.user_id, "reason": reason},
+            system_reason="" if actor else AuditSystemReason.ACCOUNT_SAFEGUARD,
         )
     return True
 

@@ -1,0 +1,31 @@
+"""Helpers for reading settings from the environment, loudly.
+
+django-environ's ``Env.bool`` reads any word it does not know as false, so a typo such
+as ``DJANGO_SECURE_SSL_REDIRECT=ture`` turned a protection off without a word. These
+refuse to start instead, as healthchecks' ``envbool`` does.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    """The variable as a boolean; unset or empty gives ``default``, an unknown word stops."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    word = raw.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a yes/no value: use true or false "
+        f"(also accepted: {', '.join(sorted((TRUE_WORDS | FALSE_WORDS) - {'true', 'false'}))})"
+    )
