@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("linkworkers.urls")),
     path("", include("outcomes.urls")),
+    path("", include("interop.urls")),
 ]
