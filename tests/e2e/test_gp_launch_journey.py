@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.seeds import core as core_demo
 from interop.launch import encode_context, sign
 from interop.models import PracticeIntegration, PracticeMessage
 from linkworkers.services.cases import case_open
@@ -21,7 +22,6 @@ from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from referrals.models import Referral, TriageRoute
 from referrals.services import referral_assign
-from socialrx.core import demo as core_demo
 from socialrx.core.models import Organisation, Role
 from tests.factories import user_with_role
 
