@@ -15,8 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from fhir.resources.R4B import fhirtypes
 from fhir.resources.R4B.consent import Consent
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from pydantic import ValidationError as PydanticValidationError
 
@@ -45,6 +47,7 @@ class Intake:
 
 
 def _validated(model: Any, data: dict[str, Any]) -> Any:
+    _check_contained(data)
     try:
         return model.model_validate(data)
     except PydanticValidationError as error:
@@ -90,6 +93,35 @@ def _split(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, An
     # Resources contained in the ServiceRequest itself (such as its Consent) count too.
     others.update(_index(contained, "A contained item"))
     return requests[0], others
+
+
+def _is_resource_type(kind: Any) -> bool:
+    """A name of an R4 resource (not a data type such as Coding or String: the library's
+    table holds no primitives, so those fail the same way)."""
+    found = getattr(fhirtypes, f"{kind}Type", None) if isinstance(kind, str) else None
+    if found is None or not kind.isalpha():
+        return False
+    try:
+        model = found.get_model_klass()
+    except AttributeError:  # primitive types name no model class
+        return False
+    return isinstance(model, type) and issubclass(model, Resource)
+
+
+def _check_contained(resource: dict[str, Any]) -> None:
+    """fhir.resources looks each contained item's resourceType up in a table of its own and
+    raises KeyError or TypeError, not a validation error, for one it does not know (empty,
+    not text, a misspelt name): refused here first, as the item's error."""
+    for item in expect_list(resource.get("contained"), "contained"):
+        if not isinstance(item, dict) or "resourceType" not in item:
+            continue  # the model validation says what is wrong with these
+        _check_contained(item)  # nested no deeper than the JSON depth limit allows
+        kind = item["resourceType"]
+        if not _is_resource_type(kind):
+            raise FhirError(
+                f"A contained item's resourceType {str(kind)[:60]!r} is not a FHIR resource",
+                code="structure",
+            )
 
 
 def _check_value_sets(request: dict[str, Any]) -> None:

@@ -273,6 +273,12 @@ MALFORMED = [
         **SERVICE_REQUEST,
         "contained": [{**PATIENT, "name": [{"family": "L" * 100_000, "given": ["A"]}]}],
     },
+    # Contained items fhir.resources cannot look up (it raised KeyError or TypeError: a 500).
+    *(
+        {**SERVICE_REQUEST, "contained": [{"resourceType": kind, "id": "x"}]}
+        for kind in ("", None, 5, ["Patient"], "Pateint", "String", "Coding")
+    ),
+    {**SERVICE_REQUEST, "contained": [{**PATIENT, "contained": [{"resourceType": ""}]}]},
 ]
 
 
