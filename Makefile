@@ -84,7 +84,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes demo
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes interop demo
 
 vendor:
 	bash scripts/vendor.sh

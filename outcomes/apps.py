@@ -8,7 +8,9 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from outcomes.digest import follow_ups_due_lines
+        from outcomes.gp_summary import case_measure_summaries
         from socialrx.core.digest import register_digest_section
+        from socialrx.core.measures import register_measure_provider
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
@@ -56,3 +58,4 @@ class OutcomesConfig(AppConfig):
                 "system administrators.",
             )
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
+        register_measure_provider(case_measure_summaries)

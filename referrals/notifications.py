@@ -18,7 +18,7 @@ from django.urls import reverse
 from referrals import codes
 from referrals.models import Referral
 from socialrx.core.links import absolute_url
-from socialrx.core.models import User
+from socialrx.core.models import Membership, Role, User
 from socialrx.core.services import notification_queue
 
 # The events a referrer is told about, and how the subject line puts it.
@@ -114,6 +114,32 @@ def staff_alert(*, recipient: User, reason: str, lines: list[AlertLine]) -> None
         body_text=body,
         recipient=recipient,
     )
+
+
+def staff_referral_withdrawn(*, referral: Referral) -> None:
+    """Tell the service's triage leads and the link worker (if named) that the referrer
+    withdrew the referral, so nobody contacts the person about it. A link only."""
+    leads = (
+        Membership.objects.active()
+        .with_role(Role.TRIAGE_LEAD)
+        .filter(organisation=referral.triage_service_id)
+        .select_related("user")
+    )
+    recipients = {m.user for m in leads}
+    if referral.assigned_link_worker is not None:
+        recipients.add(referral.assigned_link_worker)
+    subject, body = _render(
+        "withdrawn", {"reference": referral.reference, "url": triage_url(referral)}
+    )
+    for user in sorted(recipients, key=lambda u: u.email):
+        if user.is_active and user.email:
+            notification_queue(
+                to_email=user.email,
+                kind="referral_withdrawn",
+                subject=subject,
+                body_text=body,
+                recipient=user,
+            )
 
 
 def triage_url(referral: Referral) -> str:

@@ -18,6 +18,7 @@ STATUS_TAG: dict[str, str] = {
     codes.Status.IN_PROGRESS: "green",
     codes.Status.CLOSED: "grey",
     codes.Status.DECLINED: "red",
+    codes.Status.WITHDRAWN: "grey",
 }
 
 

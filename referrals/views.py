@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from referrals import codes
@@ -49,6 +50,7 @@ from referrals.services import (
     person_keep_apart,
     person_merge,
     referral_assign,
+    referral_confirm_consent,
     referral_decline,
     referral_provide_info,
     referral_redirect,
@@ -65,6 +67,18 @@ from socialrx.core.permissions import role_required
 PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
 DRAFT_TOKEN = re.compile(r"[0-9a-f]{32}")
+PREFILL_SESSION_KEY = "referral-prefill"
+
+
+def referral_prefill(request: HttpRequest, *, initial: dict[str, Any], note: str) -> None:
+    """Pre-fill the next referral form this user opens, once (a launch from the GP
+    record). ``initial`` holds form field names and JSON values; ``note`` says where the
+    details came from, shown above the form so the referrer checks them."""
+    request.session[PREFILL_SESSION_KEY] = {"initial": initial, "note": note}
+
+
+def referral_prefill_clear(request: HttpRequest) -> None:
+    request.session.pop(PREFILL_SESSION_KEY, None)
 
 
 def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
@@ -90,7 +104,8 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.info(request, f"You have already sent this referral ({submitted.reference})")
             return redirect("referrals:detail", pk=submitted.pk)
     data = request.POST if request.method == "POST" else _draft(request, token)
-    form = ReferralForm(data, referrer=user)
+    prefill = request.session.pop(PREFILL_SESSION_KEY, None) if data is None else None
+    form = ReferralForm(data, referrer=user, initial=prefill["initial"] if prefill else None)
     if request.method == "POST" and form.is_valid():
         token = token or uuid.uuid4().hex
         request.session[DRAFT_SESSION_KEY.format(token)] = {
@@ -100,7 +115,11 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/create.html",
-        {"form": form, "token": token or uuid.uuid4().hex},
+        {
+            "form": form,
+            "token": token or uuid.uuid4().hex,
+            "prefill_note": prefill["note"] if prefill else "",
+        },
     )
 
 
@@ -389,3 +408,19 @@ def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) 
         person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, "Recorded as different people")
     return redirect("referrals:triage_detail", pk=referral.pk)
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD, Role.LINK_WORKER)
+def referral_confirm_consent_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Triage or the link worker records the consent a GP system's referral came without."""
+    referral = referral_for(request.user, pk)
+    try:
+        referral_confirm_consent(referral=referral, actor=request.user)
+        messages.success(request, "Consent recorded.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("referrals:detail", args=[referral.pk])
+    return redirect(target)

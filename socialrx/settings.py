@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "oauth2_provider",
     "socialrx.core",
     "directory",
     "referrals",
     "linkworkers",
     "outcomes",
+    "interop",
 ]
 if SOCIALRX_DEMO:
     INSTALLED_APPS.append("demo")
@@ -408,7 +410,53 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "socialrx.core.api.exception_handler",
+    # JSON nested thousands deep would crash Python's parser (a 500): refused with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "socialrx.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# OAuth 2.0 for GP systems (interop): client credentials only; tokens last an hour.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "servicerequest.write": "Send referrals and withdraw them",
+        "servicerequest.read": "Read and search the practice's referrals",
+        "task.read": "Follow referrals: read and search their Tasks",
+        "message.read": "Read and search messages back to the practice",
+    },
+    "DEFAULT_SCOPES": ["servicerequest.read", "task.read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "PKCE_REQUIRED": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, only in the
+    # Authorization header, no implicit or password grants, https redirects only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
+# Named so migrations can depend on it (it is swappable); the toolkit's own model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# How deeply a JSON body may nest; real requests, FHIR Bundles included, stay below 20.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
+# The FHIR interface's limits: a referral Bundle is a few kilobytes, its longest free text a
+# few paragraphs. A GP system's launch link is signed with a timestamp and expires.
+FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=1_000_000)
+FHIR_MAX_STRING_LENGTH = env.int("FHIR_MAX_STRING_LENGTH", default=10_000)
+GP_LAUNCH_MAX_AGE_MINUTES = env.int("GP_LAUNCH_MAX_AGE_MINUTES", default=5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "socialrx API",
     "DESCRIPTION": "Referrals, triage and outcomes for a county social prescribing service.",

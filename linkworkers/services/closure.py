@@ -27,6 +27,10 @@ def message_back_url(case: Case) -> str:
     return absolute_url(reverse("linkworkers:message_back", args=[case.pk]))
 
 
+def message_back_pdf_url(case: Case) -> str:
+    return absolute_url(reverse("linkworkers:message_back_pdf", args=[case.pk]))
+
+
 def _needs_and_concerns(case: Case) -> str:
     lines = [f"Referred for: {ReferralPresenter(case.referral).reasons}."]
     latest = case.assessments.prefetch_related("domains").last()
@@ -114,7 +118,9 @@ def case_close(
         actor=actor,
         kind=referral_codes.EventKind.CLOSED,
         outcome=outcome,
-        note=f"The link worker's message back: {message_back_url(case)}",
+        # Shown on the referrer's page, where the addresses become links.
+        note=f"The link worker's message back: {message_back_url(case)} "
+        f"(PDF: {message_back_pdf_url(case)})",
     )
     latest = case.assessments.last()
     message = MessageBack.objects.create(

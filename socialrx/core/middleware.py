@@ -97,8 +97,13 @@ SECOND_FACTOR_SETUP_URL_NAMES = frozenset(
 )
 
 
+# Paths whose clients read JSON, not pages: the API and the FHIR face for GP systems.
+JSON_PATH_PREFIXES = ("/api/", "/fhir/")
+
+
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+    # "json" also matches FHIR's application/fhir+json.
+    return request.path.startswith(JSON_PATH_PREFIXES) or "json" in request.headers.get(
         "Accept", ""
     )
 

@@ -1,17 +1,18 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from interop.resources import task_for
 from linkworkers import codes
 from linkworkers.models import MessageBack
 from linkworkers.services.assessments import DomainInput, assessment_record
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from referrals import codes as referral_codes
-from referrals.fhir import service_request_for
 from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.linkworkers.factories import ConnectionFactory, PlanGoalFactory
@@ -73,7 +74,7 @@ def test_closing_writes_the_message_back_and_closes_the_referral(worked_case, li
     assert "PRIVATE" not in str(message.__dict__)
     assert Notification.objects.filter(recipient=referral.referrer, kind="referral_closed").exists()
     # The FHIR Task follows the referral's status.
-    task = service_request_for(referral, "https://srx.example")["contained"][1]
+    task = task_for(referral, "https://srx.example")
     assert task["status"] == "completed"
 
 
@@ -197,3 +198,11 @@ def test_the_close_form_asks_for_the_reason_when_the_rule_is_not_met(client, cas
     assert "give the reason for closing now" in refused.content.decode()
     closed = client.post(url, {"outcome": "unable_to_contact", "override_reason": "Moved away"})
     assert closed.status_code == 302
+
+
+def test_the_referrers_page_links_the_message_back_and_its_pdf(client, case, link_worker):
+    case_close(case=case, actor=link_worker, outcome="supported", support_summary="Walks")
+    client.force_login(case.referral.referrer)
+    page = client.get(reverse("referrals:detail", args=[case.referral_id])).content.decode()
+    for name in ("linkworkers:message_back", "linkworkers:message_back_pdf"):
+        assert f'href="{settings.SITE_URL.rstrip("/")}{reverse(name, args=[case.pk])}"' in page
