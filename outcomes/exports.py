@@ -9,17 +9,13 @@ import io
 import re
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from outcomes.presenters import table_views
 from outcomes.reports.base import DisclosedReport
+from socialrx.core.pdf import render_pdf
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -108,41 +104,6 @@ def to_xlsx(report: DisclosedReport) -> bytes:
 
 
 def to_pdf(report: DisclosedReport) -> bytes:
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        title=f"{report.title} - socialrx",
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        invariant=True,
-    )
-    story: list[Any] = [Paragraph(escape(report.title), styles["Title"])]
-    story += [Paragraph(escape(note), small) for note in report.notes]
-    for table in report.tables:
-        story += [Spacer(1, 6 * mm), Paragraph(escape(table.title), styles["Heading2"])]
-        data = [[Paragraph(escape(h), small) for h in table.headers]]
-        data += [[Paragraph(escape(cell_text(v)), small) for v in row] for row in table.rows]
-        if not table.rows:
-            data.append(
-                [Paragraph("No data in this period.", small)] + [""] * (len(table.headers) - 1)
-            )
-        grid = LongTable(data, repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(grid)
-        if table.note:
-            story.append(Paragraph(escape(table.note), small))
-    doc.build(story)
-    return out.getvalue()
+    """The report page's own tables and charts, laid out for A4 landscape (ADR 0020)."""
+    context = {"report": report, "tables": table_views(report)}
+    return render_pdf("outcomes/reports/print.html", context)

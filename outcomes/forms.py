@@ -44,7 +44,13 @@ class MeasureForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A native date box, which takes and shows only ISO dates (2026-04-01): Django's
+    default format for the locale (01/04/2026) leaves it blank."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReportFilterForm(forms.Form):
@@ -69,6 +75,10 @@ class ReportFilterForm(forms.Form):
     practice: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="GP practice", queryset=None, required=False, empty_label="All"
     )
+
+    # The page shows this form's error summary at its top, above the filter panel, so the
+    # pack's own summary inside the panel is left out (templates/nhsuk/errors.html).
+    error_summary_above = True
 
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

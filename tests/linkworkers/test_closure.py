@@ -15,6 +15,7 @@ from referrals.fhir import service_request_for
 from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.linkworkers.factories import ConnectionFactory, PlanGoalFactory
+from tests.outcomes.formats import pdf_is_tagged, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +148,26 @@ def test_nobody_else_reads_the_message_back(client, case, link_worker, other_org
         client.force_login(vcse_editor)
         assert client.get(reverse(name, args=[case.pk])).status_code == 403
     assert MessageBack.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Łukasz", "Wójcik-Şahin"), ("Nguyễn Thị", "Hương"), ("فاطمة", "الزهراء")],
+)
+def test_the_message_back_pdf_prints_any_name_and_is_tagged(
+    client, worked_case, link_worker, given, family
+):
+    # Given a person whose name is in Polish, Turkish, Vietnamese or Arabic letters
+    person = worked_case.referral.person
+    person.given_name, person.family_name = given, family
+    person.save()
+    case_close(case=worked_case, actor=link_worker, outcome="supported")
+    client.force_login(link_worker)
+    # When the message back is downloaded as a PDF
+    pdf = client.get(reverse("linkworkers:message_back_pdf", args=[worked_case.pk])).content
+    # Then its text holds the name as written (no boxes), and it is a tagged document
+    text = pdf_text(pdf)
+    assert given.split()[0] in text
+    assert family in text
+    assert "■" not in text
+    assert pdf_is_tagged(pdf)
