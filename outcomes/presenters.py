@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -89,26 +90,35 @@ def measure_cards(
 
 
 def format_number(value: Any, places: int = 1) -> str:
+    """A figure as a board paper shows it: counts with thousands separators; a Decimal
+    with the places disclosure rounded it to (a rate of 1.1 stays "1.1", never "1.10");
+    other fractions to ``places``."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
     return f"{value:,.{places}f}"
 
 
 # --- report charts --------------------------------------------------------------------
 
 CHART_ROWS = 20
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 380
+CHART_LABEL_WIDTH = 250
+CHART_BAR_WIDTH = 360
 CHART_ROW_HEIGHT = 26
+CHART_LINE_HEIGHT = 14
+# Characters of a 12px label that fit in CHART_LABEL_WIDTH: longer labels wrap onto more
+# lines rather than being cut off.
+CHART_LABEL_CHARS = 36
 
 
 @dataclass
 class Bar:
-    label: str
+    lines: list[str]
     shown: str
     y: int
     width: int
@@ -119,14 +129,25 @@ class Bar:
 @dataclass
 class BarChart:
     """A horizontal bar chart drawn as SVG on the server: no scripts, no inline styles
-    (the CSP refuses both), only SVG attributes. The table beside it has the figures."""
+    (the CSP refuses both), only SVG attributes. The table beside it has the figures.
+    A rate column is plotted as the rate, not the count behind it."""
 
     title: str
     bars: list[Bar]
     height: int
     label_width: int = CHART_LABEL_WIDTH
-    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60
+    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70
     truncated: bool = False
+
+
+def _bar_label(table: Any, row: list[Any], label_at: int) -> list[str]:
+    label_cols = [i for i, k in enumerate(table.kinds) if k == "label"][:2]
+    label = (
+        " – ".join(str(row[i]) for i in label_cols)
+        if label_at in label_cols
+        else str(row[label_at])
+    )
+    return textwrap.wrap(label, CHART_LABEL_CHARS) or [""]
 
 
 def bar_chart(table: Any) -> BarChart | None:
@@ -134,33 +155,29 @@ def bar_chart(table: Any) -> BarChart | None:
         return None
     label_at = table.column_keys.index(table.chart_label)
     value_at = table.column_keys.index(table.chart_value)
-    label_cols = [i for i, k in enumerate(table.kinds) if k == "label"][:2]
     rows = table.rows[:CHART_ROWS]
     numbers = [r[value_at] if isinstance(r[value_at], int | float | Decimal) else 0 for r in rows]
     top = max(numbers) or 1
-    bars = []
-    for n, (row, number) in enumerate(zip(rows, numbers, strict=True)):
-        label = (
-            " – ".join(str(row[i]) for i in label_cols)
-            if label_at in label_cols
-            else str(row[label_at])
-        )
+    bars, y = [], 4
+    for row, number in zip(rows, numbers, strict=True):
+        lines = _bar_label(table, row, label_at)
         width = int(CHART_BAR_WIDTH * float(number) / float(top))
-        y = n * CHART_ROW_HEIGHT + 4
+        height = max(CHART_ROW_HEIGHT, CHART_LINE_HEIGHT * len(lines) + 8)
         bars.append(
             Bar(
-                label=label[:38],
-                shown=format_number(row[value_at], 0) if row[value_at] is not None else "",
+                lines=lines,
+                shown=format_number(row[value_at]),
                 y=y,
                 width=width,
                 text_y=y + 14,
                 value_x=CHART_LABEL_WIDTH + width + 6,
             )
         )
+        y += height
     return BarChart(
         title=f"{table.title}: {table.headers[value_at]}",
         bars=bars,
-        height=len(bars) * CHART_ROW_HEIGHT + 8,
+        height=y + 4,
         truncated=len(table.rows) > CHART_ROWS,
     )
 
@@ -173,9 +190,7 @@ class TableView:
 
     @property
     def rows(self) -> list[list[str]]:
-        return [
-            [format_number(v, 2) if v is not None else "" for v in row] for row in self.table.rows
-        ]
+        return [[format_number(v) for v in row] for row in self.table.rows]
 
 
 def table_views(report: Any) -> list[TableView]:

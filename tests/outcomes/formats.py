@@ -44,8 +44,13 @@ def pdf_strings(content: bytes) -> list[str]:
 
 
 def pdf_is_tagged(content: bytes) -> bool:
-    """A tagged PDF: marked content and a structure tree (what assistive technology reads)."""
+    """A tagged PDF/UA-1 document: marked content, a structure tree with elements (what
+    assistive technology reads), a language, and the PDF/UA identifier in its metadata."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         root = pdf.Root
         marked = bool(root.get("/MarkInfo", {}).get("/Marked", False))
-        return marked and "/StructTreeRoot" in root and "/Lang" in root
+        tree = root.get("/StructTreeRoot")
+        has_elements = tree is not None and "/K" in tree
+        with pdf.open_metadata() as meta:
+            ua_part = meta.get("pdfuaid:part")
+        return marked and has_elements and "/Lang" in root and ua_part == "1"
