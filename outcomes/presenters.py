@@ -182,10 +182,86 @@ def bar_chart(table: Any) -> BarChart | None:
     )
 
 
+LINE_WIDTH = 640
+LINE_HEIGHT = 220
+LINE_LEFT = 56  # room for the value axis labels
+LINE_BOTTOM = 40  # room for the month labels
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+    label: str
+    shown: str
+
+
+@dataclass
+class LineChart:
+    """A trend over periods as an SVG line (attributes only, as the bar chart). Periods
+    whose figure is suppressed (*) or missing break the line rather than plot as zero.
+    The table beside it holds the same figures."""
+
+    title: str
+    segments: list[str]  # polyline "x,y x,y" runs, broken at missing figures
+    points: list[Point]
+    top_shown: str
+    width: int = LINE_WIDTH
+    height: int = LINE_HEIGHT
+    left: int = LINE_LEFT
+    plot_bottom: int = LINE_HEIGHT - LINE_BOTTOM
+    label_y: int = LINE_HEIGHT - LINE_BOTTOM + 16
+    kind: str = "line"
+
+
+def _axis_label(label: str) -> str:
+    """ "January 2025" as "Jan 25" under the axis, so a year of months fits; the table
+    beside the chart has the full names."""
+    words = label.split()
+    if len(words) == 2 and words[1].isdigit():
+        return f"{words[0][:3]} {words[1][-2:]}"
+    return label
+
+
+def line_chart(table: Any) -> LineChart | None:
+    if not table.chart_label or not table.chart_value or not table.rows:
+        return None
+    label_at = table.column_keys.index(table.chart_label)
+    value_at = table.column_keys.index(table.chart_value)
+    values = [
+        float(r[value_at]) if isinstance(r[value_at], int | float | Decimal) else None
+        for r in table.rows
+    ]
+    known = [v for v in values if v is not None]
+    low, top = min([0.0, *known]), max([0.0, *known]) or 1.0
+    span = (top - low) or 1.0
+    plot_height = LINE_HEIGHT - LINE_BOTTOM - 16
+    step = (LINE_WIDTH - LINE_LEFT - 20) / max(1, len(values) - 1)
+    points, segments, run = [], [], []
+    for n, (row, value) in enumerate(zip(table.rows, values, strict=True)):
+        x = int(LINE_LEFT + 10 + n * step)
+        y = int(8 + plot_height * (top - value) / span) if value is not None else 0
+        points.append(Point(x, y, _axis_label(str(row[label_at])), format_number(row[value_at])))
+        if value is None:
+            if run:
+                segments.append(" ".join(run))
+            run = []
+        else:
+            run.append(f"{x},{y}")
+    if run:
+        segments.append(" ".join(run))
+    return LineChart(
+        title=f"{table.title}: {table.headers[value_at]}",
+        segments=segments,
+        points=points,
+        top_shown=format_number(Decimal(str(top)).normalize()),
+    )
+
+
 @dataclass
 class TableView:
     table: Any
-    chart: BarChart | None
+    chart: BarChart | LineChart | None
     numeric: list[bool]
 
     @property
@@ -195,7 +271,11 @@ class TableView:
 
 def table_views(report: Any) -> list[TableView]:
     return [
-        TableView(table=t, chart=bar_chart(t), numeric=[k != "label" for k in t.kinds])
+        TableView(
+            table=t,
+            chart=line_chart(t) if t.chart_kind == "line" else bar_chart(t),
+            numeric=[k != "label" for k in t.kinds],
+        )
         for t in report.tables
     ]
 

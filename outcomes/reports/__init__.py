@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from outcomes.permissions import ReportScope
-from outcomes.reports import activity, demand, payments, reach, wellbeing
+from outcomes.reports import activity, demand, payments, reach, trends, wellbeing
 from outcomes.reports.base import DisclosedReport, Report, ReportFilters
 from socialrx.db_routers import replica_reads
 
@@ -25,6 +25,9 @@ REPORTS: dict[str, ReportKind] = {
     for kind in [
         ReportKind("activity", "Activity", "Referrals, triage, waits, cases and caseloads.",
                    activity.build),
+        ReportKind("trends", "Monthly trends",
+                   "Referrals, days to first contact, people supported and wellbeing "
+                   "change, month by month.", trends.build),
         ReportKind("reach", "Reach and equity",
                    "Referrals per 1,000 patients by practice; age, sex and ethnic group.",
                    reach.build),

@@ -174,3 +174,27 @@ def test_ucla3_is_credited_to_its_authors():
     assert "Hughes" in ucla.notice
     assert "2004" in ucla.notice
     assert not ucla.notice.startswith("Source: Office for National Statistics")
+
+
+def test_monthly_trends_draw_lines_with_the_same_figures_in_tables(
+    client, commissioner, make_world
+):
+    # Given 60 referrals, one a day from 6 January 2025, half measured at 12 weeks
+    make_world(60)
+    client.force_login(commissioner)
+    # When the commissioner asks for the trends over the first half of 2025
+    body = client.get(
+        reverse("outcomes:report", args=["trends"]),
+        {"start": "2025-01-01", "end": "2025-06-30", "period": "quarter"},
+    ).content.decode()
+    # Then each trend is a line chart with a table beside it, month by month
+    assert body.count("(line chart; the figures are in the table)") == 4
+    assert body.count("<polyline") >= 3
+    referrals = body[body.index('id="table-referrals"') :]
+    table = referrals[: referrals.index("</table>")]
+    # 26 in January (6th to 31st) rounds to 25; 28 in February to 30; 6 in March is *.
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", table) == ["25", "30", "*"]
+    assert "Jan 25" in body
+    # and SWEMWBS change appears in the months of the follow-ups (April onwards)
+    change = body[body.index('id="table-wellbeing_by_month"') :]
+    assert "April 2025" in change[: change.index("</table>")]
