@@ -237,7 +237,9 @@ def line_chart(table: Any) -> LineChart | None:
     span = (top - low) or 1.0
     plot_height = LINE_HEIGHT - LINE_BOTTOM - 16
     step = (LINE_WIDTH - LINE_LEFT - 20) / max(1, len(values) - 1)
-    points, segments, run = [], [], []
+    points: list[Point] = []
+    segments: list[str] = []
+    run: list[str] = []
     for n, (row, value) in enumerate(zip(table.rows, values, strict=True)):
         x = int(LINE_LEFT + 10 + n * step)
         y = int(8 + plot_height * (top - value) / span) if value is not None else 0
