@@ -1,6 +1,6 @@
 """The message back as a PDF, for practices that file letters into the GP record.
 
-Rendered from the page's own template by WeasyPrint (ADR 0020): tagged PDF/UA with the
+Rendered from the page's own template by WeasyPrint (ADR 0021): tagged PDF/UA with the
 fonts embedded, so any name prints as written."""
 
 from __future__ import annotations

@@ -129,6 +129,6 @@ def _write_table(sheet: Any, table: Any) -> None:
 
 
 def to_pdf(report: DisclosedReport) -> bytes:
-    """The report page's own tables and charts, laid out for A4 landscape (ADR 0020)."""
+    """The report page's own tables and charts, laid out for A4 landscape (ADR 0021)."""
     context = {"report": report, "tables": table_views(report)}
     return render_pdf("outcomes/reports/print.html", context)

@@ -1,4 +1,4 @@
-"""PDF documents rendered from the same Django templates as the pages (ADR 0020).
+"""PDF documents rendered from the same Django templates as the pages (ADR 0021).
 
 WeasyPrint lays the HTML out with Pango, which finds a font for every script through
 fontconfig (the Debian font packages the set-up installs), embeds the glyphs used, and
