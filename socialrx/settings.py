@@ -503,7 +503,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO (weasyprint.progress): noise in every log.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 
