@@ -6,9 +6,11 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
+        from referrals import retention
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
+        retention.register()
         register_workspace(
             role=Role.REFERRER,
             title="Refer someone",

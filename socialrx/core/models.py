@@ -197,6 +197,8 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     SERVICE_MANAGER = "service_manager", "Service manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    # Retention, erasure and subject access (issue 13); sees no clinical pages.
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance"
 
 
 class Profession(models.TextChoices):
@@ -456,3 +458,4 @@ class Notification(TimeStampedModel):
 # The API token table lives in its own module (socialrx/core/api_tokens/) and is imported
 # here so that the core app, which owns it, registers it.
 from socialrx.core.api_tokens.models import ApiToken  # noqa: E402, F401
+from socialrx.core.data_protection.models import RetentionRun, RightsRequest  # noqa: E402, F401

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from socialrx.core import services
+from socialrx.core.data_protection.services import retention_apply
 from socialrx.core.retry import RETRY_POLICY
 
 
@@ -20,3 +21,9 @@ def notifications_send_pending_task() -> int:
     return services.notifications_send_pending(
         older_than_seconds=settings.NOTIFICATION_RETRY_SECONDS
     )
+
+
+@shared_task(soft_time_limit=1800, time_limit=2100)
+def retention_apply_task() -> dict[str, int]:
+    # Measured from today each time it runs, so a second run the same night finds nothing.
+    return retention_apply().counts
