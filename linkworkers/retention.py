@@ -31,6 +31,7 @@ from socialrx.core.data_protection.registry import (
     purge_history,
     register_retention_rule,
     register_subject_section,
+    value_rows,
 )
 
 
@@ -57,7 +58,6 @@ CLOSED_CASE = RetentionRule(
     record_type="closed_case",
     schedule_key="closed_case",
     action="delete, with its referral and all records in it",
-    due=lambda today: closed_cases_due(today).count(),
     apply=_delete_closed_cases,
 )
 
@@ -90,7 +90,7 @@ def _case_rows(person_id: int) -> SubjectRows:
 
 
 def _contact_rows(person_id: int) -> SubjectRows:
-    return list(
+    return value_rows(
         Contact.objects.filter(case__in=_cases(person_id))
         .order_by("occurred_at")
         .values(
@@ -157,7 +157,7 @@ def _connection_rows(person_id: int) -> SubjectRows:
 
 def _message_rows(person_id: int) -> SubjectRows:
     """Messages back sent to the GP and referrer about the person."""
-    return list(
+    return value_rows(
         MessageBack.objects.filter(case__in=_cases(person_id)).values(
             "created_at",
             "closure_outcome",

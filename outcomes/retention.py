@@ -31,7 +31,6 @@ MEASURES_OF_CLOSED_CASE = RetentionRule(
     record_type="measures_of_closed_case",
     schedule_key=CLOSED_CASE.schedule_key,
     action="delete, with the case",
-    due=lambda today: _measures_due(today).count(),
     apply=lambda today: delete_rows(_measures_due(today)),
 )
 

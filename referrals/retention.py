@@ -20,6 +20,7 @@ from socialrx.core.data_protection.registry import (
     purge_history,
     register_retention_rule,
     register_subject_section,
+    value_rows,
 )
 from socialrx.core.models import Notification
 
@@ -57,14 +58,12 @@ REFERRAL_WITHOUT_CASE = RetentionRule(
     record_type="referral_without_case",
     schedule_key="referral_without_case",
     action="delete",
-    due=lambda today: _referrals_without_case_due(today).count(),
     apply=lambda today: delete_referrals(_referrals_without_case_due(today)),
 )
 PERSON_WITHOUT_REFERRAL = RetentionRule(
     record_type="person_without_referral",
     schedule_key="person_without_referral",
     action="delete",
-    due=lambda today: _people_without_referral_due(today).count(),
     apply=lambda today: delete_rows(_people_without_referral_due(today)),
 )
 
@@ -136,7 +135,7 @@ def _emails_to_person(person_id: int) -> SubjectRows:
         for e in Person.objects.filter(pk__in=person_ids(person_id)).values_list("email", flat=True)
         if e
     ]
-    return list(
+    return value_rows(
         Notification.objects.filter(to_email__in=addresses)
         .order_by("created_at")
         .values("kind", "subject", "status", "created_at", "sent_at")

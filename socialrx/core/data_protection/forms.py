@@ -9,7 +9,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from socialrx.core.data_protection.models import RightsDecision, RightsRequest
+from socialrx.core.data_protection.models import (
+    RightsDecision,
+    RightsRequest,
+    RightsRequestKind,
+)
 
 
 class RightsRequestForm(forms.ModelForm):
@@ -27,7 +31,7 @@ class RightsRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].widget = forms.RadioSelect(choices=self.fields["kind"].choices[1:])
+        self.fields["kind"].widget = forms.RadioSelect(choices=RightsRequestKind.choices)
         self.fields["decision"].widget = forms.RadioSelect(choices=RightsDecision.choices)
         self.fields["reason"].help_text = (
             "Required with a decision. For a refusal give the exemption, for example "

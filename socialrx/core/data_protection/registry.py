@@ -16,7 +16,7 @@ so removing the dependants first means no PROTECT foreign key ever stops the run
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,14 +29,13 @@ SubjectRows = list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """``due(today)`` counts what the schedule says is due; ``apply(today)`` removes it
-    and returns how many rows of this type it deleted or anonymised. Both must agree:
-    the dry run reports ``due`` and the tests hold the real run to it."""
+    """``apply(today)`` removes what the schedule says is due on ``today`` and returns
+    how many rows of this type it deleted or anonymised. A dry run calls it too, inside
+    a transaction it rolls back, so there is one definition of "due", not two."""
 
     record_type: str
     schedule_key: str  # the entry in settings.RETENTION_SCHEDULE it follows
     action: str  # "delete" or "anonymise", shown on the run page
-    due: Callable[[datetime.date], int]
     apply: Callable[[datetime.date], int]
 
     def cutoff(self, today: datetime.date) -> datetime.date:
@@ -101,3 +100,8 @@ def purge_history(model: type[models.Model], **filters: Any) -> int:
     base manager, and only for records whose retention period has ended.
     """
     return delete_rows(model._base_manager.filter(**filters))
+
+
+def value_rows(rows: Iterable[Mapping[str, Any]]) -> SubjectRows:
+    """A ``.values()`` queryset as plain dicts, the rows a subject section returns."""
+    return [dict(row) for row in rows]

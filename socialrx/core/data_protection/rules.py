@@ -31,14 +31,12 @@ RETENTION_AUDIT = RetentionRule(
     record_type="audit_event",
     schedule_key="audit_event",
     action="delete",
-    due=lambda today: _audit_due(today).count(),
     apply=lambda today: delete_rows(_audit_due(today)),
 )
 RETENTION_NOTIFICATION = RetentionRule(
     record_type="notification",
     schedule_key="notification",
     action="delete",
-    due=lambda today: _notifications_due(today).count(),
     apply=lambda today: delete_rows(_notifications_due(today)),
 )
 

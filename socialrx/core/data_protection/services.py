@@ -21,17 +21,20 @@ SUBJECT_TYPE = "referrals.person"
 def retention_apply(*, today: datetime.date | None = None, dry_run: bool = False) -> RetentionRun:
     """Apply every registered rule for ``today`` and record the counts in a RetentionRun.
 
-    One transaction: a rule that fails leaves nothing half-deleted, and the run row is
-    written only with what really happened. Running twice on one day does no harm: the
-    second run finds nothing due.
+    One transaction: a rule that fails leaves nothing half-deleted. A dry run does the
+    very same deletions and rolls them back, so its counts are what a real run would
+    remove, cascades included (a person whose last referral goes tonight), not an
+    estimate. Running twice on one day does no harm: the second run finds nothing due.
     """
     today = today or timezone.localdate()
     run = RetentionRun(as_of=today, dry_run=dry_run)
     with transaction.atomic():
         for rule in retention_rules():
-            run.counts[rule.record_type] = rule.due(today) if dry_run else rule.apply(today)
-        run.finished_at = timezone.now()
-        run.save()
+            run.counts[rule.record_type] = rule.apply(today)
+        if dry_run:
+            transaction.set_rollback(True)
+    run.finished_at = timezone.now()
+    run.save()
     return run
 
 
