@@ -29,7 +29,7 @@ from socialrx.core.models import AuditEvent
 from socialrx.core.tasks import retention_apply_task
 from tests.linkworkers.factories import CaseFactory, ConnectionFactory, PlanGoalFactory
 from tests.outcomes.factories import record_measure
-from tests.referrals.factories import PersonFactory, ReferralFactory
+from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
