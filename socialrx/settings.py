@@ -445,6 +445,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, triage and outcomes for a county social prescribing service.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The enum hook is spectacular's default; ours documents the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socialrx.core.api_schema.document_errors",
+    ],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
