@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from socialrx.core.data_protection.forms import RightsRequestForm, SubjectAccessForm
-from socialrx.core.data_protection.models import RetentionRun, RightsRequest
 from socialrx.core.data_protection.pdf import subject_access_pdf
 from socialrx.core.data_protection.registry import retention_days, retention_rules
+from socialrx.core.data_protection.selectors import recent_retention_runs, recent_rights_requests
 from socialrx.core.data_protection.services import rights_request_record, subject_access_export
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
@@ -35,8 +35,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "core/data_protection/overview.html",
         {
             "schedule": schedule,
-            "runs": RetentionRun.objects.all()[:RECENT],
-            "requests": RightsRequest.objects.select_related("decided_by")[:RECENT],
+            "runs": recent_retention_runs(RECENT),
+            "requests": recent_rights_requests(RECENT),
         },
     )
 
