@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_hash_existing_api_tokens'),
+        ('core', '0006_audit_sign_in_actions'),
     ]
 
     operations = [
