@@ -208,3 +208,15 @@ def test_a_shorter_schedule_from_settings_is_followed(world, settings):
     run = retention_apply(today=TODAY, dry_run=True)
 
     assert run.counts["closed_case"] == 2
+
+
+def test_every_schedule_entry_can_be_set_from_the_environment_and_is_in_env_example(settings):
+    from pathlib import Path
+
+    example = (Path(settings.BASE_DIR) / ".env.example").read_text()
+
+    missing = [
+        k for k in settings.RETENTION_SCHEDULE if f"RETENTION_DAYS_{k.upper()}=" not in example
+    ]
+
+    assert missing == []
