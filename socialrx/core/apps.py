@@ -11,8 +11,8 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from socialrx.core import signin
-        from socialrx.core.middleware import mark_session_signed_in
         from socialrx.core.data_protection.rules import register_core_rules
+        from socialrx.core.middleware import mark_session_signed_in
         from socialrx.core.models import Role
 
         signin.connect_receivers()
