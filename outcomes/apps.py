@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and reports"
 
     def ready(self) -> None:
+        from outcomes import retention
         from outcomes.digest import follow_ups_due_lines
         from socialrx.core.digest import register_digest_section
         from socialrx.core.models import Role
@@ -56,3 +57,4 @@ class OutcomesConfig(AppConfig):
                 "system administrators.",
             )
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
+        retention.register()
