@@ -7,6 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and reports"
 
     def ready(self) -> None:
+        from outcomes import retention
         from outcomes.digest import follow_ups_due_lines
         from outcomes.gp_summary import case_measure_summaries
         from socialrx.core.digest import register_digest_section
@@ -59,3 +60,4 @@ class OutcomesConfig(AppConfig):
             )
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
         register_measure_provider(case_measure_summaries)
+        retention.register()

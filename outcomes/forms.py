@@ -45,7 +45,13 @@ class MeasureForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """A native date box, which takes and shows only ISO dates (2026-04-01): Django's
+    default format for the locale (01/04/2026) leaves it blank."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReportFilterForm(forms.Form):

@@ -346,9 +346,42 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
 
+# How long each kind of record is kept, in days, before the nightly retention job deletes
+# or anonymises it (socialrx/core/data_protection; the IG lead's page shows the schedule).
+# Defaults follow the NHS Records Management Code of Practice 2023 for adult health and
+# care records: 8 years after the episode ends. Each can be set from the environment
+# (RETENTION_DAYS_<KEY>, upper case) once the organisation's own policy is agreed.
+_YEAR = 365
+RETENTION_SCHEDULE = {
+    key: env.int(f"RETENTION_DAYS_{key.upper()}", default=days)
+    for key, days in {
+        # A closed case and everything recorded in it (contacts, assessments, plan,
+        # connections, measures, message back), its referral and history: 8 years
+        # after the case closed.
+        "closed_case": 8 * _YEAR,
+        # A referral that never became a case (declined, withdrawn, or closed at
+        # triage) and its history: 2 years after it last changed.
+        "referral_without_case": 2 * _YEAR,
+        # A person with no referral left: removed once the last referral has gone
+        # (the clock is their record's last change).
+        "person_without_referral": 2 * _YEAR,
+        # Who viewed or changed what: 8 years, as long as the records it protects.
+        "audit_event": 8 * _YEAR,
+        # Emails sent (bodies are already cleared when sent): 1 year.
+        "notification": 1 * _YEAR,
+    }.items()
+}
+
 # Every periodic task, in one place. django-celery-beat copies these into its tables
 # at start, where administrators can pause them.
 CELERY_BEAT_SCHEDULE = {
+    # 02:30 every night, when no one is working: records past their retention period
+    # (RETENTION_SCHEDULE) are deleted or anonymised and the counts kept in a
+    # RetentionRun. A second run the same night finds nothing left to do.
+    "core-retention-apply": {
+        "task": "socialrx.core.tasks.retention_apply_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Email that failed or was never picked up (a worker was down) is sent again.
     "notifications-send-pending": {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
@@ -462,6 +495,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, triage and outcomes for a county social prescribing service.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The enum hook is spectacular's default; ours documents the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socialrx.core.api_schema.document_errors",
+    ],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
@@ -551,7 +589,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO (weasyprint.progress): noise in every log.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 

@@ -39,6 +39,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+class ErrorOut(serializers.Serializer):
+    """The one error shape, for views that name an error response. Every operation's
+    401/403/404/400 is documented by ``socialrx.core.api_schema``, which also gives this
+    component its descriptions."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
 class MembershipOutput(serializers.Serializer):
     organisation_id = serializers.IntegerField()
     organisation = serializers.CharField(source="organisation.name")

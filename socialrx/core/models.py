@@ -197,7 +197,8 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     SERVICE_MANAGER = "service_manager", "Service manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
-    # Answers "who has seen this person?" (access reports); sees no record itself.
+    # Information governance (issue 13): access reports ("who has seen this person?"),
+    # retention, erasure and restriction requests, subject access. Sees no record itself.
     INFORMATION_GOVERNANCE = "information_governance", "Information governance"
 
 
@@ -458,3 +459,4 @@ class Notification(TimeStampedModel):
 # The API token table lives in its own module (socialrx/core/api_tokens/) and is imported
 # here so that the core app, which owns it, registers it.
 from socialrx.core.api_tokens.models import ApiToken  # noqa: E402, F401
+from socialrx.core.data_protection.models import RetentionRun, RightsRequest  # noqa: E402, F401

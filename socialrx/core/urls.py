@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/me/", api.MeApi.as_view(), name="api_me"),
     path("", include("socialrx.core.api_tokens.urls")),
+    path("", include("socialrx.core.data_protection.urls")),
     path("accounts/sign-in/", views.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

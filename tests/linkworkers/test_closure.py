@@ -16,6 +16,7 @@ from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.linkworkers.factories import ConnectionFactory, PlanGoalFactory
+from tests.outcomes.formats import pdf_is_tagged, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,26 @@ def test_the_referrers_page_links_the_message_back_and_its_pdf(client, case, lin
     page = client.get(reverse("referrals:detail", args=[case.referral_id])).content.decode()
     for name in ("linkworkers:message_back", "linkworkers:message_back_pdf"):
         assert f'href="{settings.SITE_URL.rstrip("/")}{reverse(name, args=[case.pk])}"' in page
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Łukasz", "Wójcik-Şahin"), ("Nguyễn Thị", "Hương"), ("فاطمة", "الزهراء")],
+)
+def test_the_message_back_pdf_prints_any_name_and_is_tagged(
+    client, worked_case, link_worker, given, family
+):
+    # Given a person whose name is in Polish, Turkish, Vietnamese or Arabic letters
+    person = worked_case.referral.person
+    person.given_name, person.family_name = given, family
+    person.save()
+    case_close(case=worked_case, actor=link_worker, outcome="supported")
+    client.force_login(link_worker)
+    # When the message back is downloaded as a PDF
+    pdf = client.get(reverse("linkworkers:message_back_pdf", args=[worked_case.pk])).content
+    # Then its text holds the name as written (no boxes), and it is a tagged document
+    text = pdf_text(pdf)
+    assert given.split()[0] in text
+    assert family in text
+    assert "■" not in text
+    assert pdf_is_tagged(pdf)

@@ -39,6 +39,9 @@ REPORT_QUERIES = {
     # by reason; days to triage and to first contact, one frequency table; cases by
     # closure outcome with conversations per closed case; caseload per link worker
     "activity": 5,
+    # month by month: referrals; days to triage and first contact (one frequency table);
+    # cases opened; SWEMWBS paired change
+    "trends": 4,
     # referrals per 1,000 by practice (list size as a subquery); then for each of age
     # band, sex and ethnic group (a fixed 3): referrals by group and the population by group
     "reach": 7,
