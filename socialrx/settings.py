@@ -13,7 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from socialrx.envvars import env_bool
+from socialrx.envvars import env_bool, env_week_windows
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SOCIALRX_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -458,10 +458,18 @@ LINKWORKERS_UNABLE_TO_CONTACT_VARIETY = env.int("LINKWORKERS_UNABLE_TO_CONTACT_V
 CONNECTIONS_NUDGE_WORKING_DAYS = env.int("CONNECTIONS_NUDGE_WORKING_DAYS", default=5)
 CONNECTIONS_NO_RESPONSE_WORKING_DAYS = env.int("CONNECTIONS_NO_RESPONSE_WORKING_DAYS", default=10)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
-# Outcome measures: follow-ups fall due this many weeks after the baseline (12 weeks and
-# about 6 months); the SWEMWBS metric change counted as a meaningful improvement (stated
-# on every report that uses it); reports over more days than this run in Celery.
-OUTCOMES_FOLLOW_UP_WEEKS = env.list("OUTCOMES_FOLLOW_UP_WEEKS", cast=int, default=[12, 26])
+# Outcome measures: when each is recorded. A baseline within this many days of the first
+# contact; each follow-up (weeks after the baseline) within its window of weeks after the
+# baseline, "12=10-16" being the 12-week follow-up recorded 10 to 16 weeks after it. A
+# record outside its window needs a reason and is never a payable outcome. The follow-ups
+# are the windows' weeks, so the two cannot disagree.
+OUTCOMES_BASELINE_WINDOW_DAYS = env.int("OUTCOMES_BASELINE_WINDOW_DAYS", default=14)
+OUTCOMES_FOLLOW_UP_WINDOWS = env_week_windows(
+    "OUTCOMES_FOLLOW_UP_WINDOWS", default="12=10-16,26=22-30"
+)
+OUTCOMES_FOLLOW_UP_WEEKS = sorted(OUTCOMES_FOLLOW_UP_WINDOWS)
+# The SWEMWBS metric change counted as a meaningful improvement (stated on every report
+# that uses it); reports over more days than this run in Celery.
 OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE = env.float("OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE", default=3.0)
 OUTCOMES_LARGE_REPORT_DAYS = env.int("OUTCOMES_LARGE_REPORT_DAYS", default=366)
 
