@@ -7,6 +7,7 @@ refuse to start instead, as healthchecks' ``envbool`` does.
 
 from __future__ import annotations
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,3 +53,21 @@ def env_week_windows(name: str, *, default: str) -> dict[int, tuple[int, int]]:
         windows[week] = (opens, closes)
     return windows
 
+
+def notify_template_ids(path: str) -> dict[str, str]:
+    """The JSON file at ``path`` naming GOV.UK Notify template ids, as a dict; none when
+    no file is named. A file that is missing or not such a JSON object stops."""
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as file:
+            ids = json.load(file)
+    except (OSError, ValueError) as error:
+        raise ImproperlyConfigured(f"NOTIFY_TEMPLATES_FILE={path!r}: {error}") from None
+    if not isinstance(ids, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in ids.items()
+    ):
+        raise ImproperlyConfigured(
+            f"NOTIFY_TEMPLATES_FILE={path!r}: must be a JSON object of names to template ids"
+        )
+    return ids

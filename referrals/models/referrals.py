@@ -173,7 +173,8 @@ class Referral(TimeStampedModel):
         max_length=150, help_text="Who recorded the consent (the person, for self-referrals)."
     )
     contact_consent = models.BooleanField(
-        default=False, help_text="The person agreed to be told about their referral by email."
+        default=False,
+        help_text="The person agreed to be told how their referral goes (email, text or letter).",
     )
     triage_service = models.ForeignKey(
         Organisation,
