@@ -23,13 +23,18 @@ from socialrx.core.models import AuditAction, Role
 from socialrx.core.permissions import role_required
 from socialrx.core.signin import recent_authentication_required
 
+# A date box (<input type="date">) shows only a value written year-month-day.
+ISO = "%Y-%m-%d"
+
 
 class PeriodForm(forms.Form):
     start = forms.DateField(
-        label="From", widget=DateInput, error_messages={"required": "Enter the first day"}
+        label="From",
+        widget=DateInput(format=ISO),
+        error_messages={"required": "Enter the first day"},
     )
     end = forms.DateField(
-        label="To", widget=DateInput, error_messages={"required": "Enter the last day"}
+        label="To", widget=DateInput(format=ISO), error_messages={"required": "Enter the last day"}
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

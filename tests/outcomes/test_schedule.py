@@ -227,6 +227,7 @@ def test_the_evidence_extract_lists_each_payable_outcome_pseudonymised(
 
 def test_the_evidence_page_describes_the_file(client, commissioner):
     client.force_login(commissioner)
+    assert reverse("outcomes:payment_evidence") in client.get(reverse("home")).content.decode()
     page = client.get(reverse("outcomes:payment_evidence")).content.decode()
     assert "person_key" in page
     assert "Download the payment evidence (CSV)" in page
