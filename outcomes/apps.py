@@ -58,6 +58,13 @@ class OutcomesConfig(AppConfig):
                 "your own analysis: your service's referrals, or the county's for "
                 "system administrators.",
             )
+        register_workspace(
+            role=Role.COMMISSIONER,
+            title="Payment evidence extract",
+            url_name="outcomes:payment_evidence",
+            description="The evidence for each outcome your tariffs pay for, pseudonymised, "
+            "as a CSV file a payer can audit.",
+        )
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
         register_measure_provider(case_measure_summaries)
         retention.register()

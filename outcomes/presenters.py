@@ -23,6 +23,10 @@ class RecordPresenter:
         return f"{self.record.follow_up_week}-week follow-up"
 
     @property
+    def outside_window(self) -> bool:
+        return not self.record.in_window
+
+    @property
     def summary(self) -> str:
         """The score as the measure's publishers report it."""
         measure = self.record.measure

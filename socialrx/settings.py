@@ -13,7 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from socialrx.envvars import env_bool
+from socialrx.envvars import env_bool, env_week_windows, notify_template_ids
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SOCIALRX_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -302,6 +302,27 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Only read by the file-based backend (the integration tests point the worker at it).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 
+# Where notifications go (ADR 0022): "smtp", email only, through EMAIL_BACKEND; or
+# "notify", GOV.UK Notify's API, for email, text messages and letters. Notify needs the
+# API key and a JSON file naming each message's Notify template id, keyed
+# "<message>.<channel>.<language>" ("referral_received.sms.pl") plus "staff_email" (a
+# template of ((subject)) and ((body)) for staff emails). The words of every message,
+# in every language we have, are in NOTIFICATION_MESSAGES_DIR (templates/messages/).
+NOTIFICATION_BACKEND = env.str("NOTIFICATION_BACKEND", default="smtp")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Seconds a worker waits on Notify before giving up (and retrying later).
+NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)
+NOTIFY_TEMPLATES_FILE = env.str("NOTIFY_TEMPLATES_FILE", default="")
+NOTIFY_TEMPLATE_IDS = notify_template_ids(NOTIFY_TEMPLATES_FILE)
+NOTIFICATION_MESSAGES_DIR = BASE_DIR / "templates" / "messages"
+if NOTIFICATION_BACKEND not in ("smtp", "notify"):
+    raise ImproperlyConfigured(f"NOTIFICATION_BACKEND={NOTIFICATION_BACKEND!r}: use smtp or notify")
+if NOTIFICATION_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS):
+    raise ImproperlyConfigured(
+        "NOTIFICATION_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATES_FILE"
+    )
+
 # Celery: the filesystem broker needs no server, so a fresh machine runs a real worker
 # and beat; Redis takes over when REDIS_URL is set.
 CELERY_DATA_DIR = VAR_DIR / "celery"
@@ -544,10 +565,18 @@ LINKWORKERS_UNABLE_TO_CONTACT_VARIETY = env.int("LINKWORKERS_UNABLE_TO_CONTACT_V
 CONNECTIONS_NUDGE_WORKING_DAYS = env.int("CONNECTIONS_NUDGE_WORKING_DAYS", default=5)
 CONNECTIONS_NO_RESPONSE_WORKING_DAYS = env.int("CONNECTIONS_NO_RESPONSE_WORKING_DAYS", default=10)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
-# Outcome measures: follow-ups fall due this many weeks after the baseline (12 weeks and
-# about 6 months); the SWEMWBS metric change counted as a meaningful improvement (stated
-# on every report that uses it); reports over more days than this run in Celery.
-OUTCOMES_FOLLOW_UP_WEEKS = env.list("OUTCOMES_FOLLOW_UP_WEEKS", cast=int, default=[12, 26])
+# Outcome measures: when each is recorded. A baseline within this many days of the first
+# contact; each follow-up (weeks after the baseline) within its window of weeks after the
+# baseline, "12=10-16" being the 12-week follow-up recorded 10 to 16 weeks after it. A
+# record outside its window needs a reason and is never a payable outcome. The follow-ups
+# are the windows' weeks, so the two cannot disagree.
+OUTCOMES_BASELINE_WINDOW_DAYS = env.int("OUTCOMES_BASELINE_WINDOW_DAYS", default=14)
+OUTCOMES_FOLLOW_UP_WINDOWS = env_week_windows(
+    "OUTCOMES_FOLLOW_UP_WINDOWS", default="12=10-16,26=22-30"
+)
+OUTCOMES_FOLLOW_UP_WEEKS = sorted(OUTCOMES_FOLLOW_UP_WINDOWS)
+# The SWEMWBS metric change counted as a meaningful improvement (stated on every report
+# that uses it); reports over more days than this run in Celery.
 OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE = env.float("OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE", default=3.0)
 OUTCOMES_LARGE_REPORT_DAYS = env.int("OUTCOMES_LARGE_REPORT_DAYS", default=366)
 

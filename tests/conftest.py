@@ -180,3 +180,19 @@ def other_org_user(db) -> User:
 @pytest.fixture
 def user_without_roles(db) -> User:
     return User.objects.create_user("nobody@test.example", "x", full_name="No Roles")
+
+
+@pytest.fixture
+def notify(settings):
+    """GOV.UK Notify as the notification backend, answered by a local server that speaks
+    its API (tests/notify_fake.py), with a template for each of our messages."""
+    from tests import notify_fake
+
+    ids, known = notify_fake.templates_from_catalogue()
+    for fake in notify_fake.serve():
+        fake.templates = known
+        settings.NOTIFICATION_BACKEND = "notify"
+        settings.NOTIFY_API_KEY = notify_fake.API_KEY
+        settings.NOTIFY_BASE_URL = fake.url
+        settings.NOTIFY_TEMPLATE_IDS = ids
+        yield fake

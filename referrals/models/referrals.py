@@ -173,7 +173,8 @@ class Referral(TimeStampedModel):
         max_length=150, help_text="Who recorded the consent (the person, for self-referrals)."
     )
     contact_consent = models.BooleanField(
-        default=False, help_text="The person agreed to be told about their referral by email."
+        default=False,
+        help_text="The person agreed to be told how their referral goes (email, text or letter).",
     )
     # GP systems record consent as a coded entry or a note, not always as a FHIR Consent:
     # such a referral is taken, and the link worker confirms consent at first contact.

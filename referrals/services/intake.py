@@ -247,5 +247,5 @@ def _referral_create(
         obj=referral,
         system_reason="" if referrer else AuditSystemReason.SELF_REFERRAL,
     )
-    notifications.person_referral_received(referral=referral)
+    notifications.person_told(referral=referral, message="referral_received")
     return referral

@@ -123,6 +123,7 @@ def referral_assign(
         assigned_link_worker=link_worker,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.ASSIGNED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.ASSIGNED)
     return referral
 
 
@@ -184,6 +185,7 @@ def referral_decline(
         suggested_alternative=suggested_alternative,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.DECLINED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.DECLINED)
     return referral
 
 
@@ -261,6 +263,7 @@ def referral_decline_expired(*, referral_id: int, received_before: datetime.date
         decline_reason=codes.DeclineReason.NOT_ACCEPTED_IN_TIME,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.EXPIRED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.EXPIRED)
     return True
 
 

@@ -180,6 +180,11 @@ def test_unable_to_contact_with_a_reason_is_closed_and_the_reason_kept(case, lin
     case.refresh_from_db()
     assert case.closure_outcome == "unable_to_contact"
     assert case.unable_to_contact_override.startswith("The person's daughter")
+    # Reported to the GP and referrer with the closure.
+    assert case.message_back.support_offered == (
+        "Closed as unable to contact before the usual attempts (3 over 10 days) were made, "
+        "because: The person's daughter says they have moved into a care home"
+    )
 
 
 def test_unable_to_contact_once_the_rule_is_met_needs_no_reason(case, link_worker):
