@@ -304,10 +304,13 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 # and beat; Redis takes over when REDIS_URL is set.
 CELERY_DATA_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
-# The longest hard time limit any task declares: report generation (outcomes/tasks.py).
-# tests/test_celery_settings.py fails if a registered task declares a longer one.
+# Hard time limits: every task's, and report generation's (outcomes/tasks.py), as a
+# yearly report over a county takes minutes. The sweeps count a task still "sending" or
+# "running" after its limit as interrupted. tests/test_celery_settings.py fails if a
+# registered task declares a longer limit than TASKS_LONGEST_TIME_LIMIT.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
-TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, 16 * 60)
+OUTCOMES_REPORT_TIME_LIMIT = env.int("OUTCOMES_REPORT_TIME_LIMIT", default=16 * 60)
+TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, OUTCOMES_REPORT_TIME_LIMIT)
 # The longest a retry waits (retry_backoff_max on the tasks); Redis also counts that wait.
 TASKS_LONGEST_RETRY_DELAY = 10 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -343,6 +346,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
+# How often report runs and scheduled reports whose broker message was lost (or whose
+# worker died) are found again; also how long a queued run waits before it counts as lost.
+REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=300)
 
 # Every periodic task, in one place. django-celery-beat copies these into its tables
 # at start, where administrators can pause them.
@@ -351,6 +357,12 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-pending": {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
+    },
+    # Report runs and scheduled reports the broker lost or a dead worker left running are
+    # queued again; each still makes one file (and one email), however often this runs.
+    "outcomes-reports-recover": {
+        "task": "outcomes.tasks.reports_recover_task",
+        "schedule": timedelta(seconds=REPORTS_SWEEP_SECONDS),
     },
     # Mondays 07:30: one email per VCSE editor whose listings go stale within two weeks
     # or whose capacity is over 30 days old. Once per editor per week, however often run.
