@@ -168,6 +168,7 @@ def reports_recover(*, now: datetime.datetime | None = None) -> int:
         )
         ReportFile.objects.filter(pk__in=run_ids).update(updated_at=now)
         subscription_ids = _scheduled_reports_missing(now)
+        ReportSubscription.objects.filter(pk__in=subscription_ids).update(updated_at=now)
         for pk in run_ids:
             transaction.on_commit(partial(report_generate_task.delay, pk))
         for pk in subscription_ids:
@@ -194,13 +195,15 @@ _SIX_AM = datetime.time(6, 0)
 
 def _scheduled_reports_missing(now: datetime.datetime) -> list[int]:
     """Active subscriptions, not paused in beat and not being made right now (locked),
-    whose report for the last period was due a sweep period ago and is not archived."""
+    whose report for the last period was due a sweep period ago and is not archived.
+    Not those sent again within a sweep period (``updated_at``, moved when sent): a
+    second sweep right after the first finds their task still queued."""
     today = timezone.localdate(now)
     lost = now - datetime.timedelta(seconds=settings.REPORTS_SWEEP_SECONDS)
     missing = []
     subscriptions = (
         ReportSubscription.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(is_active=True)
+        .filter(is_active=True, updated_at__lte=lost)
         .exclude(periodic_task__enabled=False)
         .order_by("pk")
     )

@@ -111,7 +111,9 @@ def _subscription(commissioner, *, subscribed_at: datetime.datetime) -> ReportSu
     subscription = subscription_create(
         user=commissioner, report="activity", frequency="monthly", filters={}
     )
-    ReportSubscription.objects.filter(pk=subscription.pk).update(created_at=subscribed_at)
+    ReportSubscription.objects.filter(pk=subscription.pk).update(
+        created_at=subscribed_at, updated_at=subscribed_at
+    )
     return subscription
 
 
@@ -146,6 +148,24 @@ def test_a_scheduled_report_beat_never_delivered_is_made_once_by_the_sweep(
     assert Notification.objects.filter(kind="outcomes_scheduled_report").count() == 1
 
 
+def test_a_second_sweep_before_the_task_ran_does_not_send_it_again(
+    commissioner, settings, django_capture_on_commit_callbacks
+):
+    # Given a subscription whose due report is missing, and a first sweep whose task is
+    # still waiting in the broker
+    _subscription(commissioner, subscribed_at=timezone.now() - datetime.timedelta(days=365))
+    now = _once_due(settings)
+    with django_capture_on_commit_callbacks(execute=False) as first:
+        assert reports_recover(now=now) == 1
+
+    # When a second sweep (another beat) runs within a sweep period
+    with django_capture_on_commit_callbacks(execute=False) as second:
+        sent_again = reports_recover(now=now)
+
+    # Then it sends nothing
+    assert (len(first), sent_again, len(second)) == (1, 0, 0)
+
+
 def test_the_sweep_makes_no_report_for_a_new_or_paused_subscription(
     commissioner, settings, django_capture_on_commit_callbacks
 ):
@@ -156,8 +176,9 @@ def test_the_sweep_makes_no_report_for_a_new_or_paused_subscription(
         assert reports_recover(now=now) == 0
 
     # And one from last year that an administrator paused in beat
+    a_year_ago = timezone.now() - datetime.timedelta(days=365)
     ReportSubscription.objects.filter(pk=subscription.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=365)
+        created_at=a_year_ago, updated_at=a_year_ago
     )
     PeriodicTask.objects.filter(pk=subscription.periodic_task_id).update(enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
