@@ -6,6 +6,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+# A database outage raised outside a view (a middleware) answers 503, as one in a view.
+handler500 = "socialrx.core.middleware.server_error"
+
 admin.site.site_header = "socialrx administration"
 admin.site.site_title = "socialrx admin"
 

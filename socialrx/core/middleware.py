@@ -1,5 +1,6 @@
 import logging
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.shortcuts import resolve_url
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 from socialrx.core.logging import reset_request_id, set_request_id
 
@@ -274,7 +276,9 @@ class DatabaseUnavailableMiddleware:
 
     Nothing is held here: Django drops a connection that failed at the end of the request
     (and the pool discards it), so the first request after the database is back is served
-    as usual, with no restart. The page needs no database (templates/503.html).
+    as usual, with no restart. The page needs no database (templates/503.html). A view's
+    error arrives here; one raised in a middleware (loading the signed-in user, the
+    session clocks) reaches ``server_error``, the 500 handler, which answers the same.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -284,10 +288,21 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        # The class and message, not the traceback: an outage fails every request alike.
-        logger.error("Database unavailable: %s: %s", type(exception).__name__, exception)
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: BaseException | None) -> HttpResponse | None:
+    """The 503 page when ``exception`` says the database cannot be reached, else None."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    # The class and message, not the traceback: an outage fails every request alike.
+    logger.error("Database unavailable: %s: %s", type(exception).__name__, exception)
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler (``handler500``): Django calls it while handling the error, so
+    ``sys.exc_info()`` holds it. A database outage is a 503, wherever it was raised."""
+    return database_unavailable(sys.exc_info()[1]) or defaults.server_error(request)

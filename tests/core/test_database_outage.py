@@ -6,6 +6,7 @@ listens on, so every query fails in the driver exactly as when the server is dow
 
 import pytest
 
+from socialrx.core.middleware import server_error
 from tests.core.test_template_pack import parse
 from tests.outages import database_down
 
@@ -34,6 +35,9 @@ def test_a_public_page_answers_503_during_an_outage_and_200_after_it(client):
 @pytest.mark.django_db
 def test_a_signed_in_page_answers_503_during_an_outage_and_200_after_it(client, referrer):
     client.force_login(referrer)
+    # Loading the signed-in user fails in a middleware, before any view: Django hands it
+    # to the 500 handler, and the test client would raise it again, as no server does.
+    client.raise_request_exception = False
 
     with database_down():
         during = client.get("/")
@@ -43,3 +47,12 @@ def test_a_signed_in_page_answers_503_during_an_outage_and_200_after_it(client, 
     assert_unavailable_page(during)
     assert after.status_code == 200
     assert referrer.full_name in after.content.decode()
+
+
+def test_the_500_handler_answers_500_for_any_other_error(rf):
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
