@@ -117,11 +117,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+    # With the pool, each connection is checked as it is handed out (one round trip):
+    # after a database restart, the pool's dead connections are replaced instead of each
+    # failing one request with a 503 (tests/faults/test_database_outage.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": 10,
+            # How long a request waits for a connection before the 503 page: while the
+            # database is down, every request waits this long.
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     # PostgreSQL's JIT compiles a query whose estimated cost is high, and a report over
     # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
