@@ -150,10 +150,12 @@ class ManagedProcess:
         """
         if self.popen.poll() is None:
             self.popen.terminate()
-            try:
-                self.popen.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
+        try:
+            self.popen.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.log_file.write(
+                f"\n[test] no exit {STOP_TIMEOUT_SECONDS} s after SIGTERM\n".encode()
+            )
         self.kill()
         if not self.log_file.closed:
             self.log_file.close()

@@ -227,6 +227,10 @@ def stack(
 
 
 def _stop_processes(request: pytest.FixtureRequest, stack: Stack) -> None:
+    # All asked to stop at once, so their warm shutdowns overlap.
+    for process in stack.processes:
+        if process.popen.poll() is None:
+            process.popen.terminate()
     for process in reversed(stack.processes):
         process.stop()
     report = getattr(request.node, "report_call", None)
