@@ -2,25 +2,18 @@
 nothing twice: the report it was making is made again, once, by a new worker; the email
 it was handing to the mail server is never sent again and is marked for review."""
 
-import datetime
 import socket
 
 import psycopg
 import pytest
 
 from outcomes.models import ReportFile, RunStatus
-from outcomes.reports.base import ReportFilters
-from outcomes.services.archive import report_run_request
-from socialrx.core.models import Notification, NotificationStatus, OrganisationType, Role
+from socialrx.core.models import Notification, NotificationStatus
 from socialrx.core.services import notification_queue
-from tests.factories import OrganisationFactory, user_with_role
 from tests.faults.conftest import Stack, wait_for
+from tests.faults.work import all_sent, commissioner, queue_emails, queue_report
 
 pytestmark = pytest.mark.faults
-
-FILTERS = ReportFilters(
-    start=datetime.date(2024, 1, 1), end=datetime.date(2025, 6, 30), period="quarter"
-)
 
 
 def _status(model, pk: int) -> str:  # noqa: ANN001
@@ -28,9 +21,7 @@ def _status(model, pk: int) -> str:  # noqa: ANN001
 
 
 def test_a_worker_killed_mid_task_loses_nothing_and_does_nothing_twice(stack: Stack):
-    commissioner = user_with_role(
-        Role.COMMISSIONER, OrganisationFactory(org_type=OrganisationType.ICB)
-    )
+    user = commissioner()
     with socket.socket() as mail_server, psycopg.connect(stack.postgres.url()) as blocker:
         # Given a mail server that takes connections and never answers, and the referral
         # table locked, so that the worker is stuck inside both tasks when it is killed
@@ -44,7 +35,7 @@ def test_a_worker_killed_mid_task_loses_nothing_and_does_nothing_twice(stack: St
             EMAIL_PORT=str(mail_server.getsockname()[1]),
             EMAIL_TIMEOUT="120",
         )
-        run = report_run_request(user=commissioner, key="activity", filters=FILTERS, fmt="csv")
+        run = queue_report(user)
         notification = notification_queue(
             to_email="waiting@test.example", kind="test", subject="Stuck", body_text="Hello"
         )
@@ -90,8 +81,6 @@ def test_a_worker_killed_mid_task_loses_nothing_and_does_nothing_twice(stack: St
     assert connections == 1, "the mail server was only ever reached by the killed worker"
     assert "waiting@test.example" not in stack.mail_recipients()
     # And the new worker sends new email as usual, once
-    sent = notification_queue(
-        to_email="after@test.example", kind="test", subject="Hi", body_text=""
-    )
-    wait_for("a new email sent", lambda: _status(Notification, sent.pk) == NotificationStatus.SENT)
-    assert stack.mail_recipients() == {"after@test.example": 1}
+    after = queue_emails("after", 1)
+    wait_for("a new email sent", lambda: all_sent(after))
+    assert stack.mail_recipients() == {after[0].to_email: 1}
