@@ -64,10 +64,6 @@ def report_run_request(*, user: User, key: str, filters: ReportFilters, fmt: str
     return run
 
 
-def _set(run: ReportFile, **fields: Any) -> None:
-    ReportFile.objects.filter(pk=run.pk).update(**fields, updated_at=timezone.now())
-
-
 def report_generate(*, report_file_id: int) -> bool:
     """Build, disclose and render one queued report; True when this call made it.
 
