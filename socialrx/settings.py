@@ -119,11 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+    # With the pool, each connection is checked as it is handed out (one round trip):
+    # after a database restart, the pool's dead connections are replaced instead of each
+    # failing one request with a 503 (tests/faults/test_database_outage.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": 10,
+            # How long a request waits for a connection before the 503 page: while the
+            # database is down, every request waits this long.
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     # PostgreSQL's JIT compiles a query whose estimated cost is high, and a report over
     # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
@@ -327,10 +333,13 @@ if NOTIFICATION_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_
 # and beat; Redis takes over when REDIS_URL is set.
 CELERY_DATA_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
-# The longest hard time limit any task declares: report generation (outcomes/tasks.py).
-# tests/test_celery_settings.py fails if a registered task declares a longer one.
+# Hard time limits: every task's, and report generation's (outcomes/tasks.py), as a
+# yearly report over a county takes minutes. The sweeps count a task still "sending" or
+# "running" after its limit as interrupted. tests/test_celery_settings.py fails if a
+# registered task declares a longer limit than TASKS_LONGEST_TIME_LIMIT.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
-TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, 16 * 60)
+OUTCOMES_REPORT_TIME_LIMIT = env.int("OUTCOMES_REPORT_TIME_LIMIT", default=16 * 60)
+TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, OUTCOMES_REPORT_TIME_LIMIT)
 # The longest a retry waits (retry_backoff_max on the tasks); Redis also counts that wait.
 TASKS_LONGEST_RETRY_DELAY = 10 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -366,6 +375,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
+# How often report runs and scheduled reports whose broker message was lost (or whose
+# worker died) are found again; also how long a queued run waits before it counts as lost.
+REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=300)
 
 # How long each kind of record is kept, in days, before the nightly retention job deletes
 # or anonymises it (socialrx/core/data_protection; the IG lead's page shows the schedule).
@@ -407,6 +419,12 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-pending": {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
+    },
+    # Report runs and scheduled reports the broker lost or a dead worker left running are
+    # queued again; each still makes one file (and one email), however often this runs.
+    "outcomes-reports-recover": {
+        "task": "outcomes.tasks.reports_recover_task",
+        "schedule": timedelta(seconds=REPORTS_SWEEP_SECONDS),
     },
     # Mondays 07:30: one email per VCSE editor whose listings go stale within two weeks
     # or whose capacity is over 30 days old. Once per editor per week, however often run.

@@ -18,6 +18,7 @@ from outcomes.services.measures import measure_record_create
 from socialrx.core.models import AuditEvent, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.interop.test_interface import ALL_SCOPES, _token
+from tests.outcomes.formats import pdf_is_tagged, pdf_text
 from tests.outcomes.world import ensure_builtin_measures
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,9 @@ def test_practice_staff_see_the_message_for_a_patient_they_did_not_refer(
     assert "871731000000106" in detail.content.decode()
     pdf = client.get(reverse("interop:inbox_message_pdf", args=[message.pk]))
     assert pdf["Content-Type"] == "application/pdf"
+    # The PDF carries the page's text, and is a tagged document a screen reader can read
+    assert message.referral.person.family_name in pdf_text(pdf.content)
+    assert pdf_is_tagged(pdf.content)
 
     client.post(reverse("interop:inbox_message_file", args=[message.pk]))
     message.refresh_from_db()
