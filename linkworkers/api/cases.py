@@ -93,7 +93,7 @@ class CaseOut(serializers.Serializer):
 
 def _case(request: Request, pk: int) -> Case:
     case = case_for(request.user, pk)  # type: ignore[arg-type]
-    audit_view(request=request, obj=case)  # type: ignore[arg-type]
+    audit_view(request=request, obj=case)
     return case
 
 
