@@ -58,7 +58,7 @@ class SignInView(allauth_views.LoginView):
 class SignOutView(allauth_views.LogoutView):
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.request.user.is_authenticated:
-            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)  # type: ignore[arg-type]
+            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)
         return super().post(*args, **kwargs)
 
 
@@ -71,7 +71,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(self.request, action="reset_password", key=email):
             audit_record(
