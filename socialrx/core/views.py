@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sign in), so a member of the public is never met by a sign-in form alone."""
     if not request.user.is_authenticated:
         return render(request, "core/landing.html", {"entries": public_entries()})
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     sections = []
     for role in Role:
         orgs = user.organisations_with_role(role)
@@ -67,7 +67,7 @@ class SignInView(allauth_views.LoginView):
 class SignOutView(allauth_views.LogoutView):
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.request.user.is_authenticated:
-            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)  # type: ignore[arg-type]
+            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)
         return super().post(*args, **kwargs)
 
 
@@ -80,7 +80,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(self.request, action="reset_password", key=email):
             audit_record(

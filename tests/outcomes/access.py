@@ -1,0 +1,28 @@
+"""Access table for the outcomes app's routes (tests/helpers/routes.py)."""
+
+from tests.helpers.routes import Guarded
+
+_MEASURES = "tests/outcomes/test_measures.py::test_another_team_gets_404"
+_ARCHIVE = "tests/outcomes/test_archive.py::test_a_long_range_runs_in_the_worker_with_progress"
+_EXTRACT = "tests/outcomes/test_extract.py::test_a_service_manager_gets_their_service_only"
+
+ACCESS = {
+    "outcomes:case_measures": Guarded(other_org=_MEASURES),
+    "outcomes:measure_record": Guarded(other_org=_MEASURES),
+    "outcomes:measure_record_detail": Guarded(other_org=_MEASURES),
+    "outcomes:dashboard": Guarded(other_org=None),
+    "outcomes:extract": Guarded(other_org=_EXTRACT),
+    "outcomes:extract_csv": Guarded(other_org=_EXTRACT),
+    "outcomes:archive": Guarded(other_org=None),
+    "outcomes:subscribe": Guarded(
+        other_org="tests/outcomes/test_archive.py::test_a_filter_outside_the_area_is_refused",
+        method="post",
+    ),
+    "outcomes:report_file": Guarded(other_org=_ARCHIVE),
+    "outcomes:report_file_download": Guarded(other_org=_ARCHIVE),
+    "outcomes:report_run_start": Guarded(other_org=None),
+    "outcomes:report": Guarded(other_org=None),
+    "outcomes:report_download": Guarded(other_org=None),
+}
+
+PUBLIC: dict[str, str] = {}

@@ -1,0 +1,47 @@
+"""Access table for the referrals app's routes (tests/helpers/routes.py)."""
+
+from tests.helpers.routes import API_401, Guarded
+
+_TRIAGE = "tests/referrals/test_triage_views.py::test_triage_leads_of_other_services_get_404"
+_LISTS = (
+    "tests/referrals/test_permissions.py::test_outsiders_commissioners_and_vcse_editors_see_nothing"
+)
+_API = "tests/referrals/test_api.py::test_list_and_detail_are_scoped_and_detail_is_audited"
+
+ACCESS = {
+    "referrals:list": Guarded(other_org=_LISTS),
+    "referrals:create": Guarded(other_org=None),
+    "referrals:check": Guarded(
+        other_org="tests/referrals/test_intake_views.py::test_check_page_of_another_user_shows_nothing"
+    ),
+    "referrals:detail": Guarded(
+        other_org="tests/referrals/test_intake_views.py::test_other_organisations_get_404"
+    ),
+    "referrals:provide_info": Guarded(
+        other_org="tests/referrals/test_provide_info.py::test_a_referrer_elsewhere_gets_404",
+        method="post",
+    ),
+    "referrals:api_list": Guarded(other_org=_API, anonymous=API_401),
+    "referrals:api_detail": Guarded(other_org=_API, anonymous=API_401),
+    "referrals:fhir_create": Guarded(other_org=None, anonymous=API_401, method="post"),
+    "referrals:fhir_read": Guarded(
+        other_org="tests/referrals/test_fhir.py::test_read_is_404_for_other_organisations_and_401_without_a_token",
+        anonymous=API_401,
+    ),
+    "referrals:triage": Guarded(other_org=_LISTS),
+    "referrals:triage_detail": Guarded(other_org=_TRIAGE),
+    "referrals:triage_assign": Guarded(other_org=_TRIAGE, method="post"),
+    "referrals:triage_decline": Guarded(other_org=_TRIAGE, method="post"),
+    "referrals:triage_redirect": Guarded(other_org=_TRIAGE, method="post"),
+    "referrals:triage_request_info": Guarded(other_org=_TRIAGE, method="post"),
+    "referrals:triage_duplicate": Guarded(
+        other_org="tests/referrals/test_triage_views.py::test_duplicate_decision_of_other_service_is_404",
+        method="post",
+    ),
+}
+
+PUBLIC = {
+    "referrals:self_referral": "a member of the public refers themselves (rate limited)",
+    "referrals:self_referral_check": "the self-referrer checks the answers in their session",
+    "referrals:self_referral_sent": "the 'referral sent' page; shows no personal data",
+}
