@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
@@ -335,3 +336,53 @@ def test_a_system_administrator_signs_a_user_out_everywhere(system_admin, referr
     assert laptop.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.LOGOUT, object_id=str(referrer.pk))
     assert event.actor == system_admin
+
+
+def test_another_users_passkey_cannot_be_renamed_or_removed(referrer, link_worker):
+    owner = signed_in_with_code(referrer)
+    client = signed_in_with_code(link_worker)
+    # Changing a second factor asks for the password again: both have given it.
+    for session in (owner, client):
+        session.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    # Its name is all these pages read (a real credential is needed only to sign in).
+    key = Authenticator.objects.create(
+        user=referrer,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Work laptop", "credential": {}},
+    )
+    assert owner.get(reverse("mfa_edit_webauthn", args=[key.pk])).status_code == 200
+
+    for name in ("mfa_edit_webauthn", "mfa_remove_webauthn"):
+        url = reverse(name, args=[key.pk])
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"name": "Mine now"}).status_code == 404, name
+
+    key.refresh_from_db()
+    assert (key.user, key.data["name"]) == (referrer, "Work laptop")
+
+
+def test_sign_up_is_closed(client):
+    page = client.get(reverse("account_signup"))
+    assert "the sign up is currently closed" in page.content.decode()
+
+    new = "a much longer passphrase 42"
+    client.post(
+        reverse("account_signup"),
+        {"email": "newcomer@test.example", "password1": new, "password2": new},
+    )
+
+    assert not User.objects.filter(email="newcomer@test.example").exists()
+
+
+def test_people_cannot_change_their_sign_in_email_or_cis2_link_themselves(referrer):
+    # Administrators set the address people sign in with; CIS2 is linked by matching.
+    client = signed_in_with_code(referrer)
+
+    for name in ("account_email", "socialaccount_connections"):
+        assert client.get(reverse(name)).status_code == 404, name
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "mine@elsewhere.example"}
+    )
+
+    assert response.status_code == 404
+    assert not EmailAddress.objects.filter(email="mine@elsewhere.example").exists()

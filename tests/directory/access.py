@@ -20,6 +20,7 @@ ACCESS = {
     "directory:service_confirm": Guarded(other_org=_EDITOR),
     "directory:service_capacity": Guarded(other_org=_EDITOR),
     "directory:service_capacity_quick": Guarded(other_org=_EDITOR),
+    "directory:service_limit_quick": Guarded(other_org=_EDITOR, method="post"),
     "directory:service_history": Guarded(other_org=_EDITOR),
     "directory:service_manage": Guarded(other_org=_EDITING),
     "directory:service_new": Guarded(other_org=_NEW),

@@ -18,6 +18,7 @@ EDITOR_VIEWS = [
     ("directory:service_confirm", "post"),
     ("directory:service_capacity", "get"),
     ("directory:service_capacity_quick", "post"),
+    ("directory:service_limit_quick", "post"),
     ("directory:service_history", "get"),
 ]
 

@@ -19,6 +19,9 @@ ACCESS = {
         method="post",
     ),
     "linkworkers:case": Guarded(other_org=_CASE),
+    "linkworkers:case_person_details": Guarded(
+        other_org="tests/linkworkers/test_person_details.py::test_case_person_details_access"
+    ),
     "linkworkers:contact_add": Guarded(other_org=_CASE),
     "linkworkers:assessments": Guarded(other_org=_CASE),
     "linkworkers:assessment_add": Guarded(other_org=_CASE),

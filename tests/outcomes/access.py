@@ -5,6 +5,7 @@ from tests.helpers.routes import Guarded
 _MEASURES = "tests/outcomes/test_measures.py::test_another_team_gets_404"
 _ARCHIVE = "tests/outcomes/test_archive.py::test_a_long_range_runs_in_the_worker_with_progress"
 _EXTRACT = "tests/outcomes/test_extract.py::test_a_service_manager_gets_their_service_only"
+_GAPS = "tests/outcomes/test_equity_and_gaps.py::test_other_organisations_see_none_of_our_figures"
 
 ACCESS = {
     "outcomes:case_measures": Guarded(other_org=_MEASURES),
@@ -23,6 +24,8 @@ ACCESS = {
     "outcomes:report_run_start": Guarded(other_org=None),
     "outcomes:report": Guarded(other_org=None),
     "outcomes:report_download": Guarded(other_org=None),
+    "outcomes:gap_map": Guarded(other_org=_GAPS),
+    "outcomes:needs": Guarded(other_org=_GAPS),
 }
 
 PUBLIC: dict[str, str] = {}

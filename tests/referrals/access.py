@@ -7,6 +7,10 @@ _LISTS = (
     "tests/referrals/test_permissions.py::test_outsiders_commissioners_and_vcse_editors_see_nothing"
 )
 _API = "tests/referrals/test_api.py::test_list_and_detail_are_scoped_and_detail_is_audited"
+_ACCESS_REPORT = (
+    "tests/referrals/test_access_report.py::"
+    "test_other_roles_are_refused_and_anonymous_sent_to_sign_in"
+)
 
 ACCESS = {
     "referrals:list": Guarded(other_org=_LISTS),
@@ -34,6 +38,13 @@ ACCESS = {
     "referrals:triage_decline": Guarded(other_org=_TRIAGE, method="post"),
     "referrals:triage_redirect": Guarded(other_org=_TRIAGE, method="post"),
     "referrals:triage_request_info": Guarded(other_org=_TRIAGE, method="post"),
+    "referrals:triage_person_details": Guarded(
+        other_org="tests/referrals/test_person_details.py::test_triage_person_details_access"
+    ),
+    # Information governance answers for the whole deployment: no organisation to differ
+    # by; the test shows every other role, the other organisation's user too, refused.
+    "referrals:person_access_report": Guarded(other_org=_ACCESS_REPORT),
+    "referrals:referral_access_report": Guarded(other_org=_ACCESS_REPORT),
     "referrals:triage_duplicate": Guarded(
         other_org="tests/referrals/test_triage_views.py::test_duplicate_decision_of_other_service_is_404",
         method="post",
