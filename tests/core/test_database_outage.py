@@ -7,7 +7,7 @@ listens on, so every query fails in the driver exactly as when the server is dow
 import pytest
 from django.test import Client
 
-from tests.core.test_template_pack import parse
+from tests.helpers.html import parse
 from tests.outages import database_down
 
 

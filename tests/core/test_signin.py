@@ -17,18 +17,9 @@ from socialrx.core.models import AuditAction, AuditEvent, User
 from socialrx.core.signin import totp_code, totp_enrol
 from tests.core.pages import SIGNED_IN_ONLY
 from tests.factories import TEST_PASSWORD
+from tests.helpers.signin import SECRET, enter_code, sign_in, signed_in_with_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def sign_in(client: Client, user: User, password: str = TEST_PASSWORD, **extra: str):
-    return client.post(reverse("login"), {"login": user.email, "password": password, **extra})
-
-
-def enter_code(client: Client, code: str):
-    return client.post(reverse("mfa_authenticate"), {"code": code})
 
 
 def secret_from_enrolment_page(html: str) -> str:
@@ -167,17 +158,6 @@ def test_a_session_from_before_second_factors_is_signed_out(client, referrer):
 
     assert response["Location"].startswith(reverse("login"))
     assert client.get(reverse(SIGNED_IN_ONLY))["Location"].startswith(reverse("login"))
-
-
-def signed_in_with_code(user: User) -> Client:
-    client = Client()
-    if not Authenticator.objects.filter(user=user).exists():
-        totp_enrol(user, SECRET)
-    sign_in(client, user)
-    # Each code works once; later steps in the same test use the next period's code.
-    enter_code(client, totp_code(SECRET))
-    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
-    return client
 
 
 def test_users_see_their_factors_and_removing_one_asks_for_the_password_again(referrer):
