@@ -155,7 +155,7 @@ def _display(value: object, choices: dict[str, str]) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(choices.get(str(v), str(v)) for v in value)
     if hasattr(value, "strftime"):
-        return value.strftime("%-d %B %Y")  # type: ignore[union-attr]
+        return value.strftime("%-d %B %Y")
     return choices.get(str(value), str(value))
 
 

@@ -94,7 +94,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     again under a token already used (going back after sending) find the referral already
     sent rather than making a second one.
     """
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     token = request.GET.get("draft", "")
     if not DRAFT_TOKEN.fullmatch(token):
         token = ""
@@ -127,7 +127,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Check your answers, then submit. The token makes a double click store one referral;
     open referrals for the same NHS number are shown first, with links, before sending."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     data = _draft(request, token)
     if data is None:
         # Already submitted (a second click after the draft was cleared): show that one.
@@ -176,7 +176,7 @@ def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
 @role_required(Role.REFERRER)
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals made by the user's organisations, newest first, with current status."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     referrals = referrals_made_by_organisations_of(user).with_list_details()
     status = request.GET.get("status", "")
     if status in codes.Status.values:
@@ -204,7 +204,7 @@ def _detail_page(
     request: AuthenticatedHttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
 ) -> HttpResponse:
     audit_views(request=request, objs=[referral, referral.person])
-    can_answer = can_answer_info_request(request.user, referral)  # type: ignore[arg-type]
+    can_answer = can_answer_info_request(request.user, referral)
     return render(
         request,
         "referrals/detail.html",
@@ -221,7 +221,7 @@ def _detail_page(
 @role_required(*REFERRAL_ROLES)
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral, its person and its history: the referrer's closed loop."""
-    referral = referral_for(request.user, pk)  # type: ignore[arg-type]
+    referral = referral_for(request.user, pk)
     return _detail_page(request, referral)
 
 
@@ -229,7 +229,7 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.REFERRER)
 def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The referrer answers the triage team's question from the referral page."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     referral = referral_made_by_for(user, pk)
     if not can_answer_info_request(user, referral):
         # Most often a colleague answered first, or a second click: say so, plainly.
@@ -251,7 +251,7 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @role_required(Role.TRIAGE_LEAD)
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service's queue, urgent first and then oldest, with urgency and waiting time."""
-    referrals = triage_queue_for(request.user).with_list_details().urgent_first()  # type: ignore[arg-type]
+    referrals = triage_queue_for(request.user).with_list_details().urgent_first()
     filters = QueueFilterForm(request.GET)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -290,8 +290,8 @@ def _triage_page(
     request: AuthenticatedHttpRequest, referral: Referral, **bound: Form
 ) -> HttpResponse:
     # The possible duplicates are people too: each shown is a view of their record.
-    duplicates = list(possible_duplicates_for(request.user, referral.person))  # type: ignore[arg-type]
-    conflicts = list(identity_conflicts_for(request.user, referral.person))  # type: ignore[arg-type]
+    duplicates = list(possible_duplicates_for(request.user, referral.person))
+    conflicts = list(identity_conflicts_for(request.user, referral.person))
     audit_views(request=request, objs=[referral, referral.person, *duplicates, *conflicts])
     context = {
         "referral": referral,
@@ -306,7 +306,7 @@ def _triage_page(
 
 @role_required(Role.TRIAGE_LEAD)
 def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
+    referral = triage_referral_for(request.user, pk, page=True)
     return _triage_page(request, referral)
 
 
@@ -329,7 +329,7 @@ def _triage_action(
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")
     # Shown again with its errors: read with everything the page shows.
-    page = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
+    page = triage_referral_for(request.user, pk, page=True)
     return _triage_page(request, page, **{name: bound})
 
 
@@ -399,13 +399,13 @@ def triage_request_info(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @role_required(Role.TRIAGE_LEAD)
 def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     """Merge the referral's person with a possible duplicate, or record them as different."""
-    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
-    other = possible_duplicate_for(request.user, referral.person, other_pk)  # type: ignore[arg-type]
+    referral = triage_referral_for(request.user, pk)
+    other = possible_duplicate_for(request.user, referral.person, other_pk)
     if request.POST.get("decision") == "merge":
-        person_merge(keep=other, merge=referral.person, actor=request.user)  # type: ignore[arg-type]
+        person_merge(keep=other, merge=referral.person, actor=request.user)
         messages.success(request, "Records merged")
     else:
-        person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
+        person_keep_apart(person=referral.person, other=other, actor=request.user)
         messages.success(request, "Recorded as different people")
     return redirect("referrals:triage_detail", pk=referral.pk)
 

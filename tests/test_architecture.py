@@ -217,3 +217,15 @@ def test_the_wheel_leaves_out_the_demo_app_and_the_bench():
         if any(fnmatch(name, pattern) for pattern in include)
     ]
     assert packaged == ["directory"]
+
+
+def test_tests_share_helpers_through_helper_modules_not_other_test_modules():
+    """A helper imported from a test module runs that module's imports and fixtures in
+    every importer, and hides where shared code lives: it goes in tests/helpers/."""
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for module in _imported_modules(path)
+        if module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_")
+    ]
+    assert offences == []

@@ -94,7 +94,7 @@ class CaseOut(serializers.Serializer):
 def _case(request: Request, pk: int) -> Case:
     case = case_for(request.user, pk)  # type: ignore[arg-type]
     # The case comes back with its person's name and NHS number: a view of the person too.
-    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])  # type: ignore[arg-type]
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return case
 
 

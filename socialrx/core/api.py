@@ -48,7 +48,7 @@ class ErrorOut(serializers.Serializer):
     extra = serializers.DictField()
 
 
-class MembershipOutput(serializers.Serializer):
+class MembershipOut(serializers.Serializer):
     organisation_id = serializers.IntegerField()
     organisation = serializers.CharField(source="organisation.name")
     organisation_type = serializers.CharField(source="organisation.org_type")
@@ -56,15 +56,15 @@ class MembershipOutput(serializers.Serializer):
     target_caseload = serializers.IntegerField(source="effective_target_caseload", allow_null=True)
 
 
-class MeOutput(serializers.Serializer):
+class MeOut(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    memberships = MembershipOutput(many=True, source="active_memberships")
+    memberships = MembershipOut(many=True, source="active_memberships")
 
 
 class MeApi(APIView):
     """Who the caller is and which roles they hold: how a connected system checks its token."""
 
-    @extend_schema(responses=MeOutput)
+    @extend_schema(responses=MeOut)
     def get(self, request: Request) -> Response:
-        return Response(MeOutput(request.user).data)
+        return Response(MeOut(request.user).data)

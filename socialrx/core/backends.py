@@ -17,13 +17,13 @@ from socialrx.core.models import Membership, User
 
 
 class UserWithRolesBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: Any) -> User | None:
         memberships = list(
             Membership.objects.active_for(user_id).select_related("user", "organisation")
         )
         if not memberships:
             # No current role (or no such user): the plain lookup, as Django's backend.
-            return super().get_user(user_id)  # type: ignore[return-value]
+            return super().get_user(user_id)
         user: User = memberships[0].user
         for membership in memberships:
             membership.user = user

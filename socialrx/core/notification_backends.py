@@ -120,17 +120,17 @@ def _post(
     reference: str,
 ) -> dict[str, Any]:
     if notification.channel == NotificationChannel.SMS:
-        return client.send_sms_notification(  # type: ignore[no-any-return]
+        return client.send_sms_notification(
             phone_number=notification.to_phone,
             template_id=template_id,
             personalisation=personalisation,
             reference=reference,
         )
     if notification.channel == NotificationChannel.LETTER:
-        return client.send_letter_notification(  # type: ignore[no-any-return]
+        return client.send_letter_notification(
             template_id=template_id, personalisation=personalisation, reference=reference
         )
-    return client.send_email_notification(  # type: ignore[no-any-return]
+    return client.send_email_notification(
         email_address=notification.to_email,
         template_id=template_id,
         personalisation=personalisation,

@@ -17,6 +17,7 @@ def test_the_user_and_their_roles_come_in_one_query(django_assert_num_queries):
     user = user_with_role(Role.TRIAGE_LEAD)
     MembershipFactory(user=user, role=Role.REFERRER)
 
+    # SELECT the active memberships JOIN the user and the organisation
     with django_assert_num_queries(1):
         loaded = UserWithRolesBackend().get_user(user.pk)
         assert loaded is not None

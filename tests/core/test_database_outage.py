@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from socialrx.core.views import server_error
-from tests.core.test_template_pack import parse
+from tests.helpers.html import parse
 from tests.outages import database_down
 
 

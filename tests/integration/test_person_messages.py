@@ -22,7 +22,7 @@ from referrals.services import referral_submit
 from referrals.services.intake import PersonInput, ReferralInput
 from socialrx.core.models import Notification
 from tests import notify_fake
-from tests.integration.test_celery_worker import wait_until_sent
+from tests.helpers.mail import wait_until_sent
 from tests.referrals.factories import TriageRouteFactory
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,10 @@ from fhirclient.server import FHIRNotFoundException
 from interop.services import system_client_register
 from referrals.models import Referral
 from referrals.services import referral_assign, referral_record_progress
-from tests.interop.test_intake import PATIENT, SERVICE_REQUEST
+from tests.helpers.interop import (
+    PATIENT,
+    SERVICE_REQUEST,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCOPES = "servicerequest.write servicerequest.read task.read message.read"

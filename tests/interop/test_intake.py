@@ -14,67 +14,12 @@ from referrals import codes
 from referrals.models import Referral
 from referrals.services import referral_assign, referral_record_progress
 from socialrx.core.models import AuditEvent
+from tests.helpers.interop import CONSENT, PATIENT, SERVICE_REQUEST
 
 URL = "/fhir/ServiceRequest"
 ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
 SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope"
 REASON_SYSTEM = "https://socialrx.example/fhir/CodeSystem/referral-reason"
-PATIENT = {
-    "resourceType": "Patient",
-    "id": "patient",
-    "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9990000018"}],
-    "name": [{"family": "Lane", "given": ["Ada"]}],
-    "gender": "female",
-    "birthDate": "1948-03-02",
-    "address": [{"line": ["1 Test Street"], "postalCode": "NN1 1AA"}],
-    "generalPractitioner": [
-        {
-            "identifier": {
-                "system": "https://fhir.nhs.uk/Id/ods-organization-code",
-                "value": "Y99001",
-            }
-        }
-    ],
-}
-CONSENT = {
-    "resourceType": "Consent",
-    "id": "consent",
-    "status": "active",
-    "scope": {
-        "coding": [
-            {
-                "system": "http://terminology.hl7.org/CodeSystem/consentscope",
-                "code": "patient-privacy",
-            }
-        ]
-    },
-    "category": [{"text": "Referral and information sharing"}],
-    "dateTime": "2026-01-05T10:00:00+00:00",
-}
-SERVICE_REQUEST = {
-    "resourceType": "ServiceRequest",
-    "identifier": [{"system": "https://gp-system.example/referrals", "value": "GP-1"}],
-    "contained": [PATIENT, CONSENT],
-    "status": "active",
-    "intent": "order",
-    "priority": "routine",
-    "code": {"coding": [{"system": "http://snomed.info/sct", "code": "871731000000106"}]},
-    "reasonCode": [
-        {
-            "coding": [
-                {
-                    "system": "https://socialrx.example/fhir/CodeSystem/referral-reason",
-                    "code": "loneliness",
-                }
-            ]
-        },
-        {"text": "Recently widowed"},
-    ],
-    "subject": {"reference": "#patient"},
-    "requester": {"display": "Dr Test"},
-    "supportingInfo": [{"reference": "#consent"}],
-    "patientInstruction": "Would like to meet people.",
-}
 
 
 @pytest.fixture

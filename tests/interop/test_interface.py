@@ -18,7 +18,13 @@ from referrals import codes
 from referrals.models import Referral
 from referrals.services import referral_assign, referral_record_progress
 from socialrx.core.models import AuditEvent, Notification
-from tests.interop.test_intake import CONSENT, PATIENT, SERVICE_REQUEST
+from tests.helpers.interop import (
+    ALL_SCOPES,
+    CONSENT,
+    PATIENT,
+    SERVICE_REQUEST,
+    oauth_token,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/fhir/ServiceRequest"
@@ -30,23 +36,6 @@ def _outcome(response) -> str:
     return body["issue"][0]["diagnostics"]
 
 
-def _token(client, credentials, scope):
-    response = client.post(
-        "/oauth/token/",
-        {
-            "grant_type": "client_credentials",
-            "client_id": credentials.client_id,
-            "client_secret": credentials.client_secret,
-            "scope": scope,
-        },
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["access_token"]
-
-
-ALL_SCOPES = "servicerequest.write servicerequest.read task.read message.read"
-
-
 @pytest.fixture
 def system(practice):
     return system_client_register(name="Test GP system", practice=practice)
@@ -56,7 +45,7 @@ def system(practice):
 def gp(system, route):
     """A GP system with every scope, as its integrator would set it up."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(client, system, ALL_SCOPES)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {oauth_token(client, system, ALL_SCOPES)}")
     return client
 
 
@@ -230,7 +219,7 @@ def test_task_cancel_withdraws_but_not_once_the_person_was_contacted(
 
 def test_scopes_limit_what_a_token_may_do(system, route):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(client, system, 'task.read')}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {oauth_token(client, system, 'task.read')}")
     refused = client.post(URL, _without_consent(), format="json")
     assert refused.status_code == 403
     assert "servicerequest.write" in _outcome(refused)

@@ -17,7 +17,10 @@ from outcomes.models import Measure
 from outcomes.services.measures import measure_record_create
 from socialrx.core.models import AuditEvent, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
-from tests.interop.test_interface import ALL_SCOPES, _token
+from tests.helpers.interop import (
+    ALL_SCOPES,
+    oauth_token,
+)
 from tests.outcomes.formats import pdf_is_tagged, pdf_text
 from tests.outcomes.world import ensure_builtin_measures
 
@@ -171,7 +174,7 @@ def test_inbox_access_other_practice_404_no_practice_role_403(
 def test_the_message_is_the_tasks_output_and_a_searchable_document(message, marsh_lane):
     credentials = system_client_register(name="Marsh Lane EMIS", practice=marsh_lane)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {_token(client, credentials, ALL_SCOPES)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {oauth_token(client, credentials, ALL_SCOPES)}")
     referral = message.referral
     task = client.get(f"/fhir/Task/{referral.uuid}").json()
     assert task["output"][0]["valueReference"]["reference"] == f"Bundle/{message.uuid}"

@@ -11,8 +11,12 @@ from django.urls import reverse
 from interop.services import system_client_register
 from referrals.models import Referral
 from referrals.views import PREFILL_SESSION_KEY
-from tests.interop.test_intake import PATIENT, SERVICE_REQUEST
-from tests.interop.test_launch import SECRET, _link
+from tests.helpers.interop import (
+    PATIENT,
+    SECRET,
+    SERVICE_REQUEST,
+    launch_link,
+)
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
@@ -66,7 +70,7 @@ def test_a_launch_without_a_second_factor_goes_to_set_one_up_and_prefills_nothin
     PracticeIntegration.objects.create(practice=practice, launch_secret=SECRET)
     client.force_login(referrer)
 
-    response = client.get(_link())
+    response = client.get(launch_link())
 
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")

@@ -165,6 +165,8 @@ def test_every_activity_query_reads_only_the_period(make_world, commissioner, fi
     start = f"{RANGE[0].isoformat()} 00:00:00"  # midnight in London is midnight UTC in Jan
     unbounded = [q["sql"] for q in queries if start not in _outside_aggregate_filters(q["sql"])]
     assert unbounded == []
+    # referrals by period, PCN, source and status; by reason; days to triage and to first
+    # contact; cases by closure outcome; caseload per link worker (test_query_counts.py)
     assert len(queries) == 5
 
 
