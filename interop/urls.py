@@ -1,7 +1,7 @@
 from django.urls import path
-from oauth2_provider.views import TokenView
 
 from interop import api, views
+from interop.oauth import ThrottledTokenView
 
 app_name = "interop"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("practice/messages/<int:pk>/", views.inbox_message, name="inbox_message"),
     path("practice/messages/<int:pk>.pdf", views.inbox_message_pdf, name="inbox_message_pdf"),
     path("practice/messages/<int:pk>/file/", views.inbox_message_file, name="inbox_message_file"),
-    # OAuth 2.0 client credentials for GP systems (django-oauth-toolkit's token endpoint).
-    path("oauth/token/", TokenView.as_view(), name="oauth_token"),
+    # OAuth 2.0 client credentials for GP systems (django-oauth-toolkit's token endpoint,
+    # throttled like sign-in).
+    path("oauth/token/", ThrottledTokenView.as_view(), name="oauth_token"),
 ]

@@ -220,6 +220,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "5/5m/user",
     # Any sign-in form post, right or wrong, from one address.
     "login": "30/m/ip",
+    # GP systems' OAuth token requests that failed, per address and per client id
+    # (interop/oauth.py): a client secret is as guessable as a password.
+    "oauth_token_failed": (
+        f"{SIGNIN_ADDRESS_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/ip,"
+        f"{SIGNIN_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/key"
+    ),
 }
 MFA_ADAPTER = "socialrx.core.signin.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

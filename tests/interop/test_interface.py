@@ -226,6 +226,33 @@ def test_scopes_limit_what_a_token_may_do(system, route):
     assert client.get("/fhir/Task").status_code == 200
 
 
+def test_guessing_a_client_secret_is_throttled_like_a_password(system, settings):
+    # Given a GP system's client id, and someone guessing its secret
+    client = APIClient()
+
+    def ask(secret):
+        return client.post(
+            "/oauth/token/",
+            {"grant_type": "client_credentials", "client_id": system.client_id,
+             "client_secret": secret, "scope": "task.read"},
+        )  # fmt: skip
+
+    for attempt in range(settings.SIGNIN_FAILURE_LIMIT):
+        assert ask(f"guess-{attempt}").status_code == 401
+    # Then the next request is refused whatever the secret, saying when to try again
+    refused = ask(system.client_secret)
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "slow_down"
+    assert (
+        f"Try again in {settings.SIGNIN_LOCKOUT_MINUTES} minutes"
+        in (refused.json()["error_description"])
+    )
+    # And each failure and the lockout are in the audit, with no user to name
+    events = AuditEvent.objects.filter(detail__step="oauth_token")
+    assert [e.action for e in events.order_by("pk")] == ["login_failed"] * 5 + ["lockout"]
+    assert {e.system_reason for e in events} == {"failed_sign_in"}
+
+
 def test_reads_are_scoped_to_the_clients_practice_and_audited(gp, other_org_user):
     created = gp.post(URL, _without_consent(), format="json").json()
     outsider = APIClient()
