@@ -11,6 +11,7 @@ dump order, are written back to it.
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import sys
@@ -34,6 +35,11 @@ def main() -> None:
         client = pages.client_for(endpoint)
         for _ in range(plan["warm"]):
             pages.request(endpoint, client)
+        # A full collection now, so the collections inside the counted requests depend on
+        # this page's own allocations only: otherwise a collection the pages before
+        # brought due lands on whichever page is next (40 M instructions one run and
+        # not the next).
+        gc.collect()
         control.budget_start()
         for _ in range(plan["requests"]):
             pages.request(endpoint, client)
