@@ -79,8 +79,8 @@ def test_a_database_outage_answers_503_then_recovers_without_a_restart(stack: St
         up_at = time.monotonic()
         # Then the service answers again by itself
         wait_for(
-            "five pages served after the outage",
-            lambda: [a.status for a in requests.answers if a.asked > up_at].count(200) >= 5,
+            "five pages in a row served after the outage",
+            lambda: [a.status for a in requests.answers if a.asked > up_at][-5:] == [200] * 5,
         )
     finally:
         requests.stopping.set()
@@ -97,7 +97,11 @@ def test_a_database_outage_answers_503_then_recovers_without_a_restart(stack: St
     # (a request asked as it came back may still wait out the pool's reconnection delay)
     served = next(a for a in requests.answers if a.asked > up_at and a.status == 200)
     assert served.at - up_at < 15, "served again within seconds"
-    assert {a.status for a in requests.answers if a.asked > served.asked} == {200}
+    # Two gunicorn workers, each with its own pool: one may still be waiting out its
+    # reconnection delay when the other serves again, so a 503 may follow the first 200,
+    # but only in the seconds after the database came back; then every answer is a 200.
+    late = [a for a in requests.answers if a.asked > served.asked and a.status != 200]
+    assert all(a.asked - up_at < 15 for a in late), "503s stop once the pools reconnect"
     for answer in during:
         assert answer.status == 503
         assert "Sorry, the service is unavailable" in answer.body
