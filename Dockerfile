@@ -8,6 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint renders the PDF reports and letters (ADR 0022): Pango lays the text out,
+# and DejaVu and Noto give every script a glyph to embed (Polish, Vietnamese, Arabic).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, exactly as locked and each checked against its hash (ADR 0020), so
 # that a code change rebuilds only the layers below. psycopg's binary wheel brings its
 # own libpq. scripts/ci_runtime_check.py installs the same way and runs the result.

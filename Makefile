@@ -17,7 +17,7 @@ DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.loc
 DEV_ENV := DJANGO_DEBUG=true
 
 .PHONY: install install-runtime lock oidc-provider run test test-fast lint format typecheck check-deploy \
-	vendor bench clean help
+	vendor bench bench-budget clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
@@ -28,6 +28,7 @@ help:
 	@echo "make lock       regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
 	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
+	@echo "make bench-budget  instructions per request under callgrind against the budgets (ADR 0027)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -84,7 +85,7 @@ format: install
 	$(BIN)/ruff format .
 
 typecheck: install
-	$(BIN)/mypy socialrx directory referrals linkworkers outcomes demo
+	$(BIN)/mypy socialrx directory referrals linkworkers outcomes interop demo
 
 vendor:
 	bash scripts/vendor.sh
@@ -92,6 +93,11 @@ vendor:
 # Not part of `make test` or CI: needs PostgreSQL, and loads this machine for ~20 minutes.
 bench: install
 	bash bench/run.sh $(BENCH_ARGS)
+
+# Python instructions per request, counted by callgrind, gated at 3% over each budget
+# (ADR 0027). Needs PostgreSQL; a few minutes; a phase of .ci/run.
+bench-budget: install-runtime
+	bash bench/budget/run.sh $(BUDGET_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -54,8 +55,7 @@ class Endpoint:
     def cookie(self) -> str:
         """A real signed-in session, stored like any other, for the endpoint's user."""
         if self.user is not None and not self._cookie:
-            client = Client()
-            client.force_login(self.user)
+            client = signed_in_client(self.user)
             self._cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         return self._cookie
 
@@ -109,6 +109,20 @@ class Endpoint:
             content_type="application/json",
             headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"q-{nhs}"},
         )
+
+
+def signed_in_client(user: User) -> Client:
+    """A test client whose session is signed in with both factors, as allauth's
+    second-factor step leaves it (``record_authentication``): a session with the password
+    step only reaches no staff page (SecondFactorRequiredMiddleware)."""
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()
+    return client
 
 
 def _path(name: str, *args: object, query: str = "") -> str | None:

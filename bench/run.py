@@ -180,9 +180,11 @@ def _manage(*args: str) -> None:
 
 def count_queries(endpoint: catalogue.Endpoint) -> int:
     """The SQL queries one request makes, through the whole middleware stack."""
-    client = Client(raise_request_exception=True)
-    if endpoint.user is not None:
-        client.force_login(endpoint.user)
+    client = (
+        Client(raise_request_exception=True)
+        if endpoint.user is None
+        else catalogue.signed_in_client(endpoint.user)
+    )
     with CaptureQueriesContext(connection) as queries:
         response = endpoint.test_client_request(client)
     if response.status_code not in (200, 201):

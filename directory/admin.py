@@ -73,10 +73,10 @@ class ServiceChangeAdmin(admin.ModelAdmin):
     # The history is immutable.
     readonly_fields = ("service", "kind", "actor", "occurred_at", "changes")
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

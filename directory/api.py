@@ -58,9 +58,7 @@ def root(request: Request) -> Response:
 def service_list(request: Request) -> Response:
     filters = oruk.service_filters(request.query_params)
     page = oruk.page_request(request.query_params)
-    services = services_filter(selectors.services_published(), filters).select_related(
-        "organization", "capacity"
-    )
+    services = selectors.services_for_feed(filters)
     if filters.text:
         pages: oruk.Pageable = services_order(services, by_distance=False)
     else:

@@ -6,6 +6,7 @@ class LinkworkersConfig(AppConfig):
     name = "linkworkers"
 
     def ready(self) -> None:
+        from linkworkers import retention
         from linkworkers.connections.capacity import week_counts
         from socialrx.core.capacity import register_week_counts
         from socialrx.core.models import Role
@@ -13,6 +14,7 @@ class LinkworkersConfig(AppConfig):
 
         # The directory counts a service's weekly places through core, not this app.
         register_week_counts("linkworkers.connections", week_counts)
+        retention.register()
         register_workspace(
             role=Role.LINK_WORKER,
             title="My caseload",

@@ -7,8 +7,11 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and reports"
 
     def ready(self) -> None:
+        from outcomes import retention
         from outcomes.digest import follow_ups_due_lines
+        from outcomes.gp_summary import case_measure_summaries
         from socialrx.core.digest import register_digest_section
+        from socialrx.core.measures import register_measure_provider
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_workspace
 
@@ -55,4 +58,13 @@ class OutcomesConfig(AppConfig):
                 "your own analysis: your service's referrals, or the county's for "
                 "system administrators.",
             )
+        register_workspace(
+            role=Role.COMMISSIONER,
+            title="Payment evidence extract",
+            url_name="outcomes:payment_evidence",
+            description="The evidence for each outcome your tariffs pay for, pseudonymised, "
+            "as a CSV file a payer can audit.",
+        )
         register_digest_section("outcomes.follow_ups", follow_ups_due_lines)
+        register_measure_provider(case_measure_summaries)
+        retention.register()

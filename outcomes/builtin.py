@@ -16,6 +16,14 @@ SWEMWBS_COPYRIGHT = (
     "University of Warwick and University of Edinburgh, 2008, all rights reserved."
 )
 ONS_CITATION = "Source: Office for National Statistics (ONS) personal well-being questions."
+# The three-item scale is Hughes et al.'s, not the ONS's: the ONS recommends it (with its
+# direct question) for measuring loneliness, and asks that it be credited to its authors.
+UCLA3_CITATION = (
+    "Three-Item Loneliness Scale: Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT (2004). "
+    "A short scale for measuring loneliness in large surveys. Research on Aging 26(6), "
+    "655-672. Derived from the Revised UCLA Loneliness Scale; recommended by the Office "
+    "for National Statistics (ONS) for measuring loneliness."
+)
 
 _SWEMWBS_ANSWERS = [
     [1, "None of the time"],
@@ -86,12 +94,12 @@ BUILTIN_MEASURES: list[dict[str, Any]] = [
     },
     {
         "code": codes.UCLA3,
-        "name": "UCLA 3-item loneliness scale",
+        "name": "Three-Item Loneliness Scale (UCLA-3)",
         "short_name": "UCLA-3",
         "scoring": codes.Scoring.SUM,
         "higher_is_better": False,
         "requires_licence": False,
-        "notice": ONS_CITATION,
+        "notice": UCLA3_CITATION,
         "question": "How often do you feel...",
         "items": _items(
             _UCLA_ANSWERS,

@@ -9,17 +9,13 @@ import io
 import re
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from outcomes.presenters import table_views
 from outcomes.reports.base import DisclosedReport
+from socialrx.core.pdf import render_pdf
 from socialrx.core.spreadsheets import spreadsheet_cell, spreadsheet_row
 
 FORMATS = {
@@ -65,13 +61,22 @@ def to_csv(report: DisclosedReport) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "", title)[:28].strip() or "Table"
-    name, n = base, 2
-    while name.lower() in used:
-        name, n = f"{base[:25]} {n}", n + 1
-    used.add(name.lower())
-    return name
+# Excel refuses sheet names over 31 characters and these characters.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(number: int, title: str) -> str:
+    """A short, whole-word name for a table's sheet: "3 Referrals by ethnic group". The
+    full title is the sheet's first cell and is listed on the Contents sheet."""
+    prefix = f"{number} "
+    words = SHEET_NAME_FORBIDDEN.sub("", title).split()
+    name = prefix
+    for word in words:
+        if len(name) + len(word) > SHEET_NAME_MAX:
+            break
+        name += word + " "
+    return name.strip() if name != prefix else f"Table {number}"
 
 
 def _excel_value(value: Any) -> Any:
@@ -84,70 +89,51 @@ def _excel_value(value: Any) -> Any:
 
 def to_xlsx(report: DisclosedReport) -> bytes:
     book = Workbook()
-    notes = book.active
-    notes.title = "Notes"
+    contents = book.active
+    contents.title = "Contents"
+    contents.append([spreadsheet_cell(report.title)])
+    contents["A1"].font = Font(bold=True, size=14)
+    contents.append([f"Generated {report.generated_at:%-d %B %Y %H:%M}"])
+    contents.append([])
+    contents.append(["Sheet", "Contents"])
+    for cell in contents[4]:
+        cell.font = Font(bold=True)
+    contents.append(["Notes", "Area, dates, filters and the disclosure control rule"])
+    contents["A5"].hyperlink = "#'Notes'!A1"
+    notes = book.create_sheet("Notes")
     notes.append([spreadsheet_cell(report.title)])
     notes["A1"].font = Font(bold=True, size=14)
-    notes.append([f"Generated {report.generated_at:%-d %B %Y %H:%M}"])
     for note in report.notes:
         notes.append([spreadsheet_cell(note)])
     notes.column_dimensions["A"].width = 120
-    used = {"notes"}
-    for table in report.tables:
-        sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([spreadsheet_cell(table.title)])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(spreadsheet_row(table.headers))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append([_excel_value(v) for v in row])
-        if table.note:
-            sheet.append([])
-            sheet.append([spreadsheet_cell(table.note)])
-        for letter in "ABCDEFGHIJ":
-            sheet.column_dimensions[letter].width = 22
+    for number, table in enumerate(report.tables, start=1):
+        sheet = book.create_sheet(_sheet_title(number, table.title))
+        contents.append([sheet.title, spreadsheet_cell(table.title)])
+        contents.cell(row=contents.max_row, column=1).hyperlink = f"#'{sheet.title}'!A1"
+        _write_table(sheet, table)
+    contents.column_dimensions["A"].width = 34
+    contents.column_dimensions["B"].width = 90
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _write_table(sheet: Any, table: Any) -> None:
+    sheet.append([spreadsheet_cell(table.title)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(spreadsheet_row(table.headers))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([_excel_value(v) for v in row])
+    if table.note:
+        sheet.append([])
+        sheet.append([spreadsheet_cell(table.note)])
+    for letter in "ABCDEFGHIJ":
+        sheet.column_dimensions[letter].width = 22
+
+
 def to_pdf(report: DisclosedReport) -> bytes:
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        title=f"{report.title} - socialrx",
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        invariant=True,
-    )
-    story: list[Any] = [Paragraph(escape(report.title), styles["Title"])]
-    story += [Paragraph(escape(note), small) for note in report.notes]
-    for table in report.tables:
-        story += [Spacer(1, 6 * mm), Paragraph(escape(table.title), styles["Heading2"])]
-        data = [[Paragraph(escape(h), small) for h in table.headers]]
-        data += [[Paragraph(escape(cell_text(v)), small) for v in row] for row in table.rows]
-        if not table.rows:
-            data.append(
-                [Paragraph("No data in this period.", small)] + [""] * (len(table.headers) - 1)
-            )
-        grid = LongTable(data, repeatRows=1)
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(grid)
-        if table.note:
-            story.append(Paragraph(escape(table.note), small))
-    doc.build(story)
-    return out.getvalue()
+    """The report page's own tables and charts, laid out for A4 landscape (ADR 0025)."""
+    context = {"report": report, "tables": table_views(report)}
+    return render_pdf("outcomes/reports/print.html", context)

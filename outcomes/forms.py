@@ -22,7 +22,16 @@ INLINE_FROM = 6
 class MeasureForm(forms.Form):
     """One radio group per item of the measure, in the published order and wording."""
 
-    def __init__(self, *args: Any, measure: Measure, items: list[MeasureItem], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        measure: Measure,
+        items: list[MeasureItem],
+        outside_window: str = "",
+        **kwargs: Any,
+    ):
+        """``outside_window`` says why today is outside the timepoint's window: the form
+        then asks for the reason (outcomes.services.measures checks it is given)."""
         super().__init__(*args, **kwargs)
         self.measure = measure
         layout = []
@@ -36,16 +45,38 @@ class MeasureForm(forms.Form):
             )
             inline = len(item.answers) > INLINE_FROM
             layout.append(InlineRadios(item.code) if inline else Field(item.code))
+        if outside_window:
+            self.fields["out_of_window_reason"] = forms.CharField(
+                label="Why are you recording it outside its window?",
+                help_text=outside_window,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+                error_messages={"required": "Give the reason for recording it outside its window"},
+            )
+            layout.append(Field("out_of_window_reason"))
         self.helper = FormHelper()
         self.helper.layout = Layout(*layout)
         self.helper.add_input(Submit("submit", f"Save {measure.short_name}"))
 
     def answers(self) -> dict[str, int]:
-        return {code: int(value) for code, value in self.cleaned_data.items()}
+        return {
+            code: int(value)
+            for code, value in self.cleaned_data.items()
+            if code != "out_of_window_reason"
+        }
+
+    def out_of_window_reason(self) -> str:
+        return str(self.cleaned_data.get("out_of_window_reason", ""))
 
 
 class DateInput(forms.DateInput):
+    """A native date box, which takes and shows only ISO dates (2026-04-01): Django's
+    default format for the locale (01/04/2026) leaves it blank."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReportFilterForm(forms.Form):

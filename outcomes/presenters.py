@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,10 @@ class RecordPresenter:
         if self.record.timepoint == codes.Timepoint.BASELINE:
             return "Baseline"
         return f"{self.record.follow_up_week}-week follow-up"
+
+    @property
+    def outside_window(self) -> bool:
+        return not self.record.in_window
 
     @property
     def summary(self) -> str:
@@ -89,26 +94,35 @@ def measure_cards(
 
 
 def format_number(value: Any, places: int = 1) -> str:
+    """A figure as a board paper shows it: counts with thousands separators; a Decimal
+    with the places disclosure rounded it to (a rate of 1.1 stays "1.1", never "1.10");
+    other fractions to ``places``."""
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,f}"
     return f"{value:,.{places}f}"
 
 
 # --- report charts --------------------------------------------------------------------
 
 CHART_ROWS = 20
-CHART_LABEL_WIDTH = 230
-CHART_BAR_WIDTH = 380
+CHART_LABEL_WIDTH = 250
+CHART_BAR_WIDTH = 360
 CHART_ROW_HEIGHT = 26
+CHART_LINE_HEIGHT = 14
+# Characters of a 12px label that fit in CHART_LABEL_WIDTH: longer labels wrap onto more
+# lines rather than being cut off.
+CHART_LABEL_CHARS = 36
 
 
 @dataclass
 class Bar:
-    label: str
+    lines: list[str]
     shown: str
     y: int
     width: int
@@ -119,14 +133,25 @@ class Bar:
 @dataclass
 class BarChart:
     """A horizontal bar chart drawn as SVG on the server: no scripts, no inline styles
-    (the CSP refuses both), only SVG attributes. The table beside it has the figures."""
+    (the CSP refuses both), only SVG attributes. The table beside it has the figures.
+    A rate column is plotted as the rate, not the count behind it."""
 
     title: str
     bars: list[Bar]
     height: int
     label_width: int = CHART_LABEL_WIDTH
-    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60
+    width: int = CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 70
     truncated: bool = False
+
+
+def _bar_label(table: Any, row: list[Any], label_at: int) -> list[str]:
+    label_cols = [i for i, k in enumerate(table.kinds) if k == "label"][:2]
+    label = (
+        " – ".join(str(row[i]) for i in label_cols)
+        if label_at in label_cols
+        else str(row[label_at])
+    )
+    return textwrap.wrap(label, CHART_LABEL_CHARS) or [""]
 
 
 def bar_chart(table: Any) -> BarChart | None:
@@ -134,53 +159,131 @@ def bar_chart(table: Any) -> BarChart | None:
         return None
     label_at = table.column_keys.index(table.chart_label)
     value_at = table.column_keys.index(table.chart_value)
-    label_cols = [i for i, k in enumerate(table.kinds) if k == "label"][:2]
     rows = table.rows[:CHART_ROWS]
     numbers = [r[value_at] if isinstance(r[value_at], int | float | Decimal) else 0 for r in rows]
     top = max(numbers) or 1
-    bars = []
-    for n, (row, number) in enumerate(zip(rows, numbers, strict=True)):
-        label = (
-            " – ".join(str(row[i]) for i in label_cols)
-            if label_at in label_cols
-            else str(row[label_at])
-        )
+    bars, y = [], 4
+    for row, number in zip(rows, numbers, strict=True):
+        lines = _bar_label(table, row, label_at)
         width = int(CHART_BAR_WIDTH * float(number) / float(top))
-        y = n * CHART_ROW_HEIGHT + 4
+        height = max(CHART_ROW_HEIGHT, CHART_LINE_HEIGHT * len(lines) + 8)
         bars.append(
             Bar(
-                label=label[:38],
-                shown=format_number(row[value_at], 0) if row[value_at] is not None else "",
+                lines=lines,
+                shown=format_number(row[value_at]),
                 y=y,
                 width=width,
                 text_y=y + 14,
                 value_x=CHART_LABEL_WIDTH + width + 6,
             )
         )
+        y += height
     return BarChart(
         title=f"{table.title}: {table.headers[value_at]}",
         bars=bars,
-        height=len(bars) * CHART_ROW_HEIGHT + 8,
+        height=y + 4,
         truncated=len(table.rows) > CHART_ROWS,
+    )
+
+
+LINE_WIDTH = 640
+LINE_HEIGHT = 220
+LINE_LEFT = 56  # room for the value axis labels
+LINE_BOTTOM = 40  # room for the month labels
+
+
+@dataclass
+class Point:
+    x: int
+    y: int
+    label: str
+    shown: str
+
+
+@dataclass
+class LineChart:
+    """A trend over periods as an SVG line (attributes only, as the bar chart). Periods
+    whose figure is suppressed (*) or missing break the line rather than plot as zero.
+    The table beside it holds the same figures."""
+
+    title: str
+    segments: list[str]  # polyline "x,y x,y" runs, broken at missing figures
+    points: list[Point]
+    top_shown: str
+    width: int = LINE_WIDTH
+    height: int = LINE_HEIGHT
+    left: int = LINE_LEFT
+    plot_bottom: int = LINE_HEIGHT - LINE_BOTTOM
+    label_y: int = LINE_HEIGHT - LINE_BOTTOM + 16
+    kind: str = "line"
+
+
+def _axis_label(label: str) -> str:
+    """ "January 2025" as "Jan 25" under the axis, so a year of months fits; the table
+    beside the chart has the full names."""
+    words = label.split()
+    if len(words) == 2 and words[1].isdigit():
+        return f"{words[0][:3]} {words[1][-2:]}"
+    return label
+
+
+def line_chart(table: Any) -> LineChart | None:
+    if not table.chart_label or not table.chart_value or not table.rows:
+        return None
+    label_at = table.column_keys.index(table.chart_label)
+    value_at = table.column_keys.index(table.chart_value)
+    values = [
+        float(r[value_at]) if isinstance(r[value_at], int | float | Decimal) else None
+        for r in table.rows
+    ]
+    known = [v for v in values if v is not None]
+    low, top = min([0.0, *known]), max([0.0, *known]) or 1.0
+    span = (top - low) or 1.0
+    plot_height = LINE_HEIGHT - LINE_BOTTOM - 16
+    step = (LINE_WIDTH - LINE_LEFT - 20) / max(1, len(values) - 1)
+    points: list[Point] = []
+    segments: list[str] = []
+    run: list[str] = []
+    for n, (row, value) in enumerate(zip(table.rows, values, strict=True)):
+        x = int(LINE_LEFT + 10 + n * step)
+        y = int(8 + plot_height * (top - value) / span) if value is not None else 0
+        points.append(Point(x, y, _axis_label(str(row[label_at])), format_number(row[value_at])))
+        if value is None:
+            if run:
+                segments.append(" ".join(run))
+            run = []
+        else:
+            run.append(f"{x},{y}")
+    if run:
+        segments.append(" ".join(run))
+    return LineChart(
+        title=f"{table.title}: {table.headers[value_at]}",
+        segments=segments,
+        points=points,
+        # With every month suppressed (*) or unknown there is no line, and the axis's
+        # stand-in top of 1 must not be printed: it would read as a count of one.
+        top_shown=format_number(Decimal(str(top)).normalize()) if known else "",
     )
 
 
 @dataclass
 class TableView:
     table: Any
-    chart: BarChart | None
+    chart: BarChart | LineChart | None
     numeric: list[bool]
 
     @property
     def rows(self) -> list[list[str]]:
-        return [
-            [format_number(v, 2) if v is not None else "" for v in row] for row in self.table.rows
-        ]
+        return [[format_number(v) for v in row] for row in self.table.rows]
 
 
 def table_views(report: Any) -> list[TableView]:
     return [
-        TableView(table=t, chart=bar_chart(t), numeric=[k != "label" for k in t.kinds])
+        TableView(
+            table=t,
+            chart=line_chart(t) if t.chart_kind == "line" else bar_chart(t),
+            numeric=[k != "label" for k in t.kinds],
+        )
         for t in report.tables
     ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outcomes.views import archive, extract, gaps, measures, reports
+from outcomes.views import archive, extract, gaps, measures, payments_evidence, reports
 
 app_name = "outcomes"
 
@@ -21,6 +21,16 @@ urlpatterns = [
     path("outcomes/needs-near-you/", gaps.needs_near_you, name="needs"),
     path("outcomes/extract/", extract.extract_page, name="extract"),
     path("outcomes/extract/referrals.csv", extract.extract_csv, name="extract_csv"),
+    path(
+        "outcomes/payment-evidence/",
+        payments_evidence.payment_evidence_page,
+        name="payment_evidence",
+    ),
+    path(
+        "outcomes/payment-evidence/evidence.csv",
+        payments_evidence.payment_evidence_csv,
+        name="payment_evidence_csv",
+    ),
     path("outcomes/reports/archive/", archive.archive, name="archive"),
     path("outcomes/reports/subscribe/", archive.subscribe, name="subscribe"),
     path("outcomes/reports/files/<int:pk>/", archive.report_file, name="report_file"),

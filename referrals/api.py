@@ -22,6 +22,7 @@ from referrals.permissions import (
     referrals_visible_to,
 )
 from referrals.services import IdempotencyConflict, PersonInput, ReferralInput, referral_submit
+from socialrx.core.api import ErrorOut
 from socialrx.core.audit import audit_list, audit_record, audit_view
 from socialrx.core.models import AuditAction, Role, User
 from socialrx.core.permissions import has_role
@@ -35,20 +36,22 @@ class PersonIn(serializers.Serializer):
     family_name = serializers.CharField(max_length=100)
     date_of_birth = serializers.DateField(validators=[validate_not_future])
     nhs_number = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-    sex = serializers.ChoiceField(codes.Sex.choices, required=False, default="")
+    sex = serializers.ChoiceField(codes.Sex.choices, required=False, allow_blank=True, default="")
     gender_identity = serializers.CharField(max_length=100, required=False, default="")
     address = serializers.CharField(required=False, default="", allow_blank=True)
     postcode = serializers.CharField(max_length=8, required=False, default="", allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, default="", allow_blank=True)
     email = serializers.EmailField(required=False, default="", allow_blank=True)
     preferred_contact_method = serializers.ChoiceField(
-        codes.ContactMethod.choices, required=False, default=""
+        codes.ContactMethod.choices, required=False, allow_blank=True, default=""
     )
     preferred_contact_times = serializers.CharField(max_length=200, required=False, default="")
     interpreter_needed = serializers.BooleanField(required=False, default=False)
     language = serializers.CharField(max_length=100, required=False, default="")
     accessibility_needs = serializers.CharField(required=False, default="")
-    ethnicity = serializers.ChoiceField(codes.EthnicCategory.choices, required=False, default="")
+    ethnicity = serializers.ChoiceField(
+        codes.EthnicCategory.choices, required=False, allow_blank=True, default=""
+    )
     registered_practice_ods_code = serializers.CharField(max_length=12, required=False, default="")
 
     def validate_nhs_number(self, value: str) -> str:
@@ -107,11 +110,6 @@ class ReferralOut(serializers.Serializer):
     events = EventOut(many=True)
 
 
-class ErrorOut(serializers.Serializer):
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
 def referral_input_from(data: dict[str, Any], practice_id: int | None) -> ReferralInput:
     person = dict(data["person"])
     person.pop("registered_practice_ods_code")
@@ -149,6 +147,9 @@ class ReferralCollectionApi(APIView):
     Retrying a POST with the same Idempotency-Key never stores two referrals.
     """
 
+    # Named on the view, not only in settings, so the schema describes the page envelope.
+    pagination_class = PageNumberPagination
+
     def get_permissions(self) -> list[Any]:
         roles = (Role.REFERRER,) if self.request.method == "POST" else REFERRAL_ROLES
         return [has_role(*roles)()]
@@ -160,7 +161,7 @@ class ReferralCollectionApi(APIView):
             .select_related("triage_service")
             .prefetch_related("events")
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(referrals, request, view=self) or []
         audit_list(request=request, listing="api", records=page, person_of=lambda r: r.person_id)
         return paginator.get_paginated_response(ReferralOut(page, many=True).data)

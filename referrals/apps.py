@@ -6,7 +6,7 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
-        from referrals import codes
+        from referrals import codes, retention
         from referrals.permissions import referrals_made_by_organisations_of
         from socialrx.core.models import Role
         from socialrx.core.workspaces import (
@@ -33,6 +33,7 @@ class ReferralsConfig(AppConfig):
             ),
         )
 
+        retention.register()
         register_workspace(
             role=Role.REFERRER,
             title="Refer someone",

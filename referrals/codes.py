@@ -134,9 +134,15 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     CLOSED = "closed", "Closed"
     DECLINED = "declined", "Declined at triage"
+    WITHDRAWN = "withdrawn", "Withdrawn by the referrer"
 
 
-OPEN_STATUSES = frozenset(Status.values) - {Status.CLOSED, Status.DECLINED}
+OPEN_STATUSES = frozenset(Status.values) - {Status.CLOSED, Status.DECLINED, Status.WITHDRAWN}
+# The referrer may withdraw a referral until the person has been contacted; after that the
+# person is being supported and the link worker closes the case with them.
+WITHDRAWABLE_STATUSES = frozenset(
+    {Status.RECEIVED, Status.INFO_REQUESTED, Status.TRIAGED, Status.ASSIGNED}
+)
 AWAITING_TRIAGE_STATUSES = frozenset({Status.RECEIVED, Status.INFO_REQUESTED})
 
 
@@ -173,6 +179,7 @@ class EventKind(models.TextChoices):
     FIRST_CONTACT = "first_contact", "First contact made"
     IN_PROGRESS = "in_progress", "Support in progress"
     CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn by the referrer"
 
 
 @dataclass(frozen=True)
@@ -201,6 +208,7 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({Status.TRIAGED, Status.ASSIGNED, Status.FIRST_CONTACT, Status.IN_PROGRESS}),
         Status.CLOSED,
     ),
+    EventKind.WITHDRAWN: Transition(WITHDRAWABLE_STATUSES, Status.WITHDRAWN),
 }
 
 
@@ -211,7 +219,7 @@ def can_transition(current: str, kind: str) -> bool:
 
 # FHIR Task.status for each of our statuses (HL7 SDOH Clinical Care vocabulary).
 FHIR_TASK_STATUS: dict[str, str] = {
-    Status.RECEIVED: "requested",
+    Status.RECEIVED: "received",
     Status.INFO_REQUESTED: "on-hold",
     Status.TRIAGED: "accepted",
     Status.ASSIGNED: "accepted",
@@ -219,6 +227,7 @@ FHIR_TASK_STATUS: dict[str, str] = {
     Status.IN_PROGRESS: "in-progress",
     Status.CLOSED: "completed",
     Status.DECLINED: "rejected",
+    Status.WITHDRAWN: "cancelled",
 }
 
 

@@ -9,9 +9,8 @@ from django.http import Http404
 
 from referrals import codes
 from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
-from socialrx.core.access_report import ACCESS_REPORT_ROLES
 from socialrx.core.models import Organisation, OrganisationType, Role, User
-from socialrx.core.permissions import organisation_ids_for
+from socialrx.core.permissions import GOVERNANCE_ROLES, organisation_ids_for
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
 REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -177,7 +176,7 @@ def person_for_access_report(user: User, pk: int) -> Person:
     """A person whose access report the user may read, or 404. Information governance
     and system administrators answer for the whole deployment: any person, but no one
     else (the view has already refused other roles with 403)."""
-    person = Person.objects.filter(pk=pk).first() if user.has_role(*ACCESS_REPORT_ROLES) else None
+    person = Person.objects.filter(pk=pk).first() if user.has_role(*GOVERNANCE_ROLES) else None
     if person is None:
         raise Http404("No such person")
     return person
@@ -187,7 +186,7 @@ def referral_for_access_report(user: User, pk: int) -> Referral:
     """A referral whose access report the user may read, or 404 (as above)."""
     referral = (
         Referral.objects.select_related("person").filter(pk=pk).first()
-        if user.has_role(*ACCESS_REPORT_ROLES)
+        if user.has_role(*GOVERNANCE_ROLES)
         else None
     )
     if referral is None:

@@ -18,6 +18,7 @@ STATUS_TAG: dict[str, str] = {
     codes.Status.IN_PROGRESS: "green",
     codes.Status.CLOSED: "grey",
     codes.Status.DECLINED: "red",
+    codes.Status.WITHDRAWN: "grey",
 }
 
 
@@ -154,7 +155,7 @@ def _display(value: object, choices: dict[str, str]) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(choices.get(str(v), str(v)) for v in value)
     if hasattr(value, "strftime"):
-        return value.strftime("%-d %B %Y")  # type: ignore[union-attr]
+        return value.strftime("%-d %B %Y")
     return choices.get(str(value), str(value))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import api, api_fhir, views, views_access, views_people, views_public
+from referrals import api, views, views_access, views_people, views_public
 
 app_name = "referrals"
 
@@ -30,11 +30,10 @@ urlpatterns = [
         api.ReferralDetailApi.as_view(),
         name="api_detail",
     ),
-    path("fhir/ServiceRequest", api_fhir.ServiceRequestCreateApi.as_view(), name="fhir_create"),
     path(
-        "fhir/ServiceRequest/<uuid:referral_id>",
-        api_fhir.ServiceRequestReadApi.as_view(),
-        name="fhir_read",
+        "referrals/<int:pk>/confirm-consent/",
+        views.referral_confirm_consent_view,
+        name="confirm_consent",
     ),
     path("self-referral/", views_public.self_referral, name="self_referral"),
     path(

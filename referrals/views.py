@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from referrals import codes
@@ -49,6 +50,7 @@ from referrals.services import (
     person_keep_apart,
     person_merge,
     referral_assign,
+    referral_confirm_consent,
     referral_decline,
     referral_provide_info,
     referral_redirect,
@@ -65,6 +67,18 @@ from socialrx.core.permissions import role_required
 PAGE_SIZE = 25
 DRAFT_SESSION_KEY = "referral-draft-{}"
 DRAFT_TOKEN = re.compile(r"[0-9a-f]{32}")
+PREFILL_SESSION_KEY = "referral-prefill"
+
+
+def referral_prefill(request: HttpRequest, *, initial: dict[str, Any], note: str) -> None:
+    """Pre-fill the next referral form this user opens, once (a launch from the GP
+    record). ``initial`` holds form field names and JSON values; ``note`` says where the
+    details came from, shown above the form so the referrer checks them."""
+    request.session[PREFILL_SESSION_KEY] = {"initial": initial, "note": note}
+
+
+def referral_prefill_clear(request: HttpRequest) -> None:
+    request.session.pop(PREFILL_SESSION_KEY, None)
 
 
 def _draft(request: AuthenticatedHttpRequest, token: str) -> MultiValueDict[str, str] | None:
@@ -80,7 +94,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     again under a token already used (going back after sending) find the referral already
     sent rather than making a second one.
     """
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     token = request.GET.get("draft", "")
     if not DRAFT_TOKEN.fullmatch(token):
         token = ""
@@ -90,7 +104,8 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.info(request, f"You have already sent this referral ({submitted.reference})")
             return redirect("referrals:detail", pk=submitted.pk)
     data = request.POST if request.method == "POST" else _draft(request, token)
-    form = ReferralForm(data, referrer=user)
+    prefill = request.session.pop(PREFILL_SESSION_KEY, None) if data is None else None
+    form = ReferralForm(data, referrer=user, initial=prefill["initial"] if prefill else None)
     if request.method == "POST" and form.is_valid():
         token = token or uuid.uuid4().hex
         request.session[DRAFT_SESSION_KEY.format(token)] = {
@@ -100,7 +115,11 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/create.html",
-        {"form": form, "token": token or uuid.uuid4().hex},
+        {
+            "form": form,
+            "token": token or uuid.uuid4().hex,
+            "prefill_note": prefill["note"] if prefill else "",
+        },
     )
 
 
@@ -108,7 +127,7 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Check your answers, then submit. The token makes a double click store one referral;
     open referrals for the same NHS number are shown first, with links, before sending."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     data = _draft(request, token)
     if data is None:
         # Already submitted (a second click after the draft was cleared): show that one.
@@ -157,7 +176,7 @@ def referral_check(request: AuthenticatedHttpRequest, token: str) -> HttpRespons
 @role_required(Role.REFERRER)
 def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals made by the user's organisations, newest first, with current status."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     referrals = referrals_made_by_organisations_of(user).with_list_details()
     status = request.GET.get("status", "")
     if status in codes.Status.values:
@@ -185,7 +204,7 @@ def _detail_page(
     request: AuthenticatedHttpRequest, referral: Referral, info_form: ProvideInfoForm | None = None
 ) -> HttpResponse:
     audit_views(request=request, objs=[referral, referral.person])
-    can_answer = can_answer_info_request(request.user, referral)  # type: ignore[arg-type]
+    can_answer = can_answer_info_request(request.user, referral)
     return render(
         request,
         "referrals/detail.html",
@@ -202,7 +221,7 @@ def _detail_page(
 @role_required(*REFERRAL_ROLES)
 def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral, its person and its history: the referrer's closed loop."""
-    referral = referral_for(request.user, pk)  # type: ignore[arg-type]
+    referral = referral_for(request.user, pk)
     return _detail_page(request, referral)
 
 
@@ -210,7 +229,7 @@ def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.REFERRER)
 def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The referrer answers the triage team's question from the referral page."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     referral = referral_made_by_for(user, pk)
     if not can_answer_info_request(user, referral):
         # Most often a colleague answered first, or a second click: say so, plainly.
@@ -232,7 +251,7 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @role_required(Role.TRIAGE_LEAD)
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service's queue, urgent first and then oldest, with urgency and waiting time."""
-    referrals = triage_queue_for(request.user).with_list_details().urgent_first()  # type: ignore[arg-type]
+    referrals = triage_queue_for(request.user).with_list_details().urgent_first()
     filters = QueueFilterForm(request.GET)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -271,8 +290,8 @@ def _triage_page(
     request: AuthenticatedHttpRequest, referral: Referral, **bound: Form
 ) -> HttpResponse:
     # The possible duplicates are people too: each shown is a view of their record.
-    duplicates = list(possible_duplicates_for(request.user, referral.person))  # type: ignore[arg-type]
-    conflicts = list(identity_conflicts_for(request.user, referral.person))  # type: ignore[arg-type]
+    duplicates = list(possible_duplicates_for(request.user, referral.person))
+    conflicts = list(identity_conflicts_for(request.user, referral.person))
     audit_views(request=request, objs=[referral, referral.person, *duplicates, *conflicts])
     context = {
         "referral": referral,
@@ -287,7 +306,7 @@ def _triage_page(
 
 @role_required(Role.TRIAGE_LEAD)
 def triage_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    referral = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
+    referral = triage_referral_for(request.user, pk, page=True)
     return _triage_page(request, referral)
 
 
@@ -310,7 +329,7 @@ def _triage_action(
             messages.success(request, f"Referral {referral.reference} updated")
             return redirect("referrals:triage")
     # Shown again with its errors: read with everything the page shows.
-    page = triage_referral_for(request.user, pk, page=True)  # type: ignore[arg-type]
+    page = triage_referral_for(request.user, pk, page=True)
     return _triage_page(request, page, **{name: bound})
 
 
@@ -380,12 +399,28 @@ def triage_request_info(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @role_required(Role.TRIAGE_LEAD)
 def triage_duplicate(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     """Merge the referral's person with a possible duplicate, or record them as different."""
-    referral = triage_referral_for(request.user, pk)  # type: ignore[arg-type]
-    other = possible_duplicate_for(request.user, referral.person, other_pk)  # type: ignore[arg-type]
+    referral = triage_referral_for(request.user, pk)
+    other = possible_duplicate_for(request.user, referral.person, other_pk)
     if request.POST.get("decision") == "merge":
-        person_merge(keep=other, merge=referral.person, actor=request.user)  # type: ignore[arg-type]
+        person_merge(keep=other, merge=referral.person, actor=request.user)
         messages.success(request, "Records merged")
     else:
-        person_keep_apart(person=referral.person, other=other, actor=request.user)  # type: ignore[arg-type]
+        person_keep_apart(person=referral.person, other=other, actor=request.user)
         messages.success(request, "Recorded as different people")
     return redirect("referrals:triage_detail", pk=referral.pk)
+
+
+@require_POST
+@role_required(Role.TRIAGE_LEAD, Role.LINK_WORKER)
+def referral_confirm_consent_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Triage or the link worker records the consent a GP system's referral came without."""
+    referral = referral_for(request.user, pk)
+    try:
+        referral_confirm_consent(referral=referral, actor=request.user)
+        messages.success(request, "Consent recorded.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("referrals:detail", args=[referral.pk])
+    return redirect(target)

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from referrals.permissions import person_for_access_report, referral_for_access_report
 from socialrx.core.access_report import (
-    ACCESS_REPORT_ROLES,
     HEADERS,
     AccessRow,
     access_csv,
@@ -21,18 +20,18 @@ from socialrx.core.access_report import (
 from socialrx.core.audit import audit_record
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction
-from socialrx.core.permissions import role_required
+from socialrx.core.permissions import GOVERNANCE_ROLES, role_required
 
 PAGE_SIZE = 50
 
 
-@role_required(*ACCESS_REPORT_ROLES)
+@role_required(*GOVERNANCE_ROLES)
 def person_access_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = person_for_access_report(request.user, pk)
     return _report(request, person, subject=f"{person.full_name} (person {person.pk})")
 
 
-@role_required(*ACCESS_REPORT_ROLES)
+@role_required(*GOVERNANCE_ROLES)
 def referral_access_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = referral_for_access_report(request.user, pk)
     return _report(request, referral, subject=f"referral {referral.reference}")

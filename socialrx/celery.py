@@ -18,6 +18,7 @@ app.autodiscover_tasks(
         "linkworkers",
         "linkworkers.connections",
         "outcomes",
+        "interop",
     ]
 )
 

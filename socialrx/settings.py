@@ -13,7 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from socialrx.envvars import env_bool
+from socialrx.envvars import env_bool, env_week_windows, notify_template_ids
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SOCIALRX_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "oauth2_provider",
     "socialrx.core",
     "directory",
     "referrals",
     "linkworkers",
     "outcomes",
+    "interop",
 ]
 if SOCIALRX_DEMO:
     INSTALLED_APPS.append("demo")
@@ -117,11 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool owns connection lifetime
+    # With the pool, each connection is checked as it is handed out (one round trip):
+    # after a database restart, the pool's dead connections are replaced instead of each
+    # failing one request with a 503 (tests/faults/test_database_outage.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env_bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": 10,
+            # How long a request waits for a connection before the 503 page: while the
+            # database is down, every request waits this long.
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     # PostgreSQL's JIT compiles a query whose estimated cost is high, and a report over
     # a county's history is: compiling took ~1 s of a 1.6 s aggregate (docs/performance.md).
@@ -212,6 +220,12 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "5/5m/user",
     # Any sign-in form post, right or wrong, from one address.
     "login": "30/m/ip",
+    # GP systems' OAuth token requests that failed, per address and per client id
+    # (interop/oauth.py): a client secret is as guessable as a password.
+    "oauth_token_failed": (
+        f"{SIGNIN_ADDRESS_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/ip,"
+        f"{SIGNIN_FAILURE_LIMIT}/{SIGNIN_LOCKOUT_MINUTES}m/key"
+    ),
 }
 MFA_ADAPTER = "socialrx.core.signin.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
@@ -300,14 +314,38 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Only read by the file-based backend (the integration tests point the worker at it).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "email"))
 
+# Where notifications go (ADR 0022): "smtp", email only, through EMAIL_BACKEND; or
+# "notify", GOV.UK Notify's API, for email, text messages and letters. Notify needs the
+# API key and a JSON file naming each message's Notify template id, keyed
+# "<message>.<channel>.<language>" ("referral_received.sms.pl") plus "staff_email" (a
+# template of ((subject)) and ((body)) for staff emails). The words of every message,
+# in every language we have, are in NOTIFICATION_MESSAGES_DIR (templates/messages/).
+NOTIFICATION_BACKEND = env.str("NOTIFICATION_BACKEND", default="smtp")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# Seconds a worker waits on Notify before giving up (and retrying later).
+NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)
+NOTIFY_TEMPLATES_FILE = env.str("NOTIFY_TEMPLATES_FILE", default="")
+NOTIFY_TEMPLATE_IDS = notify_template_ids(NOTIFY_TEMPLATES_FILE)
+NOTIFICATION_MESSAGES_DIR = BASE_DIR / "templates" / "messages"
+if NOTIFICATION_BACKEND not in ("smtp", "notify"):
+    raise ImproperlyConfigured(f"NOTIFICATION_BACKEND={NOTIFICATION_BACKEND!r}: use smtp or notify")
+if NOTIFICATION_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS):
+    raise ImproperlyConfigured(
+        "NOTIFICATION_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATES_FILE"
+    )
+
 # Celery: the filesystem broker needs no server, so a fresh machine runs a real worker
 # and beat; Redis takes over when REDIS_URL is set.
 CELERY_DATA_DIR = VAR_DIR / "celery"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
-# The longest hard time limit any task declares: report generation (outcomes/tasks.py).
-# tests/test_celery_settings.py fails if a registered task declares a longer one.
+# Hard time limits: every task's, and report generation's (outcomes/tasks.py), as a
+# yearly report over a county takes minutes. The sweeps count a task still "sending" or
+# "running" after its limit as interrupted. tests/test_celery_settings.py fails if a
+# registered task declares a longer limit than TASKS_LONGEST_TIME_LIMIT.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
-TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, 16 * 60)
+OUTCOMES_REPORT_TIME_LIMIT = env.int("OUTCOMES_REPORT_TIME_LIMIT", default=16 * 60)
+TASKS_LONGEST_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT, OUTCOMES_REPORT_TIME_LIMIT)
 # The longest a retry waits (retry_backoff_max on the tasks); Redis also counts that wait.
 TASKS_LONGEST_RETRY_DELAY = 10 * 60
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -343,14 +381,56 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=300)
+# How often report runs and scheduled reports whose broker message was lost (or whose
+# worker died) are found again; also how long a queued run waits before it counts as lost.
+REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=300)
+
+# How long each kind of record is kept, in days, before the nightly retention job deletes
+# or anonymises it (socialrx/core/data_protection; the IG lead's page shows the schedule).
+# Defaults follow the NHS Records Management Code of Practice 2023 for adult health and
+# care records: 8 years after the episode ends. Each can be set from the environment
+# (RETENTION_DAYS_<KEY>, upper case) once the organisation's own policy is agreed.
+_YEAR = 365
+RETENTION_SCHEDULE = {
+    key: env.int(f"RETENTION_DAYS_{key.upper()}", default=days)
+    for key, days in {
+        # A closed case and everything recorded in it (contacts, assessments, plan,
+        # connections, measures, message back), its referral and history: 8 years
+        # after the case closed.
+        "closed_case": 8 * _YEAR,
+        # A referral that never became a case (declined, withdrawn, or closed at
+        # triage) and its history: 2 years after it last changed.
+        "referral_without_case": 2 * _YEAR,
+        # A person with no referral left: removed once the last referral has gone
+        # (the clock is their record's last change).
+        "person_without_referral": 2 * _YEAR,
+        # Who viewed or changed what: 8 years, as long as the records it protects.
+        "audit_event": 8 * _YEAR,
+        # Emails sent (bodies are already cleared when sent): 1 year.
+        "notification": 1 * _YEAR,
+    }.items()
+}
 
 # Every periodic task, in one place. django-celery-beat copies these into its tables
 # at start, where administrators can pause them.
 CELERY_BEAT_SCHEDULE = {
+    # 02:30 every night, when no one is working: records past their retention period
+    # (RETENTION_SCHEDULE) are deleted or anonymised and the counts kept in a
+    # RetentionRun. A second run the same night finds nothing left to do.
+    "core-retention-apply": {
+        "task": "socialrx.core.tasks.retention_apply_task",
+        "schedule": crontab(minute=30, hour=2),
+    },
     # Email that failed or was never picked up (a worker was down) is sent again.
     "notifications-send-pending": {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
+    },
+    # Report runs and scheduled reports the broker lost or a dead worker left running are
+    # queued again; each still makes one file (and one email), however often this runs.
+    "outcomes-reports-recover": {
+        "task": "outcomes.tasks.reports_recover_task",
+        "schedule": timedelta(seconds=REPORTS_SWEEP_SECONDS),
     },
     # Mondays 07:30: one email per VCSE editor whose listings go stale within two weeks
     # or whose capacity is over 30 days old. Once per editor per week, however often run.
@@ -408,12 +488,63 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "socialrx.core.api.exception_handler",
+    # JSON nested thousands deep would crash Python's parser (a 500): refused with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "socialrx.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# OAuth 2.0 for GP systems (interop): client credentials only; tokens last an hour.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "servicerequest.write": "Send referrals and withdraw them",
+        "servicerequest.read": "Read and search the practice's referrals",
+        "task.read": "Follow referrals: read and search their Tasks",
+        "message.read": "Read and search messages back to the practice",
+    },
+    "DEFAULT_SCOPES": ["servicerequest.read", "task.read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "PKCE_REQUIRED": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, only in the
+    # Authorization header, no implicit or password grants, https redirects only.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
+# Named so migrations can depend on it (it is swappable); the toolkit's own model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# How deeply a JSON body may nest; real requests, FHIR Bundles included, stay below 20.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=64)
+# The FHIR interface's limits: a referral Bundle is a few kilobytes, its longest free text a
+# few paragraphs. A GP system's launch link is signed with a timestamp and expires.
+FHIR_MAX_BODY_BYTES = env.int("FHIR_MAX_BODY_BYTES", default=1_000_000)
+FHIR_MAX_STRING_LENGTH = env.int("FHIR_MAX_STRING_LENGTH", default=10_000)
+GP_LAUNCH_MAX_AGE_MINUTES = env.int("GP_LAUNCH_MAX_AGE_MINUTES", default=5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "socialrx API",
     "DESCRIPTION": "Referrals, triage and outcomes for a county social prescribing service.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The enum hook is spectacular's default; ours documents the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "socialrx.core.api_schema.document_errors",
+    ],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
@@ -458,10 +589,18 @@ LINKWORKERS_UNABLE_TO_CONTACT_VARIETY = env.int("LINKWORKERS_UNABLE_TO_CONTACT_V
 CONNECTIONS_NUDGE_WORKING_DAYS = env.int("CONNECTIONS_NUDGE_WORKING_DAYS", default=5)
 CONNECTIONS_NO_RESPONSE_WORKING_DAYS = env.int("CONNECTIONS_NO_RESPONSE_WORKING_DAYS", default=10)
 SERVICE_NAME = env.str("SOCIALRX_SERVICE_NAME", default="Social prescribing")
-# Outcome measures: follow-ups fall due this many weeks after the baseline (12 weeks and
-# about 6 months); the SWEMWBS metric change counted as a meaningful improvement (stated
-# on every report that uses it); reports over more days than this run in Celery.
-OUTCOMES_FOLLOW_UP_WEEKS = env.list("OUTCOMES_FOLLOW_UP_WEEKS", cast=int, default=[12, 26])
+# Outcome measures: when each is recorded. A baseline within this many days of the first
+# contact; each follow-up (weeks after the baseline) within its window of weeks after the
+# baseline, "12=10-16" being the 12-week follow-up recorded 10 to 16 weeks after it. A
+# record outside its window needs a reason and is never a payable outcome. The follow-ups
+# are the windows' weeks, so the two cannot disagree.
+OUTCOMES_BASELINE_WINDOW_DAYS = env.int("OUTCOMES_BASELINE_WINDOW_DAYS", default=14)
+OUTCOMES_FOLLOW_UP_WINDOWS = env_week_windows(
+    "OUTCOMES_FOLLOW_UP_WINDOWS", default="12=10-16,26=22-30"
+)
+OUTCOMES_FOLLOW_UP_WEEKS = sorted(OUTCOMES_FOLLOW_UP_WINDOWS)
+# The SWEMWBS metric change counted as a meaningful improvement (stated on every report
+# that uses it); reports over more days than this run in Celery.
 OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE = env.float("OUTCOMES_SWEMWBS_MEANINGFUL_CHANGE", default=3.0)
 OUTCOMES_LARGE_REPORT_DAYS = env.int("OUTCOMES_LARGE_REPORT_DAYS", default=366)
 
@@ -503,7 +642,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each layout step at INFO (weasyprint.progress): noise in every log.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 

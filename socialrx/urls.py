@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("linkworkers.urls")),
     path("", include("outcomes.urls")),
+    path("", include("interop.urls")),
 ]
 
 # A database outage met outside a view (a middleware loading the user) is still a 503.

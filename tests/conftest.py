@@ -77,8 +77,8 @@ def _signed_in_with_second_factor(request, monkeypatch):  # noqa: PT004
 
 @pytest.fixture(autouse=True)
 def _celery_eager(request):  # noqa: PT004
-    """Tasks run in-process, except in integration tests, which use a real worker."""
-    if request.node.get_closest_marker("integration"):
+    """Tasks run in-process, except in integration and fault tests: a real worker."""
+    if request.node.get_closest_marker("integration") or request.node.get_closest_marker("faults"):
         yield
         return
     celery_app.conf.task_always_eager = True
@@ -180,3 +180,19 @@ def other_org_user(db) -> User:
 @pytest.fixture
 def user_without_roles(db) -> User:
     return User.objects.create_user("nobody@test.example", "x", full_name="No Roles")
+
+
+@pytest.fixture
+def notify(settings):
+    """GOV.UK Notify as the notification backend, answered by a local server that speaks
+    its API (tests/notify_fake.py), with a template for each of our messages."""
+    from tests import notify_fake
+
+    ids, known = notify_fake.templates_from_catalogue()
+    for fake in notify_fake.serve():
+        fake.templates = known
+        settings.NOTIFICATION_BACKEND = "notify"
+        settings.NOTIFY_API_KEY = notify_fake.API_KEY
+        settings.NOTIFY_BASE_URL = fake.url
+        settings.NOTIFY_TEMPLATE_IDS = ids
+        yield fake

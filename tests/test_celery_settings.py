@@ -6,7 +6,7 @@ suite itself uses the filesystem broker, which has no visibility timeout).
 
 import json
 
-from tests.core.test_settings import run_manage_py
+from tests.helpers.manage_py import run_manage_py
 
 LIMITS = """
 import json

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from demo.files import data_path
+from demo.seeds.history import seed_history
 from linkworkers.models import Case
 from outcomes import codes
 from outcomes.models import (
@@ -69,6 +70,8 @@ def seed_outcomes() -> str:
     for command, name in GEOGRAPHY:
         call_command(command, str(data_path(name)), stdout=StringIO())
     recorded = sum(_measure(case, n) for n, case in enumerate(_cases()))
+    # The recent past, with follow-ups inside their windows: the wellbeing report's data.
+    recorded += seed_history()
     return f"{populations.practices} practice populations, {recorded} measures recorded"
 
 

@@ -24,6 +24,7 @@ from referrals.services import (
     referral_redirect,
     referral_request_info,
     referral_submit,
+    referral_withdraw,
 )
 from socialrx.core.models import Membership, Organisation, OrganisationType, Profession, Role, User
 
@@ -34,7 +35,9 @@ FAMILY = ["Ashby", "Brook", "Carter", "Dale", "Ellis", "Frost", "Grey", "Hale", 
 # The end state of each demo referral, cycled so every status and outcome appears.
 PLAN = [
     "received",
-    "received",
+    # Withdrawn by the referrer (a GP system can do this too), in place of a second
+    # "received" so the other end states fall where the other apps' demos expect them.
+    "withdrawn",
     "info_requested",
     "assigned",
     "first_contact",
@@ -110,6 +113,9 @@ def _advance(referral: Referral, plan: str, team: Organisation, lead: User, work
             reason=codes.DeclineReason.NEEDS_CRISIS_SERVICE,
             suggested_alternative="NHS 111, option 2 (urgent mental health help)",
         )
+    elif plan == "withdrawn":
+        if referral.referrer is not None:  # a self-referral has no referrer to withdraw it
+            referral_withdraw(referral=referral, actor=referral.referrer)
     elif plan != "received":
         referral_assign(referral=referral, team=team, actor=lead)
         steps = {"assigned": 0, "first_contact": 1}.get(plan, 2)

@@ -58,6 +58,8 @@ class Scale:
 SCALES: dict[str, Scale] = {
     # For tests and a quick look: every table, a few hundred rows.
     "tiny": Scale("tiny", 300, 240, 2_400, 2, 6, 6, 20, 60, 4),
+    # make bench-budget's fixed fixture: lists as full (25 rows) as the county's, in seconds.
+    "budget": Scale("budget", 40_000, 32_000, 320_000, 2, 12, 20, 270, 10_000, 40),
     # A county of ~785,000 people over an 8-year retention.
     "county": Scale("county", 150_000, 120_000, 1_200_000, 4, 46, 80, 1_000, 10_000, 40),
     # Ten counties' worth: a region.

@@ -27,7 +27,8 @@ from socialrx.core.models import Organisation
 WEEK = datetime.timedelta(weeks=1)
 RECORD_FIELDS = (
     "id", "case_id", "measure_id", "timepoint", "follow_up_week", "recorded_on",
-    "recorded_by_id", "raw_total", "score", "created_at", "updated_at",
+    "recorded_by_id", "raw_total", "score", "in_window", "out_of_window_reason",
+    "created_at", "updated_at",
 )  # fmt: skip
 # Measure code -> (share measured at baseline, baseline mean and SD of the raw total,
 # mean and SD of the change by 12 weeks; UCLA-3 falls as loneliness eases).
@@ -119,7 +120,7 @@ def _case_measure(
         ids[0] += 1
         records.append(
             (record, case, measure.pk, timepoint, weeks, at.date(), worker, score.raw_total,
-             score.score, at, at)
+             score.score, True, "", at, at)
         )  # fmt: skip
         for item, value in zip(items, values, strict=True):
             answers.append((ids[1], record, item.pk, value))

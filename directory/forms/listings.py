@@ -134,7 +134,7 @@ class OrganisationRegisterForm(forms.Form):
     organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         label="Organisation",
-        empty_label=None,  # type: ignore[arg-type]
+        empty_label=None,
     )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), label="What your organisation does"

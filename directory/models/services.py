@@ -6,7 +6,8 @@ import uuid
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models import Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from directory.models.base import (
@@ -60,7 +61,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         """``stale_rank`` 0 for fresh, 1 for stale: stale listings sort after fresh."""
         cutoff = listing_stale_cutoff(today)
         return self.annotate(
-            stale_rank=Case(
+            stale_rank=SqlCase(
                 When(Q(assured_date__isnull=True) | Q(assured_date__lt=cutoff), then=Value(1)),
                 default=Value(0),
             )

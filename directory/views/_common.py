@@ -6,14 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from socialrx.core.models import Role, User
+from socialrx.core.models import Role
 
 EDITOR_ROLES = (Role.VCSE_EDITOR, Role.DIRECTORY_ADMIN)
-
-
-def user(request: HttpRequest) -> User:
-    # The views using this are behind role_required, so the user is signed in.
-    return request.user  # type: ignore[return-value]
 
 
 def back(request: HttpRequest, default: str) -> HttpResponse:

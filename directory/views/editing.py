@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -28,13 +28,13 @@ from directory.models import ApprovalStatus, Service
 from directory.presenters import ListingEditor, ListingPresenter
 from directory.taxonomy import AUDIENCE
 from directory.views._common import EDITOR_ROLES
-from directory.views._common import user as _user
+from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.permissions import role_required
 
 
-def _home(request: HttpRequest) -> str:
+def _home(request: AuthenticatedHttpRequest) -> str:
     """Where an editor's journey starts: administrators have no listings page."""
-    if scope.is_directory_admin(_user(request)):
+    if scope.is_directory_admin(request.user):
         return reverse("directory:review_queue")
     return reverse("directory:my_listings")
 
@@ -44,7 +44,7 @@ def _manage_url(service: Service) -> str:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Form,
     *,
     heading: str,
@@ -64,14 +64,14 @@ def _page(
     return render(request, "directory/edit_form.html", context)
 
 
-def _published(request: HttpRequest, service: Service, message: str) -> HttpResponse:
+def _published(request: AuthenticatedHttpRequest, service: Service, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(_manage_url(service))
 
 
 @role_required(*EDITOR_ROLES)
-def service_manage(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor_full(_user(request), service_id)
+def service_manage(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor_full(request.user, service_id)
     context = {
         "service": service,
         "listing": ListingPresenter(service),
@@ -82,14 +82,14 @@ def service_manage(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 
 @role_required(*EDITOR_ROLES)
-def service_new(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
-    organization = scope.organisation_for_new_service(_user(request), organization_id)
+def service_new(request: AuthenticatedHttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = scope.organisation_for_new_service(request.user, organization_id)
     form = NewServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = services.service_create(
             organization=organization,
-            actor=_user(request),
+            actor=request.user,
             name=data["name"],
             description=data["description"],
             terms=data["categories"],
@@ -108,8 +108,8 @@ def service_new(request: HttpRequest, organization_id: uuid.UUID) -> HttpRespons
 
 
 @role_required(*EDITOR_ROLES)
-def service_eligibility(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def service_eligibility(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     initial = {
         "audiences": list(service.taxonomy_terms.filter(taxonomy__code=AUDIENCE)),
         "minimum_age": service.minimum_age,
@@ -121,7 +121,7 @@ def service_eligibility(request: HttpRequest, service_id: uuid.UUID) -> HttpResp
     form = EligibilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.service_eligibility_update(
-            service=service, actor=_user(request), request=request, **form.cleaned_data
+            service=service, actor=request.user, request=request, **form.cleaned_data
         )
         return _published(request, service, f"{service.name}: who it is for is updated.")
     return _page(
@@ -133,12 +133,12 @@ def service_eligibility(request: HttpRequest, service_id: uuid.UUID) -> HttpResp
 
 
 @role_required(*EDITOR_ROLES)
-def location_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def location_add(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.location_add(
-            service=service, actor=_user(request), place=form.place(), request=request
+            service=service, actor=request.user, place=form.place(), request=request
         )
         return _published(request, service, f"{service.name}: place added.")
     return _page(
@@ -149,16 +149,16 @@ def location_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def location_edit(
-    request: HttpRequest, service_id: uuid.UUID, location_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, location_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     location = scope.location_of(service, location_id)
     form = PlaceForm(request.POST or None, location=location)
     if request.method == "POST" and form.is_valid():
         services.location_update(
             service=service,
             location=location,
-            actor=_user(request),
+            actor=request.user,
             place=form.place(),
             request=request,
         )
@@ -175,12 +175,12 @@ def location_edit(
 @role_required(*EDITOR_ROLES)
 @require_POST
 def location_remove(
-    request: HttpRequest, service_id: uuid.UUID, location_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, location_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     location = scope.location_of(service, location_id)
     services.location_remove(
-        service=service, location=location, actor=_user(request), request=request
+        service=service, location=location, actor=request.user, request=request
     )
     return _published(request, service, f"{service.name}: place removed.")
 
@@ -189,12 +189,12 @@ def location_remove(
 
 
 @role_required(*EDITOR_ROLES)
-def schedule_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def schedule_add(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     form = OpeningTimesForm(request.POST or None, places=service.service_at_locations.all())
     if request.method == "POST" and form.is_valid():
         services.schedule_add(
-            service=service, actor=_user(request), times=form.times(), request=request
+            service=service, actor=request.user, times=form.times(), request=request
         )
         return _published(request, service, f"{service.name}: opening times added.")
     return _page(
@@ -205,9 +205,9 @@ def schedule_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def schedule_edit(
-    request: HttpRequest, service_id: uuid.UUID, schedule_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, schedule_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     schedule = scope.schedule_of(service, schedule_id)
     form = OpeningTimesForm(
         request.POST or None, places=service.service_at_locations.all(), schedule=schedule
@@ -216,7 +216,7 @@ def schedule_edit(
         services.schedule_update(
             service=service,
             schedule=schedule,
-            actor=_user(request),
+            actor=request.user,
             times=form.times(),
             request=request,
         )
@@ -232,12 +232,12 @@ def schedule_edit(
 @role_required(*EDITOR_ROLES)
 @require_POST
 def schedule_remove(
-    request: HttpRequest, service_id: uuid.UUID, schedule_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, schedule_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     schedule = scope.schedule_of(service, schedule_id)
     services.schedule_remove(
-        service=service, schedule=schedule, actor=_user(request), request=request
+        service=service, schedule=schedule, actor=request.user, request=request
     )
     return _published(request, service, f"{service.name}: opening times removed.")
 
@@ -246,12 +246,12 @@ def schedule_remove(
 
 
 @role_required(*EDITOR_ROLES)
-def contact_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def contact_add(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.contact_add(
-            service=service, actor=_user(request), details=form.details(), request=request
+            service=service, actor=request.user, details=form.details(), request=request
         )
         return _published(request, service, f"{service.name}: contact added.")
     return _page(
@@ -263,16 +263,16 @@ def contact_add(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def contact_edit(
-    request: HttpRequest, service_id: uuid.UUID, contact_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, contact_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     contact = scope.contact_of(service, contact_id)
     form = ContactForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         services.contact_update(
             service=service,
             contact=contact,
-            actor=_user(request),
+            actor=request.user,
             details=form.details(),
             request=request,
         )
@@ -288,9 +288,9 @@ def contact_edit(
 @role_required(*EDITOR_ROLES)
 @require_POST
 def contact_remove(
-    request: HttpRequest, service_id: uuid.UUID, contact_id: uuid.UUID
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID, contact_id: uuid.UUID
 ) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     contact = scope.contact_of(service, contact_id)
-    services.contact_remove(service=service, contact=contact, actor=_user(request), request=request)
+    services.contact_remove(service=service, contact=contact, actor=request.user, request=request)
     return _published(request, service, f"{service.name}: contact removed.")

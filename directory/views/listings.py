@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from directory.models import ApprovalStatus, CapacityStatus, Service
 from directory.presenters import ListingPresenter
 from directory.views._common import EDITOR_ROLES
 from directory.views._common import back as _back
-from directory.views._common import user as _user
+from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
@@ -28,11 +28,13 @@ from socialrx.core.permissions import role_required
 MAX_WEEKLY_LIMIT = 10_000
 
 
-def _after_one_click(request: HttpRequest, service: Service, message: str) -> HttpResponse:
+def _after_one_click(
+    request: AuthenticatedHttpRequest, service: Service, message: str
+) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
-        scope.service_for_editor(_user(request), service.id)  # still theirs, or 404
+        scope.service_for_editor(request.user, service.id)  # still theirs, or 404
         service = (
-            with_week_counts(scope.services_of_own_organisations(_user(request)))
+            with_week_counts(scope.services_of_own_organisations(request.user))
             .select_related("organization", "capacity")
             .get(pk=service.pk)
         )
@@ -46,15 +48,15 @@ def _after_one_click(request: HttpRequest, service: Service, message: str) -> Ht
 
 
 @role_required(Role.VCSE_EDITOR)
-def my_listings(request: HttpRequest) -> HttpResponse:
+def my_listings(request: AuthenticatedHttpRequest) -> HttpResponse:
     services_ = with_week_counts(
-        scope.services_of_own_organisations(_user(request))
+        scope.services_of_own_organisations(request.user)
         .select_related("organization", "capacity")
         .with_stale_rank()
         .order_by("-stale_rank", "organization__name", "name")
     )
     listings = [ListingPresenter(s) for s in services_]
-    user = _user(request)
+    user = request.user
     # One query for both: the organisations to add services to, and those waiting.
     organisations = list(
         scope.directory_organisations_of(user).exclude(approval_status=ApprovalStatus.REJECTED)
@@ -69,14 +71,14 @@ def my_listings(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.VCSE_EDITOR)
-def organisation_register(request: HttpRequest) -> HttpResponse:
-    organisations = scope.unlisted_organisations_of(_user(request))
+def organisation_register(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisations = scope.unlisted_organisations_of(request.user)
     form = OrganisationRegisterForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.organisation_register(
             organisation=data["organisation"],
-            actor=_user(request),
+            actor=request.user,
             description=data["description"],
             email=data["email"],
             website=data["website"],
@@ -88,20 +90,22 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*EDITOR_ROLES)
-def service_confirm(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+def service_confirm(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """GET shows one button (the reminder email links here); POST confirms."""
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     if request.method == "POST":
-        services.service_confirm(service=service, actor=_user(request), request=request)
+        services.service_confirm(service=service, actor=request.user, request=request)
         return _after_one_click(request, service, f"{service.name}: confirmed as accurate.")
     return render(request, "directory/confirm.html", {"listing": ListingPresenter(service)})
 
 
 @role_required(*EDITOR_ROLES)
 @require_POST
-def service_capacity_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+def service_capacity_quick(
+    request: AuthenticatedHttpRequest, service_id: uuid.UUID
+) -> HttpResponse:
     """One click: a new capacity status, keeping the weekly limit and expected wait."""
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     status = request.POST.get("status", "")
     if status not in CapacityStatus.values:
         messages.error(request, "Choose whether you can take referrals.")
@@ -109,7 +113,7 @@ def service_capacity_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpR
     current = ListingPresenter(service).capacity
     services.service_capacity_set(
         service=service,
-        actor=_user(request),
+        actor=request.user,
         status=status,
         expected_wait_weeks=current.expected_wait_weeks if current else None,
         maximum=current.maximum if current else None,
@@ -121,9 +125,9 @@ def service_capacity_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpR
 
 @require_POST
 @role_required(*EDITOR_ROLES)
-def service_limit_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+def service_limit_quick(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
     """One click: a new weekly referral limit, keeping the status and expected wait."""
-    service = scope.service_for_editor(_user(request), service_id)
+    service = scope.service_for_editor(request.user, service_id)
     raw = request.POST.get("maximum", "").strip()
     if not raw.isdigit() or int(raw) > MAX_WEEKLY_LIMIT:
         messages.error(request, f"Give the weekly limit as a number up to {MAX_WEEKLY_LIMIT:,}.")
@@ -133,7 +137,7 @@ def service_limit_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpResp
     available = current.available if current else None
     services.service_capacity_set(
         service=service,
-        actor=_user(request),
+        actor=request.user,
         status=current.status if current else CapacityStatus.ACCEPTING,
         expected_wait_weeks=current.expected_wait_weeks if current else None,
         maximum=maximum,
@@ -145,8 +149,8 @@ def service_limit_quick(request: HttpRequest, service_id: uuid.UUID) -> HttpResp
 
 
 @role_required(*EDITOR_ROLES)
-def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def service_capacity(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     capacity = ListingPresenter(service).capacity
     initial = {
         "status": capacity.status if capacity else CapacityStatus.ACCEPTING,
@@ -157,7 +161,7 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
     form = CapacityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.service_capacity_set(
-            service=service, actor=_user(request), request=request, **form.cleaned_data
+            service=service, actor=request.user, request=request, **form.cleaned_data
         )
         messages.success(request, f"{service.name}: capacity updated.")
         return _back(request, "directory:my_listings")
@@ -165,13 +169,13 @@ def service_capacity(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
 
 
 @role_required(*EDITOR_ROLES)
-def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def service_edit(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     form = ServiceForm(request.POST or None, instance=service)
     if request.method == "POST" and form.is_valid():
         change = services.service_update(
-            service=scope.service_for_editor(_user(request), service_id),
-            actor=_user(request),
+            service=scope.service_for_editor(request.user, service_id),
+            actor=request.user,
             fields=form.service_fields(),
             terms=form.terms(),
             language_codes=form.cleaned_data["languages"],
@@ -186,7 +190,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 
 @role_required(*EDITOR_ROLES)
-def service_history(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = scope.service_for_editor(_user(request), service_id)
+def service_history(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = scope.service_for_editor(request.user, service_id)
     changes = service.changes.select_related("actor")
     return render(request, "directory/history.html", {"service": service, "changes": changes})

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,7 +14,7 @@ from directory import permissions as scope
 from directory import services
 from directory.presenters import ListingPresenter
 from directory.views._common import back as _back
-from directory.views._common import user as _user
+from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
@@ -22,7 +22,7 @@ REVIEW_PAGE_SIZE = 50
 
 
 @role_required(Role.DIRECTORY_ADMIN)
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(scope.services_awaiting_review(), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -36,20 +36,22 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.DIRECTORY_ADMIN)
 @require_POST
-def service_mark_reviewed(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+def service_mark_reviewed(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = scope.service_any(service_id)
-    services.service_mark_reviewed(service=service, actor=_user(request), request=request)
+    services.service_mark_reviewed(service=service, actor=request.user, request=request)
     messages.success(request, f"{service.name}: reviewed.")
     return _back(request, "directory:review_queue")
 
 
 @role_required(Role.DIRECTORY_ADMIN)
 @require_POST
-def organisation_decide(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+def organisation_decide(
+    request: AuthenticatedHttpRequest, organization_id: uuid.UUID
+) -> HttpResponse:
     organization = scope.organisation_pending(organization_id)
     approve = request.POST.get("decision") == "approve"
     services.organisation_decide(
-        organization=organization, actor=_user(request), approve=approve, request=request
+        organization=organization, actor=request.user, approve=approve, request=request
     )
     verb = "approved: its services are now published" if approve else "not approved"
     messages.success(request, f"{organization.name} {verb}.")

@@ -94,7 +94,7 @@ class CaseOut(serializers.Serializer):
 def _case(request: Request, pk: int) -> Case:
     case = case_for(request.user, pk)  # type: ignore[arg-type]
     # The case comes back with its person's name and NHS number: a view of the person too.
-    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])  # type: ignore[arg-type]
+    audit_views(request=request, objs=[case], person_ids=[case.referral.person_id])
     return case
 
 
@@ -107,6 +107,8 @@ class CaseOpenIn(serializers.Serializer):
 
 class CaseCollectionApi(APIView):
     permission_classes = READ
+    # Named on the view, not only in settings, so the schema describes the page envelope.
+    pagination_class = PageNumberPagination
 
     def get_permissions(self) -> list[Any]:
         return [p() for p in (WRITE if self.request.method == "POST" else READ)]
@@ -115,7 +117,7 @@ class CaseCollectionApi(APIView):
     def get(self, request: Request) -> Response:
         """Cases of your teams, open first, newest first."""
         cases = cases_visible_to(request.user).with_list_details().open_first()  # type: ignore[arg-type]
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, view=self) or []
         audit_list(
             request=request,
@@ -222,7 +224,9 @@ class StepIn(serializers.Serializer):
 
 class GoalIn(serializers.Serializer):
     description = serializers.CharField()
-    domain = serializers.ChoiceField(codes.LifeDomain.choices, required=False, default="")
+    domain = serializers.ChoiceField(
+        codes.LifeDomain.choices, required=False, allow_blank=True, default=""
+    )
     review_on = serializers.DateField()
     steps = StepIn(many=True)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case as Case_
+from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,7 +106,7 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
             return self.order_by(
                 "referral__person__family_name", "referral__person__given_name", "id"
             )
-        due = Case_(
+        due = SqlCase(
             When(status=codes.CaseStatus.AWAITING_CONTACT, then=F("first_contact_due_on")),
             default=F("review_due_on"),
             output_field=models.DateField(),

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case as Case_
+from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ class ConnectionQuerySet(models.QuerySet["Connection"]):
     def awaiting_answer_first(self) -> ConnectionQuerySet:
         """Those waiting for the service's answer first, then the rest; newest referred
         first within each."""
-        waiting = Case_(
+        waiting = SqlCase(
             When(status__in=codes.AWAITING_ANSWER_STATUSES, then=Value(0)),
             default=Value(1),
             output_field=models.IntegerField(),

@@ -35,7 +35,7 @@ class CaseRow:
         self.today = today or timezone.localdate()
 
     @property
-    def person(self):  # type: ignore[no-untyped-def]
+    def person(self):
         return self.case.referral.person
 
     @property

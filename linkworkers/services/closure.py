@@ -27,6 +27,10 @@ def message_back_url(case: Case) -> str:
     return absolute_url(reverse("linkworkers:message_back", args=[case.pk]))
 
 
+def message_back_pdf_url(case: Case) -> str:
+    return absolute_url(reverse("linkworkers:message_back_pdf", args=[case.pk]))
+
+
 def _needs_and_concerns(case: Case) -> str:
     lines = [f"Referred for: {ReferralPresenter(case.referral).reasons}."]
     latest = case.assessments.prefetch_related("domains").last()
@@ -81,6 +85,14 @@ def _unable_to_contact_override(case: Case, outcome: str, override_reason: str) 
     return override_reason.strip()
 
 
+def _override_line(override: str) -> str:
+    return (
+        "Closed as unable to contact before the usual attempts "
+        f"({settings.LINKWORKERS_UNABLE_TO_CONTACT_ATTEMPTS} over "
+        f"{settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS} days) were made, because: {override}"
+    )
+
+
 @transaction.atomic
 def case_close(
     *,
@@ -94,7 +106,8 @@ def case_close(
     write the message back: a snapshot, so it stays what was sent.
 
     "Unable to contact" needs the attempts rule met (``unable_to_contact_rule_met``) or
-    an ``override_reason``, which is kept on the case and counted in the activity report.
+    an ``override_reason``, which is kept on the case, reported in the message back to
+    the GP and referrer, and counted in the activity report.
     """
     if outcome not in referral_codes.ClosureOutcome.values:
         raise ValidationError({"outcome": ["Select the outcome"]})
@@ -114,9 +127,17 @@ def case_close(
         actor=actor,
         kind=referral_codes.EventKind.CLOSED,
         outcome=outcome,
-        note=f"The link worker's message back: {message_back_url(case)}",
+        # Shown on the referrer's page, where the addresses become links.
+        note=f"The link worker's message back: {message_back_url(case)} "
+        f"(PDF: {message_back_pdf_url(case)})",
     )
     latest = case.assessments.last()
+    if override:
+        # Reported to the GP and referrer with the closure, in the message back's own
+        # words; counted for commissioners in the activity report.
+        support_summary = "\n".join(
+            line for line in [support_summary.strip(), _override_line(override)] if line
+        )
     message = MessageBack.objects.create(
         case=case,
         closure_outcome=outcome,

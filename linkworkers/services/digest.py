@@ -57,7 +57,7 @@ class DigestCounts:
 def digest_counts(user: User, now: datetime.datetime) -> DigestCounts:
     """The worker's own open cases, counted in the database (one query per figure)."""
     today = timezone.localdate(now)
-    cases = user.cases.filter(status__in=codes.OPEN_CASE_STATUSES)  # type: ignore[attr-defined]
+    cases = user.cases.filter(status__in=codes.OPEN_CASE_STATUSES)
     return DigestCounts(
         first_contacts_overdue=cases.filter(
             status=codes.CaseStatus.AWAITING_CONTACT, first_contact_due_on__lt=today

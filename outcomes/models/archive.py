@@ -4,6 +4,8 @@ any worker wrote, wherever it ran."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,7 +55,15 @@ class ReportFileQuerySet(models.QuerySet["ReportFile"]):
 
 
 class ReportFile(TimeStampedModel):
-    """One generated report (already disclosed) in one format: the report archive."""
+    """One generated report (already disclosed) in one format: the report archive.
+
+    A run asked for on screen is "queued" until a worker claims it ("running", with
+    ``claimed_at``, committed before the work starts), then "done" or "failed". A run whose
+    broker message was lost stays "queued", and one whose worker died stays "running"
+    past the time limit: the beat sweep (``reports_recover``) queues both again.
+    """
+
+    MAX_ATTEMPTS: ClassVar[int] = 3
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_files"
@@ -70,6 +80,10 @@ class ReportFile(TimeStampedModel):
     filename = models.CharField(max_length=100, blank=True)
     content = models.BinaryField(blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last took it to generate."
+    )
 
     objects = ReportFileQuerySet.as_manager()
 

@@ -134,6 +134,10 @@ class MeasureRecordQuerySet(models.QuerySet["MeasureRecord"]):
     def of_measure(self, code: str) -> MeasureRecordQuerySet:
         return self.filter(measure__code=code)
 
+    def evidenced(self) -> MeasureRecordQuerySet:
+        """Recorded inside their windows: the only records a payable outcome rests on."""
+        return self.filter(in_window=True)
+
     def with_details(self) -> MeasureRecordQuerySet:
         return self.select_related("measure", "recorded_by").prefetch_related("answers__item")
 
@@ -155,6 +159,15 @@ class MeasureRecord(TimeStampedModel):
     # database. A rescoring recomputes them from the answers.
     raw_total = models.SmallIntegerField(null=True, blank=True)
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # Checked against the schedule (outcomes.schedule) when recorded, and kept: the dates
+    # it depends on (first contact, baseline) do not change afterwards. Outside its
+    # window a record needs a reason, is labelled, and is never a payable outcome.
+    in_window = models.BooleanField(
+        default=True, help_text="Recorded inside its window in the measure schedule."
+    )
+    out_of_window_reason = models.TextField(
+        blank=True, help_text="Why it was recorded outside its window."
+    )
 
     objects = MeasureRecordQuerySet.as_manager()
 
@@ -168,6 +181,11 @@ class MeasureRecord(TimeStampedModel):
                 condition=Q(timepoint="baseline", follow_up_week=0)
                 | Q(timepoint="follow_up", follow_up_week__gt=0),
                 name="measure_record_week_matches_timepoint",
+            ),
+            models.CheckConstraint(
+                condition=Q(in_window=True, out_of_window_reason="")
+                | (Q(in_window=False) & ~Q(out_of_window_reason="")),
+                name="measure_record_outside_window_has_reason",
             ),
         ]
         indexes = [

@@ -10,7 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from outcomes.permissions import AREA_REPORT_ROLES, ReportScope
-from outcomes.reports import activity, demand, equity, gaps, needs, payments, reach, wellbeing
+from outcomes.reports import (
+    activity,
+    demand,
+    equity,
+    gaps,
+    needs,
+    payments,
+    reach,
+    trends,
+    wellbeing,
+)
 from outcomes.reports.base import DisclosedReport, Report, ReportFilters
 from socialrx.core.models import Role
 from socialrx.db_routers import replica_reads
@@ -30,6 +40,9 @@ REPORTS: dict[str, ReportKind] = {
     for kind in [
         ReportKind("activity", "Activity", "Referrals, triage, waits, cases and caseloads.",
                    activity.build),
+        ReportKind("trends", "Monthly trends",
+                   "Referrals, days to first contact, people supported and wellbeing "
+                   "change, month by month.", trends.build),
         ReportKind("reach", "Reach and equity",
                    "Referrals per 1,000 patients by practice; age, sex and ethnic group.",
                    reach.build),

@@ -50,6 +50,8 @@ class Table:
     note: str = ""
     chart_label: str = ""
     chart_value: str = ""
+    # "bar" (one bar per row) or "line" (a trend over the rows, which are periods in order).
+    chart_kind: str = "bar"
 
     def disclosed(self) -> DisclosedTable:
         shown_rows = [_disclose_row(self.columns, row) for row in self.rows]
@@ -62,6 +64,7 @@ class Table:
             note=self.note,
             chart_label=self.chart_label,
             chart_value=self.chart_value,
+            chart_kind=self.chart_kind,
             column_keys=[c.key for c in self.columns],
         )
 
@@ -115,6 +118,7 @@ class DisclosedTable:
     note: str = ""
     chart_label: str = ""
     chart_value: str = ""
+    chart_kind: str = "bar"
 
 
 @dataclass(frozen=True)

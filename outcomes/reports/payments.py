@@ -16,8 +16,17 @@ from outcomes.reports.base import Column, Report, ReportFilters, Table
 from outcomes.reports.query import referral_q
 from referrals.codes import ClosureOutcome
 
+WELLBEING_OUTCOMES = (TariffOutcome.SWEMWBS_IMPROVED, TariffOutcome.UCLA3_IMPROVED)
 
-def _achieved(scope: ReportScope, filters: ReportFilters, outcome: str) -> Q:
+
+def scale_for(outcome: str) -> wellbeing.Scale:
+    return {
+        TariffOutcome.SWEMWBS_IMPROVED: wellbeing.scales()[0],
+        TariffOutcome.UCLA3_IMPROVED: wellbeing.scales()[-1],
+    }[TariffOutcome(outcome)]
+
+
+def achieved_condition(scope: ReportScope, filters: ReportFilters, outcome: str) -> Q:
     """The condition on a case for a person to have achieved ``outcome`` in the period."""
     start, end = filters.start_dt(), filters.end_dt()
     if outcome == TariffOutcome.ENGAGED:
@@ -38,12 +47,12 @@ def _achieved(scope: ReportScope, filters: ReportFilters, outcome: str) -> Q:
                 )
             )
         )
-    scale = {
-        TariffOutcome.SWEMWBS_IMPROVED: wellbeing.scales()[0],
-        TariffOutcome.UCLA3_IMPROVED: wellbeing.scales()[-1],
-    }[TariffOutcome(outcome)]
-    # paired() holds at most one pair per case and scale: the latest follow-up.
-    pairs = wellbeing.paired(scope, filters, scale).filter(gain__gte=scale.threshold)
+    scale = scale_for(outcome)
+    # paired() holds at most one pair per case and scale: the latest follow-up. Only
+    # pairs recorded inside their windows are evidence of an outcome (outcomes.schedule).
+    pairs = wellbeing.paired(scope, filters, scale, evidenced_only=True).filter(
+        gain__gte=scale.threshold
+    )
     return Q(Exists(pairs.filter(case=OuterRef("pk"))))
 
 
@@ -57,7 +66,7 @@ def achieved_by_tariff(
         return {}
     counts = {}
     for tariff in tariffs:
-        condition = _achieved(scope, filters, tariff.outcome)
+        condition = achieved_condition(scope, filters, tariff.outcome)
         if tariff.service_id is not None:
             condition = Q(team__parent=tariff.service_id) & condition
         counts[f"tariff_{tariff.pk}"] = Count("pk", filter=condition)
@@ -119,5 +128,8 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
             "itself is settled from the provider's audited export for its own team.",
             "SWEMWBS improvement uses the meaningful change threshold stated in the "
             "wellbeing report; each person counts once per outcome in the period.",
+            "Only evidenced outcomes count: a wellbeing improvement needs a baseline and a "
+            "follow-up each recorded inside its window in the measure schedule. The "
+            "evidence for each outcome is in the payment evidence extract.",
         ],
     )

@@ -106,7 +106,8 @@ def _per_practice(referrals: Any, practices: Any) -> Table:
         ],  # fmt: skip
         rows=[{**r, "pcn": r["parent__name"], "n": r["n"] or 0} for r in rows],
         chart_label="name",
-        chart_value="n",
+        # The rate, so practices of different sizes compare fairly (the count is in the table).
+        chart_value="rate",
     )
 
 
@@ -172,7 +173,8 @@ def _against_population(
         ],  # fmt: skip
         rows=rows,
         chart_label="group",
-        chart_value="n",
+        # Plotted as the rate: a group's share of referrals means little beside its size.
+        chart_value="rate",
     )
 
 

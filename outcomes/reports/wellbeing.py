@@ -41,17 +41,23 @@ def scales() -> list[Scale]:
     ]  # fmt: skip
 
 
-def paired(scope: ReportScope, filters: ReportFilters, scale: Scale) -> Any:
+def paired(
+    scope: ReportScope, filters: ReportFilters, scale: Scale, *, evidenced_only: bool = False
+) -> Any:
     """Each person's latest follow-up recorded in the period, with its value and the
-    baseline value as ``after`` and ``before``, and ``gain`` (positive is better)."""
-    later = MeasureRecord.objects.filter(
+    baseline value as ``after`` and ``before``, and ``gain`` (positive is better).
+
+    ``evidenced_only``: both recorded inside their windows (``outcomes.schedule``), as a
+    payable outcome needs; the latest such follow-up, ignoring any recorded outside."""
+    base = MeasureRecord.objects.evidenced() if evidenced_only else MeasureRecord.objects.all()
+    later = base.filter(
         case=OuterRef("case"),
         measure=OuterRef("measure"),
         timepoint=codes.Timepoint.FOLLOW_UP,
         follow_up_week__gt=OuterRef("follow_up_week"),
         recorded_on__lte=filters.end,
     )
-    records = MeasureRecord.objects.follow_ups().filter(
+    records = base.follow_ups().filter(
         referral_q(scope, filters, "case__referral__"),
         measure__code=scale.measure,
         recorded_on__gte=filters.start,
@@ -64,13 +70,14 @@ def paired(scope: ReportScope, filters: ReportFilters, scale: Scale) -> Any:
         answers = MeasureAnswer.objects.filter(item__code=scale.item)
         after = answers.filter(record=OuterRef("pk")).values("value")[:1]
         before = answers.filter(
+            *([Q(record__in_window=True)] if evidenced_only else []),
             record__case=OuterRef("case"),
             record__measure=OuterRef("measure"),
             record__follow_up_week=0,
         ).values("value")[:1]
     else:
         after = MeasureRecord.objects.filter(pk=OuterRef("pk")).values("score")[:1]
-        before = MeasureRecord.objects.filter(
+        before = base.filter(
             case=OuterRef("case"), measure=OuterRef("measure"), follow_up_week=0
         ).values("score")[:1]
     records = records.annotate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from outcomes.reports.base import ReportFilters
 from outcomes.reports.groups import is_group
 from socialrx.core.links import absolute_url
 from socialrx.core.models import Organisation, User
+from socialrx.core.retry import TRANSIENT_ERRORS
 from socialrx.core.services import notification_queue
 
 logger = logging.getLogger(__name__)
@@ -62,34 +64,153 @@ def report_run_request(*, user: User, key: str, filters: ReportFilters, fmt: str
     return run
 
 
-def _set(run: ReportFile, **fields: Any) -> None:
-    ReportFile.objects.filter(pk=run.pk).update(**fields, updated_at=timezone.now())
-
-
 def report_generate(*, report_file_id: int) -> bool:
-    """Build, disclose and render one queued report. Safe to run twice: a finished file
-    is left alone. Progress is written outside the main transaction so the page sees it."""
-    run = ReportFile.objects.filter(pk=report_file_id).select_related("owner").first()
-    if run is None or run.status == RunStatus.DONE:
+    """Build, disclose and render one queued report; True when this call made it.
+
+    At most one run at a time makes the file: the row is claimed ("running", committed)
+    before the work, and the result is written only while the claim is still ours. A
+    second delivery of the task (a retry, a redelivered message, the sweep) finds it
+    claimed or done and does nothing. Progress is written outside any transaction so the
+    page sees it. A passing fault (the database, the network) puts the run back in the
+    queue for the retry; any other error fails it.
+    """
+    run = _claim(report_file_id)
+    if run is None:
         return False
-    _set(run, status=RunStatus.RUNNING, progress=10)
+    mine = ReportFile.objects.filter(pk=run.pk, status=RunStatus.RUNNING, claimed_at=run.claimed_at)
     try:
         filters = filters_from_params(run.params)
         built = build_disclosed(run.report, scope=report_scope_for(run.owner), filters=filters)
-        _set(run, progress=70)
+        mine.update(progress=70, updated_at=timezone.now())
         content = exports.render(built, run.fmt)
-    except Exception:
-        _set(run, status=RunStatus.FAILED)
+    except TRANSIENT_ERRORS:
+        mine.update(status=RunStatus.QUEUED, progress=0, updated_at=timezone.now())
         raise
-    _set(
-        run,
-        status=RunStatus.DONE,
-        progress=100,
-        content=content,
-        filename=exports.filename(built, run.fmt),
-        finished_at=timezone.now(),
+    except Exception:
+        mine.update(status=RunStatus.FAILED, updated_at=timezone.now())
+        raise
+    return bool(
+        mine.update(
+            status=RunStatus.DONE,
+            progress=100,
+            content=content,
+            filename=exports.filename(built, run.fmt),
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
     )
-    return True
+
+
+def _claim(report_file_id: int) -> ReportFile | None:
+    """Mark the run "running" and commit; None if it is not ours to make (running
+    elsewhere, done, failed, or out of attempts)."""
+    with transaction.atomic():
+        run = (
+            ReportFile.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .filter(
+                pk=report_file_id,
+                status=RunStatus.QUEUED,
+                attempts__lt=ReportFile.MAX_ATTEMPTS,
+            )
+            .first()
+        )
+        if run is None:
+            return None
+        run.status, run.progress = RunStatus.RUNNING, 10
+        run.claimed_at = timezone.now()
+        run.attempts += 1
+        run.save(update_fields=["status", "progress", "claimed_at", "attempts", "updated_at"])
+    return run
+
+
+def reports_recover(*, now: datetime.datetime | None = None) -> int:
+    """Find again the report work the broker lost; returns how many tasks were queued.
+
+    - A run "running" past the report time limit lost its worker (a task still alive
+      would have been killed by then): queued again, or failed once out of attempts.
+    - A run "queued" for longer than a sweep period lost its message (Redis restarted
+      without it, a worker took it and died): its task is sent again.
+    - A subscription whose report for the last period is due and missing (beat's message
+      was lost, or no beat ran then): its task is sent.
+
+    Each task sent again is harmless if the first turns up after all: runs are claimed,
+    and a scheduled report is made once per period under a row lock. Safe to run twice
+    at once (two beats): the rows are taken with SKIP LOCKED.
+    """
+    from outcomes.tasks import report_generate_task, scheduled_report_task
+
+    now = now or timezone.now()
+    interrupted = now - datetime.timedelta(seconds=settings.OUTCOMES_REPORT_TIME_LIMIT)
+    lost = now - datetime.timedelta(seconds=settings.REPORTS_SWEEP_SECONDS)
+    with transaction.atomic():
+        # An UPDATE waits for another sweep's row locks and then checks its WHERE again,
+        # so two sweeps at once move each run once.
+        stuck = ReportFile.objects.filter(status=RunStatus.RUNNING, claimed_at__lt=interrupted)
+        failed = stuck.filter(attempts__gte=ReportFile.MAX_ATTEMPTS).update(
+            status=RunStatus.FAILED, updated_at=now
+        )
+        requeued = stuck.update(status=RunStatus.QUEUED, progress=0, updated_at=lost)
+        if failed or requeued:
+            logger.warning(
+                "Report runs interrupted mid-run: %s queued again, %s failed", requeued, failed
+            )
+        # Only work done, not lost, leaves the queue: the next sweep sends what the broker
+        # loses again. updated_at moves on, so each sweep sends each run once.
+        run_ids = list(
+            ReportFile.objects.select_for_update(skip_locked=True)
+            .filter(status=RunStatus.QUEUED, updated_at__lte=lost, subscription__isnull=True)
+            .values_list("pk", flat=True)[:500]
+        )
+        ReportFile.objects.filter(pk__in=run_ids).update(updated_at=now)
+        subscription_ids = _scheduled_reports_missing(now)
+        ReportSubscription.objects.filter(pk__in=subscription_ids).update(updated_at=now)
+        for pk in run_ids:
+            transaction.on_commit(partial(report_generate_task.delay, pk))
+        for pk in subscription_ids:
+            transaction.on_commit(partial(scheduled_report_task.delay, pk))
+    if run_ids or subscription_ids:
+        logger.warning(
+            "Report work lost by the broker sent again: %s runs, %s subscriptions",
+            len(run_ids),
+            len(subscription_ids),
+        )
+    return len(run_ids) + len(subscription_ids)
+
+
+def scheduled_report_due_at(frequency: str, today: datetime.date) -> datetime.datetime:
+    """When beat sends the report for the last complete period before ``today``: 06:00
+    on the 2nd of the month after it (CRONTABS)."""
+    _, end = previous_period(frequency, today)
+    first_after = end + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(first_after.replace(day=2), _SIX_AM))
+
+
+_SIX_AM = datetime.time(6, 0)
+
+
+def _scheduled_reports_missing(now: datetime.datetime) -> list[int]:
+    """Active subscriptions, not paused in beat and not being made right now (locked),
+    whose report for the last period was due a sweep period ago and is not archived.
+    Not those sent again within a sweep period (``updated_at``, moved when sent): a
+    second sweep right after the first finds their task still queued."""
+    today = timezone.localdate(now)
+    lost = now - datetime.timedelta(seconds=settings.REPORTS_SWEEP_SECONDS)
+    missing = []
+    subscriptions = (
+        ReportSubscription.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(is_active=True, updated_at__lte=lost)
+        .exclude(periodic_task__enabled=False)
+        .order_by("pk")
+    )
+    for subscription in subscriptions:
+        due_at = scheduled_report_due_at(subscription.frequency, today)
+        start, _ = previous_period(subscription.frequency, today)
+        if not subscription.created_at < due_at <= lost:
+            continue  # not due yet, or subscribed after it was (the next one is theirs)
+        if not ReportFile.objects.filter(subscription=subscription, period_start=start).exists():
+            missing.append(subscription.pk)
+    return missing
 
 
 def previous_period(frequency: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:

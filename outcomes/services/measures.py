@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from linkworkers import codes as case_codes
 from linkworkers.models import Case
-from outcomes import codes, scoring
+from outcomes import codes, schedule, scoring
 from outcomes.builtin import BUILTIN_MEASURES
 from outcomes.models import Measure, MeasureAnswer, MeasureItem, MeasureRecord
 from socialrx.core.audit import audit_record
@@ -99,8 +99,12 @@ def measure_record_create(
     answers: Mapping[str, int],
     actor: User,
     recorded_on: datetime.date | None = None,
+    out_of_window_reason: str = "",
 ) -> MeasureRecord:
-    """Store one completion item by item, with its derived score, at the next timepoint."""
+    """Store one completion item by item, with its derived score, at the next timepoint.
+
+    Outside the timepoint's window (``outcomes.schedule``) it needs
+    ``out_of_window_reason``, and is kept labelled as outside, so never payable."""
     # Lock the case so two submissions cannot both claim the same timepoint.
     Case.objects.select_for_update().filter(pk=case.pk).first()
     point = next_timepoint(case=case, measure=measure)
@@ -119,19 +123,41 @@ def measure_record_create(
         )
     except scoring.ScoringError as error:
         raise ValidationError(str(error)) from error
+    recorded_on = recorded_on or timezone.localdate()
+    window = schedule.window_for(case=case, measure=measure, follow_up_week=point[1])
+    in_window = window is None or window.contains(recorded_on)
+    reason = "" if in_window else out_of_window_reason.strip()
+    if not in_window and not reason:
+        assert window is not None
+        raise ValidationError({"out_of_window_reason": [outside_window_message(window)]})
     record = MeasureRecord.objects.create(
         case=case,
         measure=measure,
         timepoint=point[0],
         follow_up_week=point[1],
-        recorded_on=recorded_on or timezone.localdate(),
+        recorded_on=recorded_on,
         recorded_by=actor,
         raw_total=result.raw_total,
         score=result.score,
+        in_window=in_window,
+        out_of_window_reason=reason,
     )
     MeasureAnswer.objects.bulk_create(
         MeasureAnswer(record=record, item=item, value=value)
         for item, value in zip(items, values, strict=True)
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=record)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=record,
+        detail={"in_window": in_window} if in_window else {"outside_window": reason},
+    )
     return record
+
+
+def outside_window_message(window: schedule.Window) -> str:
+    return (
+        f"This is outside its window ({window.rule}: {window.opens:%-d %B %Y} to "
+        f"{window.closes:%-d %B %Y}): give the reason for recording it now. It will not "
+        "count as a payable outcome"
+    )

@@ -6,11 +6,17 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from outcomes import permissions
+from outcomes import permissions, schedule
 from outcomes.forms import MeasureForm
 from outcomes.presenters import RecordPresenter, measure_cards
-from outcomes.services.measures import follow_up_weeks, measure_record_create, next_timepoint
+from outcomes.services.measures import (
+    follow_up_weeks,
+    measure_record_create,
+    next_timepoint,
+    outside_window_message,
+)
 from socialrx.core.audit import audit_record
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
@@ -48,11 +54,22 @@ def measure_record(request: AuthenticatedHttpRequest, case_pk: int, code: str) -
     if point is None:
         raise Http404("Every scheduled follow-up is recorded")
     items = list(measure.items.order_by("position"))
-    form = MeasureForm(request.POST or None, measure=measure, items=items)
+    window = schedule.window_for(case=case, measure=measure, follow_up_week=point[1])
+    outside = window is not None and not window.contains(timezone.localdate())
+    form = MeasureForm(
+        request.POST or None,
+        measure=measure,
+        items=items,
+        outside_window=outside_window_message(window) if window and outside else "",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             measure_record_create(
-                case=case, measure=measure, answers=form.answers(), actor=request.user
+                case=case,
+                measure=measure,
+                answers=form.answers(),
+                actor=request.user,
+                out_of_window_reason=form.out_of_window_reason(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -69,7 +86,14 @@ def measure_record(request: AuthenticatedHttpRequest, case_pk: int, code: str) -
     return render(
         request,
         "outcomes/measure_form.html",
-        {"case": case, "measure": measure, "form": form, "timepoint": timepoint},
+        {
+            "case": case,
+            "measure": measure,
+            "form": form,
+            "timepoint": timepoint,
+            "window": window,
+            "outside": outside,
+        },
     )
 
 

@@ -26,14 +26,23 @@ from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
 
+FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice")
+
 
 def _filters(
     request: AuthenticatedHttpRequest, scope: ReportScope
 ) -> tuple[ReportFilterForm, ReportFilters]:
     """The filters asked for, or the default (last four quarters, all of the area).
-    The caller passes the scope it already has: working it out costs queries."""
+    Any one filter applies on its own (a PCN alone gives that PCN over the default
+    dates); a date left out or blank takes its default. The caller passes the scope it
+    already has: working it out costs queries."""
     start, end = default_range()
-    data = request.GET.copy() if "start" in request.GET else None
+    data = None
+    if any(key in request.GET for key in FILTER_PARAMS):
+        data = request.GET.copy()
+        for key, default in (("start", start), ("end", end)):
+            if not data.get(key, "").strip():
+                data[key] = default.isoformat()
     form = ReportFilterForm(
         data, initial={"start": start, "end": end}, choices=report_choices_for(scope)
     )

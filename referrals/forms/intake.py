@@ -188,7 +188,11 @@ class ReferralForm(PersonFieldsMixin):
         error_messages={"required": "Confirm the person agrees to information being shared"},
     )
     contact_consent = forms.BooleanField(
-        label="The person would like an email confirming their referral", required=False
+        label=(
+            "The person would like to be told how their referral goes (by email, text or "
+            "letter, as they prefer)"
+        ),
+        required=False,
     )
 
     def __init__(self, *args: Any, referrer: User, **kwargs: Any) -> None:
@@ -287,7 +291,8 @@ class SelfReferralForm(PersonFieldsMixin):
         error_messages={"required": "Confirm you agree to your information being shared"},
     )
     contact_consent = forms.BooleanField(
-        label="Email me to confirm my referral has been received", required=False
+        label="Tell me how my referral goes (by email, text or letter, as I prefer)",
+        required=False,
     )
     # A field people never see nor hear: bots that fill every box fill this one too. It is
     # rendered by hand (HONEYPOT) inside a wrapper hidden from assistive technology.

@@ -20,7 +20,7 @@ from socialrx.core.models import Organisation, OrganisationType
 from socialrx.core.widgets import NHSDateField
 
 
-class PersonDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
+class PersonDetailsForm(forms.ModelForm):
     """The editable details (``codes.PERSON_EDITABLE_FIELDS``) and why they changed."""
 
     accessible_formats = forms.MultipleChoiceField(

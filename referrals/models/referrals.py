@@ -173,7 +173,30 @@ class Referral(TimeStampedModel):
         max_length=150, help_text="Who recorded the consent (the person, for self-referrals)."
     )
     contact_consent = models.BooleanField(
-        default=False, help_text="The person agreed to be told about their referral by email."
+        default=False,
+        help_text="The person agreed to be told how their referral goes (email, text or letter).",
+    )
+    # GP systems record consent as a coded entry or a note, not always as a FHIR Consent:
+    # such a referral is taken, and the link worker confirms consent at first contact.
+    consent_to_confirm = models.BooleanField(
+        "consent to be confirmed at first contact",
+        default=False,
+        help_text="Sent without a record of consent; the link worker confirms it with the person.",
+    )
+    requester_name = models.CharField(
+        max_length=200, blank=True, help_text="The clinician who made the referral, as sent."
+    )
+    requester_identifier = models.CharField(
+        max_length=100, blank=True, help_text="The clinician's identifier (system|value), as sent."
+    )
+    requester_ods_code = models.CharField(
+        "requesting organisation ODS code", max_length=12, blank=True
+    )
+    sender_identifier_system = models.CharField(max_length=200, blank=True)
+    sender_identifier_value = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The sending system's own id for this referral (FHIR ServiceRequest.identifier).",
     )
     triage_service = models.ForeignKey(
         Organisation,
@@ -222,10 +245,13 @@ class Referral(TimeStampedModel):
             models.Index(fields=["referring_organisation", "-created_at"]),
             models.Index(fields=["assigned_team", "status"]),
             models.Index(fields=["assigned_link_worker", "status"]),
+            models.Index(fields=["sender_identifier_value"]),
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(consent_to_referral=True, consent_to_share=True),
+                condition=Q(consent_to_referral=True, consent_to_share=True)
+                | Q(consent_to_confirm=True),
                 name="referral_requires_consent",
             ),
             models.CheckConstraint(

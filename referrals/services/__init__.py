@@ -23,6 +23,7 @@ from referrals.services.people import (
 )
 from referrals.services.triage import (
     referral_assign,
+    referral_confirm_consent,
     referral_decline,
     referral_decline_expired,
     referral_provide_info,
@@ -30,11 +31,14 @@ from referrals.services.triage import (
     referral_redirect,
     referral_request_info,
     referral_set_link_worker,
+    referral_withdraw,
     teams_for_service,
 )
 
 __all__ = [
     "referral_assign",
+    "referral_confirm_consent",
+    "referral_withdraw",
     "referral_decline",
     "referral_decline_expired",
     "referral_provide_info",

@@ -66,6 +66,12 @@ class ReferralInput:
     lone_working_risks: str = ""
     urgency: str = codes.Urgency.ROUTINE
     contact_consent: bool = False
+    consent_to_confirm: bool = False
+    requester_name: str = ""
+    requester_identifier: str = ""
+    requester_ods_code: str = ""
+    sender_identifier_system: str = ""
+    sender_identifier_value: str = ""
 
     def fingerprint(self) -> str:
         """A hash of the request, so a reused idempotency key can be compared."""
@@ -108,7 +114,7 @@ def has_contact_route(person: PersonInput | Person) -> bool:
 
 def _validate(data: ReferralInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not (data.consent_to_referral and data.consent_to_share):
+    if not (data.consent_to_referral and data.consent_to_share) and not data.consent_to_confirm:
         errors["consent"] = [
             "The person must agree to the referral and to information being shared"
         ]
@@ -156,11 +162,14 @@ def referral_submit(
     referrer: User | None,
     organisation: Organisation | None,
     idempotency_key: str = "",
+    person: Person | None = None,
 ) -> SubmitResult:
     """Store a referral and put it in the right triage queue.
 
     Safe against double submission: the same ``idempotency_key`` from the same referrer
     returns the first referral; with a different request it raises ``IdempotencyConflict``.
+    ``person`` is someone already known (a GP system may refer by NHS number); the caller
+    has checked they may refer them. Otherwise a new person record is made from the input.
     """
     errors = _validate(data)
     if referrer is not None and (
@@ -183,6 +192,7 @@ def referral_submit(
                 organisation=organisation,
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
+                person=person,
             )
     except IntegrityError:
         # A concurrent double click got there first: hand back the one it stored.
@@ -202,8 +212,9 @@ def _referral_create(
     organisation: Organisation | None,
     idempotency_key: str,
     fingerprint: str,
+    person: Person | None = None,
 ) -> Referral:
-    person = _person_create(data.person)
+    person = person or _person_create(data.person)
     route = triage_route_for(person.registered_practice)
     fields = dataclasses.asdict(data)
     for name in ("person", "reasons"):
@@ -236,5 +247,5 @@ def _referral_create(
         obj=referral,
         system_reason="" if referrer else AuditSystemReason.SELF_REFERRAL,
     )
-    notifications.person_referral_received(referral=referral)
+    notifications.person_told(referral=referral, message="referral_received")
     return referral

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from referrals import codes, notifications
 from referrals.models import (
@@ -18,6 +19,7 @@ from referrals.models import (
     TriageRoute,
 )
 from socialrx.core.audit import audit_record
+from socialrx.core.listeners import announce
 from socialrx.core.models import (
     AuditAction,
     AuditSystemReason,
@@ -69,6 +71,8 @@ def _transition(
         detail={"event": kind, "from": previous, "to": referral.status},
         system_reason=system_reason,
     )
+    # Other apps react after commit (interop writes the message back to the practice).
+    announce("referral.transition", referral_id=referral.pk, kind=kind)
     return event
 
 
@@ -119,6 +123,7 @@ def referral_assign(
         assigned_link_worker=link_worker,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.ASSIGNED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.ASSIGNED)
     return referral
 
 
@@ -180,6 +185,7 @@ def referral_decline(
         suggested_alternative=suggested_alternative,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.DECLINED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.DECLINED)
     return referral
 
 
@@ -257,6 +263,7 @@ def referral_decline_expired(*, referral_id: int, received_before: datetime.date
         decline_reason=codes.DeclineReason.NOT_ACCEPTED_IN_TIME,
     )
     notifications.referrer_status_changed(referral=referral, kind=codes.EventKind.EXPIRED)
+    notifications.person_status_changed(referral=referral, kind=codes.EventKind.EXPIRED)
     return True
 
 
@@ -280,4 +287,50 @@ def referral_record_progress(
     _transition(referral=referral, kind=kind, actor=actor, note=note, **changes)
     if kind == codes.EventKind.CLOSED:
         notifications.referrer_status_changed(referral=referral, kind=kind)
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, actor: User, reason: str = "") -> Referral:
+    """The referrer withdraws a referral before the person has been contacted; triage
+    and the link worker are told. Only the referring organisation may withdraw."""
+    referral = _locked(referral)
+    if referral.referring_organisation not in actor.organisations_with_role(Role.REFERRER):
+        raise PermissionDenied("Only the referring organisation can withdraw a referral.")
+    _transition(
+        referral=referral,
+        kind=codes.EventKind.WITHDRAWN,
+        actor=actor,
+        note=reason.strip() or "Withdrawn by the referrer.",
+    )
+    notifications.staff_referral_withdrawn(referral=referral)
+    return referral
+
+
+@transaction.atomic
+def referral_confirm_consent(*, referral: Referral, actor: User) -> Referral:
+    """The person agreed to the referral and to sharing, asked at first contact or triage.
+
+    Not a status change: the referral records who confirmed it and when, and it is audited.
+    """
+    referral = _locked(referral)
+    if not referral.consent_to_confirm:
+        raise ValidationError("Consent for this referral is already recorded")
+    referral.consent_to_referral = referral.consent_to_share = True
+    referral.consent_to_confirm = False
+    referral.consent_recorded_on = timezone.localdate()
+    referral.consent_recorded_by = actor.full_name or actor.email
+    referral.save(
+        update_fields=[
+            "consent_to_referral",
+            "consent_to_share",
+            "consent_to_confirm",
+            "consent_recorded_on",
+            "consent_recorded_by",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=referral, detail={"consent": "confirmed"}
+    )
     return referral

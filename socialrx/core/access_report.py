@@ -13,11 +13,8 @@ import csv
 import io
 from dataclasses import dataclass
 
-from socialrx.core.models import AuditEvent, AuditEventQuerySet, Role
+from socialrx.core.models import AuditEvent, AuditEventQuerySet
 from socialrx.core.spreadsheets import spreadsheet_row
-
-#: Roles that may read access reports: the county's IG lead and system administrators.
-ACCESS_REPORT_ROLES = (Role.INFORMATION_GOVERNANCE, Role.SYSTEM_ADMIN)
 
 #: Paths served to other systems rather than to people in a browser.
 API_PREFIXES = ("/api/", "/fhir/")

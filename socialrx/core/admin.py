@@ -150,13 +150,16 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "kind",
+        "channel",
+        "language",
         "recipient",
         "status",
         "attempts",
         "claimed_at",
         "sent_at",
     )
-    list_filter = ("status", "kind")
-    search_fields = ("recipient__email", "kind")
-    exclude = ("body_text", "body_html")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("recipient__email", "kind", "provider_reference")
+    # The message's words and fields (a person's name, a letter's address) until sent.
+    exclude = ("body_text", "body_html", "personalisation")
     list_select_related = ("recipient",)

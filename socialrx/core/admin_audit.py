@@ -19,7 +19,7 @@ from socialrx.core.audit import audit_list, audit_record, audit_views, person_ty
 from socialrx.core.models import AuditAction
 
 
-class PersonalDataAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonalDataAdmin(admin.ModelAdmin):
     """Read-only, audited admin for a model holding personal data.
 
     ``person_path`` names the attribute chain from a row to its person's id

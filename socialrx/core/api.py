@@ -39,7 +39,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-class MembershipOutput(serializers.Serializer):
+class ErrorOut(serializers.Serializer):
+    """The one error shape, for views that name an error response. Every operation's
+    401/403/404/400 is documented by ``socialrx.core.api_schema``, which also gives this
+    component its descriptions."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+class MembershipOut(serializers.Serializer):
     organisation_id = serializers.IntegerField()
     organisation = serializers.CharField(source="organisation.name")
     organisation_type = serializers.CharField(source="organisation.org_type")
@@ -47,15 +56,15 @@ class MembershipOutput(serializers.Serializer):
     target_caseload = serializers.IntegerField(source="effective_target_caseload", allow_null=True)
 
 
-class MeOutput(serializers.Serializer):
+class MeOut(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
-    memberships = MembershipOutput(many=True, source="active_memberships")
+    memberships = MembershipOut(many=True, source="active_memberships")
 
 
 class MeApi(APIView):
     """Who the caller is and which roles they hold: how a connected system checks its token."""
 
-    @extend_schema(responses=MeOutput)
+    @extend_schema(responses=MeOut)
     def get(self, request: Request) -> Response:
-        return Response(MeOutput(request.user).data)
+        return Response(MeOut(request.user).data)

@@ -97,8 +97,13 @@ SECOND_FACTOR_SETUP_URL_NAMES = frozenset(
 )
 
 
+# Paths whose clients read JSON, not pages: the API and the FHIR face for GP systems.
+JSON_PATH_PREFIXES = ("/api/", "/fhir/")
+
+
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+    # "json" also matches FHIR's application/fhir+json.
+    return request.path.startswith(JSON_PATH_PREFIXES) or "json" in request.headers.get(
         "Accept", ""
     )
 
@@ -274,7 +279,9 @@ class DatabaseUnavailableMiddleware:
 
     Nothing is held here: Django drops a connection that failed at the end of the request
     (and the pool discards it), so the first request after the database is back is served
-    as usual, with no restart. The page needs no database (templates/503.html).
+    as usual, with no restart. The page needs no database (templates/503.html). A view's
+    error arrives here; one raised in a middleware (loading the signed-in user, the
+    session clocks) reaches ``server_error``, the 500 handler, which answers the same.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -197,7 +197,8 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     SERVICE_MANAGER = "service_manager", "Service manager"
     SYSTEM_ADMIN = "system_admin", "System administrator"
-    # Answers "who has seen this person?" (access reports); sees no record itself.
+    # Information governance (issue 13): access reports ("who has seen this person?"),
+    # retention, erasure and restriction requests, subject access. Sees no record itself.
     INFORMATION_GOVERNANCE = "information_governance", "Information governance"
 
 
@@ -397,6 +398,15 @@ class NotificationStatus(models.TextChoices):
     # took the message is unknown. Never sent again automatically (at most once): a
     # person checks and, if need be, sends it again.
     UNKNOWN = "unknown", "Unknown: needs review"
+    # The provider refused it for good (a number that is not a mobile, a template that
+    # does not exist): sending again would fail again, so it is never retried.
+    REJECTED = "rejected", "Rejected by the provider"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    LETTER = "letter", "Letter"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -408,8 +418,14 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(TimeStampedModel):
-    """An email to a user. Its body is cleared once sent, so links and details do not
-    linger in the database."""
+    """A message: an email to a user, or an email, text or letter to a person referred.
+
+    Either free text (``subject`` and ``body_text``, for staff) or a template of ours
+    (``template_key``, e.g. ``referral_received``, in ``language``) filled with
+    ``personalisation``, which the GOV.UK Notify backend sends as a Notify template and
+    the SMTP backend renders itself. Bodies and personalisation are cleared once sent, so
+    links, addresses and details do not linger in the database; what the provider calls
+    it is kept (``provider_reference``)."""
 
     MAX_ATTEMPTS: ClassVar[int] = 5
 
@@ -420,9 +436,25 @@ class Notification(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="notifications",
     )
-    to_email = models.EmailField()
+    channel = models.CharField(
+        max_length=8, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL
+    )
+    to_email = models.EmailField(blank=True)
+    to_phone = models.CharField(max_length=30, blank=True)
     kind = models.CharField(max_length=64, help_text="Which message this is, e.g. password_reset.")
-    subject = models.CharField(max_length=200)
+    template_key = models.CharField(
+        max_length=64, blank=True, help_text="A message template of ours; empty for free text."
+    )
+    language = models.CharField(
+        max_length=8, blank=True, help_text="The template's language: en, pl, ur..."
+    )
+    personalisation = models.JSONField(
+        default=dict, blank=True, help_text="The template's fields; never clinical detail."
+    )
+    provider_reference = models.CharField(
+        max_length=100, blank=True, help_text="The provider's id for it (GOV.UK Notify's)."
+    )
+    subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     status = models.CharField(
@@ -449,6 +481,14 @@ class Notification(TimeStampedModel):
                 condition=~Q(status="sending") | Q(claimed_at__isnull=False),
                 name="notification_sending_was_claimed",
             ),
+            # Somewhere to send it: an email address or a phone number for those
+            # channels; a letter's address is in its personalisation, as Notify takes it.
+            models.CheckConstraint(
+                condition=Q(channel="letter")
+                | (Q(channel="email") & ~Q(to_email=""))
+                | (Q(channel="sms") & ~Q(to_phone="")),
+                name="notification_has_an_address",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -458,3 +498,4 @@ class Notification(TimeStampedModel):
 # The API token table lives in its own module (socialrx/core/api_tokens/) and is imported
 # here so that the core app, which owns it, registers it.
 from socialrx.core.api_tokens.models import ApiToken  # noqa: E402, F401
+from socialrx.core.data_protection.models import RetentionRun, RightsRequest  # noqa: E402, F401

@@ -14,6 +14,10 @@ from rest_framework.permissions import BasePermission
 
 from socialrx.core.models import Organisation, OrganisationQuerySet, Role, User
 
+#: Information governance: the county's IG lead and system administrators read access
+#: reports and run data protection (retention, rights requests, subject access).
+GOVERNANCE_ROLES = (Role.INFORMATION_GOVERNANCE, Role.SYSTEM_ADMIN)
+
 # HttpResponseBase, so streamed downloads (StreamingHttpResponse) are views too.
 ViewFunc = Callable[..., HttpResponseBase]
 

@@ -6,11 +6,11 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from socialrx.core.models import Notification, NotificationStatus, User
+from socialrx.core.models import Notification, NotificationChannel, NotificationStatus, User
+from socialrx.core.notification_backends import Undeliverable, backend
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,35 @@ def notification_queue(
     return notification
 
 
+def notification_queue_message(
+    *,
+    kind: str,
+    template_key: str,
+    language: str,
+    personalisation: dict[str, str],
+    channel: str,
+    to_email: str = "",
+    to_phone: str = "",
+) -> Notification:
+    """Store a message from our templates (``socialrx.core.messages``) to a person, by
+    email, text or letter, and send it from the worker once the transaction commits.
+    ``personalisation`` fills the template's fields; a letter's carries its address
+    lines (``address_line_1``...), as GOV.UK Notify takes them. No clinical detail."""
+    from socialrx.core.tasks import notification_send_task
+
+    notification = Notification.objects.create(
+        kind=kind,
+        channel=channel,
+        to_email=to_email if channel == NotificationChannel.EMAIL else "",
+        to_phone=to_phone if channel == NotificationChannel.SMS else "",
+        template_key=template_key,
+        language=language,
+        personalisation=personalisation,
+    )
+    transaction.on_commit(lambda: notification_send_task.delay(notification.pk))
+    return notification
+
+
 def notification_send(*, notification_id: int) -> bool:
     """Send one notification, at most once. Returns True when this call sent it.
 
@@ -48,14 +77,25 @@ def notification_send(*, notification_id: int) -> bool:
     "sending" for the sweep to mark "unknown"; it is never sent twice. Call it outside
     any transaction (the tasks do), or the claim is not committed before the send.
 
-    A mail server that fails (an OSError, as SMTP errors are) is recorded as "failed"
-    and the error raised again, for the task's retry policy.
+    The backend (SMTP or GOV.UK Notify, ``NOTIFICATION_BACKEND``) sends it. One that
+    fails (an OSError, as SMTP errors and an unreachable Notify are) is recorded as
+    "failed" and the error raised again, for the task's retry policy; one the provider
+    refuses for good is recorded as "rejected" and never tried again.
     """
     notification = _claim(notification_id)
     if notification is None:
         return False
     try:
-        _message(notification).send()
+        provider_reference = backend().send(notification)
+    except Undeliverable as refused:
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.REJECTED,
+            last_error=str(refused)[:300],
+            personalisation={},
+            updated_at=timezone.now(),
+        )
+        logger.warning("Notification %s rejected: %s", notification.pk, refused)
+        return False
     except OSError as error:
         Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
             status=NotificationStatus.FAILED,
@@ -71,9 +111,11 @@ def notification_send(*, notification_id: int) -> bool:
         status=NotificationStatus.SENT,
         sent_at=now,
         last_error="",
-        # Links and details in the message should not linger once delivered.
+        provider_reference=provider_reference,
+        # Links, addresses and details in the message should not linger once delivered.
         body_text="",
         body_html="",
+        personalisation={},
         updated_at=now,
     )
     logger.info("Notification %s sent (%s)", notification.pk, notification.kind)
@@ -94,18 +136,6 @@ def _claim(notification_id: int) -> Notification | None:
         notification.attempts += 1
         notification.save(update_fields=["status", "claimed_at", "attempts", "updated_at"])
     return notification
-
-
-def _message(notification: Notification) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.to_email],
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    return message
 
 
 def notifications_mark_interrupted(*, now: datetime | None = None) -> int:

@@ -56,7 +56,7 @@ def has_second_factor(request: HttpRequest) -> bool:
     a TOTP code, recovery code or passkey is an ``mfa`` record. A CIS2 sign-in counts as
     well: CIS2 itself asks for a smartcard or an authenticator (NHS assurance level 3).
     """
-    for record in get_authentication_records(request, request.user):  # type: ignore[arg-type]
+    for record in get_authentication_records(request, request.user):
         if record.get("method") == "mfa":
             return True
         if record.get("method") == "socialaccount" and record.get("provider") == CIS2_PROVIDER_ID:
@@ -67,7 +67,7 @@ def has_second_factor(request: HttpRequest) -> bool:
 def seconds_since_authentication(request: HttpRequest) -> float:
     """Seconds since this session last proved who it is: signing in, or reauthenticating
     (allauth records each step, with its time, in the session)."""
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     last = max((record.get("at", 0) for record in records), default=0)
     return time.time() - last
 

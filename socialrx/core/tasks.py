@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from socialrx.core import services
+from socialrx.core.data_protection.services import retention_apply
 from socialrx.core.retry import RETRY_POLICY
 
 
@@ -20,3 +21,11 @@ def notifications_send_pending_task() -> int:
     return services.notifications_send_pending(
         older_than_seconds=settings.NOTIFICATION_RETRY_SECONDS
     )
+
+
+# Within TASKS_LONGEST_TIME_LIMIT, so the broker's visibility timeout never hands a run
+# still going to a second worker; a night's run removes one day's worth of records.
+@shared_task(**RETRY_POLICY, soft_time_limit=10 * 60, time_limit=12 * 60)
+def retention_apply_task() -> dict[str, int]:
+    # Measured from today each time it runs, so a second run the same night finds nothing.
+    return retention_apply().counts

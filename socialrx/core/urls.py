@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/me/", api.MeApi.as_view(), name="api_me"),
     path("", include("socialrx.core.api_tokens.urls")),
+    path("", include("socialrx.core.data_protection.urls")),
     path("accounts/sign-in/", views.SignInView.as_view(), name="login"),
     path("accounts/sign-out/", views.SignOutView.as_view(), name="logout"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -35,6 +36,11 @@ urlpatterns = [
         "accounts/password/reset/",
         RedirectView.as_view(pattern_name="password_reset", query_string=True),
     ),
+    # The address someone signs in with is set by administrators, and a CIS2 identity is
+    # linked by matching at sign-in (ADR 0024): allauth's pages for people to change their
+    # own are not served (shadowed here, under allauth's names).
+    path("accounts/email/", views.not_served, name="account_email"),
+    path("accounts/3rdparty/", views.not_served, name="socialaccount_connections"),
     # Second factors (/accounts/2fa/), sessions, reauthentication and CIS2 (/accounts/oidc/).
     path("accounts/", include("allauth.urls")),
 ]

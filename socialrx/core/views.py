@@ -8,9 +8,10 @@ from allauth.account import views as allauth_views
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sign in), so a member of the public is never met by a sign-in form alone."""
     if not request.user.is_authenticated:
         return render(request, "core/landing.html", {"entries": public_entries()})
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     sections = []
     for role in Role:
         orgs = user.organisations_with_role(role)
@@ -67,7 +68,7 @@ class SignInView(allauth_views.LoginView):
 class SignOutView(allauth_views.LogoutView):
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.request.user.is_authenticated:
-            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)  # type: ignore[arg-type]
+            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)
         return super().post(*args, **kwargs)
 
 
@@ -80,7 +81,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         if not ratelimit.consume(self.request, action="reset_password", key=email):
             audit_record(
@@ -96,6 +97,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
+
+
+@login_required
+def not_served(request: HttpRequest) -> HttpResponse:
+    """A page of allauth's that socialrx does not offer (socialrx/core/urls.py says which)."""
+    raise Http404("Not served")
 
 
 @require_GET

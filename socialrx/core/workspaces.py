@@ -133,4 +133,8 @@ ROLE_PURPOSE: dict[str, str] = {
     Role.COMMISSIONER: "Download activity, equity and outcome reports.",
     Role.SERVICE_MANAGER: "Oversee your service's teams, caseloads and performance.",
     Role.SYSTEM_ADMIN: "Manage users, organisations and roles, and review the audit log.",
+    Role.INFORMATION_GOVERNANCE: (
+        "See who has looked at a person's records, apply the retention schedule, decide "
+        "erasure and restriction requests and answer subject access requests."
+    ),
 }

@@ -21,6 +21,7 @@ def test_production_has_no_bare_view(client):
 def test_the_bench_serves_the_bare_view_without_touching_the_database(
     client, django_assert_num_queries
 ):
+    # none: no session, no user, no audit (the bench's baseline for a request)
     with django_assert_num_queries(0):
         response = client.get("/bench/bare/")
 

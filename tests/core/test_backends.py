@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from socialrx.core.backends import UserWithRolesBackend
-from socialrx.core.models import Role
+from socialrx.core.models import Membership, Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,7 @@ def test_the_user_and_their_roles_come_in_one_query(django_assert_num_queries):
     user = user_with_role(Role.TRIAGE_LEAD)
     MembershipFactory(user=user, role=Role.REFERRER)
 
+    # SELECT the active memberships JOIN the user and the organisation
     with django_assert_num_queries(1):
         loaded = UserWithRolesBackend().get_user(user.pk)
         assert loaded is not None
@@ -81,3 +82,19 @@ def test_signing_in_with_a_password_goes_through_the_backend(client):
     assert client.login(email=lead.email, password=TEST_PASSWORD)
     assert client.get(TRIAGE).status_code == 200
     assert not client.login(email=lead.email, password="wrong")
+
+
+def test_the_raw_query_returns_what_the_orm_query_does():
+    user = user_with_role(Role.TRIAGE_LEAD)
+    MembershipFactory(user=user, role=Role.REFERRER)
+    MembershipFactory(user=user, role=Role.LINK_WORKER, is_active=False)
+
+    loaded = UserWithRolesBackend().get_user(user.pk)
+    assert loaded is not None
+    expected = list(Membership.objects.active_for(user.pk).select_related("user", "organisation"))
+
+    assert [(m.pk, m.role, m.organisation.name) for m in loaded.active_memberships] == [
+        (m.pk, m.role, m.organisation.name) for m in expected
+    ]
+    assert loaded.full_name == user.full_name
+    assert loaded.email == user.email

@@ -7,7 +7,8 @@ listens on, so every query fails in the driver exactly as when the server is dow
 import pytest
 from django.test import Client
 
-from tests.core.test_template_pack import parse
+from socialrx.core.views import server_error
+from tests.helpers.html import parse
 from tests.outages import database_down
 
 
@@ -47,3 +48,12 @@ def test_a_signed_in_page_answers_503_during_an_outage_and_200_after_it(referrer
     assert_unavailable_page(during)
     assert after.status_code == 200
     assert referrer.full_name in after.content.decode()
+
+
+def test_the_500_handler_answers_500_for_any_other_error(rf):
+    try:
+        raise ValueError("a bug, not an outage")
+    except ValueError:
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500

@@ -13,8 +13,8 @@ from django.urls import reverse
 from socialrx.core.models import AuditAction, AuditEvent, User
 from socialrx.core.signin import totp_code, totp_enrol
 from tests.core.pages import SIGNED_IN_ONLY
-from tests.core.test_signin import SECRET, enter_code, sign_in
 from tests.factories import TEST_PASSWORD
+from tests.helpers.signin import SECRET, enter_code, sign_in, signed_in_with_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
@@ -107,8 +107,6 @@ def test_the_lock_ends_after_the_set_time(client, referrer, monkeypatch):
 
 
 def test_an_administrator_unlocks_an_account(client, referrer, system_admin):
-    from tests.core.test_signin import signed_in_with_code
-
     fail_sign_in(client, referrer.email, 5)
     system_admin.is_staff = system_admin.is_superuser = True
     system_admin.save()

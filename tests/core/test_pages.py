@@ -20,7 +20,7 @@ from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.models import AuditAction, AuditEvent, Role
 from socialrx.core.workspaces import Workspace
-from tests.core.test_template_pack import Node, parse
+from tests.helpers.html import Node, parse
 
 
 def get_page(client: Client, url: str, status: int = 200) -> Node:

@@ -12,7 +12,7 @@ from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from socialrx.core.models import AuditAction, AuditEvent
 from tests.core.pages import SIGNED_IN_ONLY
-from tests.core.test_template_pack import parse
+from tests.helpers.html import parse
 
 pytestmark = pytest.mark.django_db
 

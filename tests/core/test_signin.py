@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.test import Client
 from django.urls import reverse
@@ -16,18 +17,9 @@ from socialrx.core.models import AuditAction, AuditEvent, User
 from socialrx.core.signin import totp_code, totp_enrol
 from tests.core.pages import SIGNED_IN_ONLY
 from tests.factories import TEST_PASSWORD
+from tests.helpers.signin import SECRET, enter_code, sign_in, signed_in_with_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def sign_in(client: Client, user: User, password: str = TEST_PASSWORD, **extra: str):
-    return client.post(reverse("login"), {"login": user.email, "password": password, **extra})
-
-
-def enter_code(client: Client, code: str):
-    return client.post(reverse("mfa_authenticate"), {"code": code})
 
 
 def secret_from_enrolment_page(html: str) -> str:
@@ -166,17 +158,6 @@ def test_a_session_from_before_second_factors_is_signed_out(client, referrer):
 
     assert response["Location"].startswith(reverse("login"))
     assert client.get(reverse(SIGNED_IN_ONLY))["Location"].startswith(reverse("login"))
-
-
-def signed_in_with_code(user: User) -> Client:
-    client = Client()
-    if not Authenticator.objects.filter(user=user).exists():
-        totp_enrol(user, SECRET)
-    sign_in(client, user)
-    # Each code works once; later steps in the same test use the next period's code.
-    enter_code(client, totp_code(SECRET))
-    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
-    return client
 
 
 def test_users_see_their_factors_and_removing_one_asks_for_the_password_again(referrer):
@@ -335,3 +316,53 @@ def test_a_system_administrator_signs_a_user_out_everywhere(system_admin, referr
     assert laptop.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.LOGOUT, object_id=str(referrer.pk))
     assert event.actor == system_admin
+
+
+def test_another_users_passkey_cannot_be_renamed_or_removed(referrer, link_worker):
+    owner = signed_in_with_code(referrer)
+    client = signed_in_with_code(link_worker)
+    # Changing a second factor asks for the password again: both have given it.
+    for session in (owner, client):
+        session.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    # Its name is all these pages read (a real credential is needed only to sign in).
+    key = Authenticator.objects.create(
+        user=referrer,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Work laptop", "credential": {}},
+    )
+    assert owner.get(reverse("mfa_edit_webauthn", args=[key.pk])).status_code == 200
+
+    for name in ("mfa_edit_webauthn", "mfa_remove_webauthn"):
+        url = reverse(name, args=[key.pk])
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"name": "Mine now"}).status_code == 404, name
+
+    key.refresh_from_db()
+    assert (key.user, key.data["name"]) == (referrer, "Work laptop")
+
+
+def test_sign_up_is_closed(client):
+    page = client.get(reverse("account_signup"))
+    assert "the sign up is currently closed" in page.content.decode()
+
+    new = "a much longer passphrase 42"
+    client.post(
+        reverse("account_signup"),
+        {"email": "newcomer@test.example", "password1": new, "password2": new},
+    )
+
+    assert not User.objects.filter(email="newcomer@test.example").exists()
+
+
+def test_people_cannot_change_their_sign_in_email_or_cis2_link_themselves(referrer):
+    # Administrators set the address people sign in with; CIS2 is linked by matching.
+    client = signed_in_with_code(referrer)
+
+    for name in ("account_email", "socialaccount_connections"):
+        assert client.get(reverse(name)).status_code == 404, name
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "mine@elsewhere.example"}
+    )
+
+    assert response.status_code == 404
+    assert not EmailAddress.objects.filter(email="mine@elsewhere.example").exists()

@@ -88,7 +88,7 @@ def test_gp_refers_triage_assigns_and_the_gp_sees_it(
     )
     tick(page, page.get_by_label("The person agrees to this referral"))
     tick(page, page.get_by_label("The person agrees to their information being shared"))
-    tick(page, page.get_by_label("The person would like an email confirming their referral"))
+    tick(page, page.get_by_label("The person would like to be told how their referral goes"))
     press(page, page.get_by_role("button", name="Continue"))
 
     # When they check their answers and send it

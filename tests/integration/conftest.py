@@ -12,15 +12,9 @@ The ``celery_processes`` fixture refuses to start if it finds one.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 from urllib.parse import quote
 
 import pytest
@@ -28,12 +22,7 @@ from django.conf import settings
 from kombu.utils.url import maybe_sanitize_url
 
 from socialrx.celery import app as celery_app
-
-# A cold worker imports Django and every app before it is ready; a loaded CI machine
-# can take several seconds, so the waits are generous and the polls frequent.
-START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 15
-POLL_SECONDS = 0.2
+from tests.outages import ManagedProcess, celery_args
 
 
 def _services_missing() -> str:
@@ -74,51 +63,6 @@ def worker_database_url() -> str:
     return f"postgres://{credentials}{host}{port}/{quote(db['NAME'], safe='')}"
 
 
-@dataclass
-class CeleryProcess:
-    """One ``celery`` subprocess with its output in a file."""
-
-    role: str
-    popen: subprocess.Popen[bytes]
-    log_path: Path
-    log_file: IO[bytes]
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def wait_for_log(self, text: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.log():
-                return
-            if self.popen.poll() is not None:
-                pytest.fail(
-                    f"celery {self.role} exited with {self.popen.returncode} before "
-                    f"logging {text!r}:\n{self.log()}"
-                )
-            time.sleep(POLL_SECONDS)
-        pytest.fail(f"celery {self.role} did not log {text!r} in {timeout}s:\n{self.log()}")
-
-    def stop(self) -> None:
-        """Warm shutdown (SIGTERM), then SIGKILL to the whole process group.
-
-        The group matters: a prefork worker's children hold database connections, and
-        an orphaned one would keep the test database from being flushed or dropped.
-        """
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # the group has already gone: the usual case after a warm shutdown
-        self.popen.wait()
-        self.log_file.close()
-
-
 def _refuse_foreign_workers() -> None:
     replies = celery_app.control.ping(timeout=1.0)
     if replies:
@@ -130,7 +74,7 @@ def _refuse_foreign_workers() -> None:
         )
 
 
-StartCelery = Callable[..., CeleryProcess]
+StartCelery = Callable[..., ManagedProcess]
 
 
 @pytest.fixture
@@ -145,7 +89,7 @@ def celery_processes(
     ``tmp_path / "mail"``.
     """
     _refuse_foreign_workers()
-    started: list[CeleryProcess] = []
+    started: list[ManagedProcess] = []
     run_id = uuid.uuid4().hex[:8]
     base_env = {
         **os.environ,
@@ -160,37 +104,14 @@ def celery_processes(
         "PYTHONUNBUFFERED": "1",
     }
 
-    def start(role: str, **extra_env: str) -> CeleryProcess:
-        if role == "worker":
-            # A node name of our own, and no mingle/gossip: the worker neither waits for
-            # nor talks to other workers, which also makes it ready sooner.
-            args = [
-                "worker",
-                "--concurrency=2",
-                f"--hostname=integration-{run_id}@%h",
-                "--without-mingle",
-                "--without-gossip",
-            ]
-        elif role == "beat":
-            args = [
-                "beat",
-                "--scheduler=django_celery_beat.schedulers:DatabaseScheduler",
-                "--pidfile=",  # no pid file left in the checkout
-            ]
-        else:
-            raise ValueError(f"unknown celery role {role!r}")
-        log_path = tmp_path / f"celery-{role}.log"
-        log_file = log_path.open("wb")
-        popen = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "socialrx", *args, "--loglevel=INFO"],
-            cwd=settings.BASE_DIR,
+    def start(role: str, **extra_env: str) -> ManagedProcess:
+        process = ManagedProcess.start(
+            role,
+            celery_args(role, node=f"integration-{run_id}"),
             env={**base_env, **extra_env},
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, for stop()
+            log_path=tmp_path / f"celery-{role}.log",
+            cwd=settings.BASE_DIR,
         )
-        process = CeleryProcess(role, popen, log_path, log_file)
         started.append(process)
         if role == "worker":
             process.wait_for_log(" ready.")

@@ -17,29 +17,9 @@ from socialrx.core.models import Notification, NotificationStatus
 from socialrx.core.services import notification_send, notifications_mark_interrupted
 from socialrx.core.tasks import notification_send_task
 from tests.factories import UserFactory
+from tests.helpers.mail import SENT_TIMEOUT_SECONDS, sent_mail, wait_until_sent
 
 pytestmark = pytest.mark.integration
-
-# Long enough for a cold worker on a busy CI machine; a healthy run takes a second or two.
-SENT_TIMEOUT_SECONDS = 60
-
-
-def wait_until_sent(notification: Notification, *, timeout: float = SENT_TIMEOUT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        notification.refresh_from_db()
-        if notification.status == NotificationStatus.SENT:
-            return
-        time.sleep(0.2)
-    pytest.fail(
-        f"notification {notification.pk} still {notification.status!r} after {timeout}s "
-        f"(attempts={notification.attempts}, last_error={notification.last_error!r})"
-    )
-
-
-def sent_mail(tmp_path: Path) -> str:
-    # The file-based backend writes one file per connection into EMAIL_FILE_PATH.
-    return "".join(path.read_text() for path in sorted((tmp_path / "mail").glob("*")))
 
 
 def test_password_reset_email_is_sent_by_the_worker(

@@ -13,7 +13,7 @@ from directory.tasks import listing_reminders_send_task
 from socialrx.core.models import Notification, NotificationStatus, Role
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import MembershipFactory
-from tests.integration.test_celery_worker import SENT_TIMEOUT_SECONDS, sent_mail
+from tests.helpers.mail import SENT_TIMEOUT_SECONDS, sent_mail
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,7 @@ from socialrx.core.models import Notification, Role
 from socialrx.core.working_days import working_days_before
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import user_with_role
-from tests.integration.test_celery_worker import sent_mail, wait_until_sent
+from tests.helpers.mail import sent_mail, wait_until_sent
 from tests.linkworkers.factories import CaseFactory, ConnectionFactory
 
 pytestmark = pytest.mark.integration

@@ -17,7 +17,7 @@ from linkworkers.tasks import linkworker_digests_send_task
 from outcomes import codes as outcome_codes
 from socialrx.core.models import Notification, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
-from tests.integration.test_celery_worker import sent_mail, wait_until_sent
+from tests.helpers.mail import sent_mail, wait_until_sent
 from tests.linkworkers.factories import CaseFactory
 from tests.outcomes.factories import record_measure
 from tests.outcomes.world import ensure_builtin_measures

@@ -15,7 +15,7 @@ from outcomes.models import ReportFile
 from outcomes.services.archive import subscription_create
 from outcomes.tasks import scheduled_report_task
 from socialrx.core.models import Notification, Organisation
-from tests.integration.test_celery_worker import sent_mail, wait_until_sent
+from tests.helpers.mail import sent_mail, wait_until_sent
 from tests.outcomes.world import build_world
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ from referrals.models import AlertReason, Referral, ReferralAlert
 from referrals.tasks import referral_alerts_untriaged_task
 from socialrx.core.models import Notification, Role
 from tests.factories import user_with_role
-from tests.integration.test_celery_worker import sent_mail, wait_until_sent
+from tests.helpers.mail import sent_mail, wait_until_sent
 from tests.referrals.factories import ReferralFactory
 
 pytestmark = pytest.mark.integration

@@ -1,20 +1,22 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from interop.resources import task_for
 from linkworkers import codes
 from linkworkers.models import MessageBack
 from linkworkers.services.assessments import DomainInput, assessment_record
 from linkworkers.services.closure import case_close
 from linkworkers.services.contacts import contact_record
 from referrals import codes as referral_codes
-from referrals.fhir import service_request_for
 from socialrx.core.models import AuditEvent, Notification, Role
 from tests.factories import OrganisationFactory, user_with_role
 from tests.linkworkers.factories import ConnectionFactory, PlanGoalFactory
+from tests.outcomes.formats import pdf_is_tagged, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,7 @@ def test_closing_writes_the_message_back_and_closes_the_referral(worked_case, li
     assert "PRIVATE" not in str(message.__dict__)
     assert Notification.objects.filter(recipient=referral.referrer, kind="referral_closed").exists()
     # The FHIR Task follows the referral's status.
-    task = service_request_for(referral, "https://srx.example")["contained"][1]
+    task = task_for(referral, "https://srx.example")
     assert task["status"] == "completed"
 
 
@@ -178,6 +180,11 @@ def test_unable_to_contact_with_a_reason_is_closed_and_the_reason_kept(case, lin
     case.refresh_from_db()
     assert case.closure_outcome == "unable_to_contact"
     assert case.unable_to_contact_override.startswith("The person's daughter")
+    # Reported to the GP and referrer with the closure.
+    assert case.message_back.support_offered == (
+        "Closed as unable to contact before the usual attempts (3 over 10 days) were made, "
+        "because: The person's daughter says they have moved into a care home"
+    )
 
 
 def test_unable_to_contact_once_the_rule_is_met_needs_no_reason(case, link_worker):
@@ -197,3 +204,34 @@ def test_the_close_form_asks_for_the_reason_when_the_rule_is_not_met(client, cas
     assert "give the reason for closing now" in refused.content.decode()
     closed = client.post(url, {"outcome": "unable_to_contact", "override_reason": "Moved away"})
     assert closed.status_code == 302
+
+
+def test_the_referrers_page_links_the_message_back_and_its_pdf(client, case, link_worker):
+    case_close(case=case, actor=link_worker, outcome="supported", support_summary="Walks")
+    client.force_login(case.referral.referrer)
+    page = client.get(reverse("referrals:detail", args=[case.referral_id])).content.decode()
+    for name in ("linkworkers:message_back", "linkworkers:message_back_pdf"):
+        assert f'href="{settings.SITE_URL.rstrip("/")}{reverse(name, args=[case.pk])}"' in page
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [("Łukasz", "Wójcik-Şahin"), ("Nguyễn Thị", "Hương"), ("فاطمة", "الزهراء")],
+)
+def test_the_message_back_pdf_prints_any_name_and_is_tagged(
+    client, worked_case, link_worker, given, family
+):
+    # Given a person whose name is in Polish, Turkish, Vietnamese or Arabic letters
+    person = worked_case.referral.person
+    person.given_name, person.family_name = given, family
+    person.save()
+    case_close(case=worked_case, actor=link_worker, outcome="supported")
+    client.force_login(link_worker)
+    # When the message back is downloaded as a PDF
+    pdf = client.get(reverse("linkworkers:message_back_pdf", args=[worked_case.pk])).content
+    # Then its text holds the name as written (no boxes), and it is a tagged document
+    text = pdf_text(pdf)
+    assert given.split()[0] in text
+    assert family in text
+    assert "■" not in text
+    assert pdf_is_tagged(pdf)

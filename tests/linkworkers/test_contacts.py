@@ -10,8 +10,8 @@ from linkworkers.models import CaseStatusEvent, Contact
 from linkworkers.services.contacts import contact_record, unable_to_contact_suggested
 from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent
-from tests.core.test_template_pack import parse
 from tests.factories import UserFactory
+from tests.helpers.html import parse
 from tests.linkworkers.factories import (
     AssessmentDomainFactory,
     AssessmentFactory,

@@ -10,7 +10,12 @@ from outcomes.services.measures import measure_record_create
 
 
 def record_measure(
-    case: Case, code: str, values: list[int], *, on: datetime.date | None = None
+    case: Case,
+    code: str,
+    values: list[int],
+    *,
+    on: datetime.date | None = None,
+    reason: str = "",
 ) -> MeasureRecord:
     measure = Measure.objects.get(code=code)
     items = measure.items.order_by("position").values_list("code", flat=True)
@@ -20,4 +25,5 @@ def record_measure(
         answers=dict(zip(items, values, strict=True)),
         actor=case.link_worker,
         recorded_on=on,
+        out_of_window_reason=reason,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import re
-import zlib
+import subprocess
 
+import pikepdf
 from openpyxl import load_workbook
 
 
@@ -20,18 +20,37 @@ def xlsx_cells(content: bytes) -> dict[str, list[list[object]]]:
     return {sheet.title: [list(r) for r in sheet.iter_rows(values_only=True)] for sheet in book}
 
 
-def pdf_strings(content: bytes) -> list[str]:
-    """The text strings drawn on the PDF's pages (reportlab compresses its streams)."""
+def pdf_text(content: bytes) -> str:
+    """The PDF's text as poppler's pdftotext reads it, laid out as on the page."""
     assert content.startswith(b"%PDF")
-    texts = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, flags=re.DOTALL):
-        data = stream.strip()
-        if data.endswith(b"~>"):  # reportlab's ASCII85 then Flate encoding
-            data = base64.a85decode(data[:-2])
-        try:
-            data = zlib.decompress(data)
-        except zlib.error:
-            pass
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", data):
-            texts.append(re.sub(rb"\\(.)", rb"\1", text).decode("latin-1"))
-    return texts
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def pdf_strings(content: bytes) -> list[str]:
+    """The PDF's text in cells: runs split where the layout leaves a gap of two or more
+    spaces (between table columns), so a table cell's figure stands on its own."""
+    return [
+        cell.strip()
+        for line in pdf_text(content).splitlines()
+        for cell in re.split(r"\s{2,}", line)
+        if cell.strip()
+    ]
+
+
+def pdf_is_tagged(content: bytes) -> bool:
+    """A tagged PDF/UA-1 document: marked content, a structure tree with elements (what
+    assistive technology reads), a language, and the PDF/UA identifier in its metadata."""
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        root = pdf.Root
+        marked = bool(root.get("/MarkInfo", {}).get("/Marked", False))
+        tree = root.get("/StructTreeRoot")
+        has_elements = tree is not None and "/K" in tree
+        with pdf.open_metadata() as meta:
+            ua_part = meta.get("pdfuaid:part")
+        return marked and has_elements and "/Lang" in root and ua_part == "1"

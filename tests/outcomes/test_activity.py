@@ -165,4 +165,23 @@ def test_every_activity_query_reads_only_the_period(make_world, commissioner, fi
     start = f"{RANGE[0].isoformat()} 00:00:00"  # midnight in London is midnight UTC in Jan
     unbounded = [q["sql"] for q in queries if start not in _outside_aggregate_filters(q["sql"])]
     assert unbounded == []
+    # referrals by period, PCN, source and status; by reason; days to triage and to first
+    # contact; cases by closure outcome; caseload per link worker (test_query_counts.py)
     assert len(queries) == 5
+
+
+def test_closures_before_the_attempts_rule_are_counted_apart(make_world, commissioner, filters):
+    # Given three cases closed as unable to contact, one of them with an override reason
+    world = make_world(6)
+    closed = world.cases[:3]
+    Case.objects.filter(pk__in=[c.pk for c in closed]).update(
+        status=lw_codes.CaseStatus.CLOSED,
+        closed_at=_aware(RANGE[0]) + datetime.timedelta(days=60),
+        closure_outcome=referral_codes.ClosureOutcome.UNABLE_TO_CONTACT,
+    )
+    Case.objects.filter(pk=closed[0].pk).update(unable_to_contact_override="Moved away")
+    # When the activity report is built
+    report = activity.build(scope=report_scope_for(commissioner), filters=filters)
+    # Then the overridden closure has its own row (before disclosure control)
+    rows = {row["label"]: row["n"] for row in _rows(report, "cases")}
+    assert rows["Of those unable to contact: closed before the attempts rule was met"] == 1

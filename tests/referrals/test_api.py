@@ -50,7 +50,7 @@ def test_post_creates_a_referral_routed_by_the_practice_ods_code(referrer, route
     assert response.status_code == 201, response.json()
     referral = Referral.objects.get()
     assert response.json()["id"] == str(referral.uuid)
-    assert response.json()["fhir_task_status"] == "requested"
+    assert response.json()["fhir_task_status"] == "received"
     assert referral.person.registered_practice == route.practice
     assert referral.triage_service == route.service
 

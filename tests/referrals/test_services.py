@@ -140,8 +140,10 @@ def test_assign_moves_to_assigned_and_tells_the_referrer_by_link_only(
     assert submitted.status == codes.Status.ASSIGNED
     assert submitted.assigned_link_worker == link_worker
     assert submitted.events.last().actor == triage_lead
-    [message] = mail.outbox
+    # The referrer by link; the person, who agreed to be told, by their own message.
+    message, to_person = mail.outbox
     assert message.to == [referrer.email]
+    assert to_person.subject == "Your referral has been accepted"
     assert f"/referrals/{submitted.pk}/" in message.body
     assert "Ada" not in message.body
     assert "Lane" not in message.body + message.subject

@@ -24,7 +24,7 @@ def _post(client, name, referral, data):
 
 @pytest.mark.django_db
 def test_queue_of_routine_referrals_is_oldest_first_with_constant_queries(
-    client, triage_lead, link_worker_service, referrer, django_assert_max_num_queries
+    client, triage_lead, link_worker_service, referrer, django_assert_num_queries
 ):
     referrals = ReferralFactory.create_batch(
         30, referrer=referrer, triage_service=link_worker_service
@@ -37,7 +37,7 @@ def test_queue_of_routine_referrals_is_oldest_first_with_constant_queries(
     client.force_login(triage_lead)
     # the user with their roles (one query; the session comes from the cache), count,
     # page of referrals, their organisations (one query), reasons prefetch, the audit entry
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         response = client.get(reverse("referrals:triage"))
     rows = response.context["rows"]
     assert response.context["page"].paginator.count == 30

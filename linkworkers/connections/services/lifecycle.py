@@ -31,6 +31,7 @@ from linkworkers.connections.capacity import ServiceFull, place_claim
 from linkworkers.connections.eligibility import eligibility_for, person_facts
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
+from referrals.notifications import person_told
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditAction, AuditSystemReason, User
 
@@ -51,6 +52,12 @@ SERVICE_DECLINE_REASONS: dict[str, str] = {
     Reason.COULD_NOT_CONTACT: S.DECLINED_BY_SERVICE,
     Reason.NO_LONGER_INTERESTED: S.DECLINED_BY_PERSON,
 }
+
+
+# The service's refusals the person is told of ("a service cannot take you", no reason
+# given): not "could not contact" (they may not know of it) nor their own "no longer
+# interested".
+PERSON_TOLD_REASONS = frozenset({Reason.NO_CAPACITY, Reason.NOT_ELIGIBLE})
 
 
 def allowed_moves(connection: Connection, side: str) -> frozenset[str]:
@@ -316,6 +323,8 @@ def connection_decline(
         reason=reason,
         note=note,
     )
+    if reason in PERSON_TOLD_REASONS:
+        person_told(referral=connection.case.referral, message="service_cannot_take")
     return connection
 
 

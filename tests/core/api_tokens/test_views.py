@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from socialrx.core.api_tokens.models import ApiToken, RevocationReason
 from socialrx.core.api_tokens.services import api_token_issue, token_digest
 from socialrx.core.models import AuditAction, AuditEvent, User
-from tests.core.test_template_pack import parse
+from tests.helpers.html import parse
 
 LIST = reverse("api_tokens")
 NEW = reverse("api_token_new")
