@@ -46,8 +46,8 @@ FHIR_POST = "POST /fhir/ServiceRequest"
 # Issue 17, item 2: the targets. ``current``: the figure measured on 2026-12-02 on the
 # merged tree, after the user-with-roles and audit-INSERT levers and the Open Referral
 # feed's one-query weeks, for every page still over its target or without one; the gate
-# holds it until a lever brings the page under target (docs/performance.md, "Instruction budgets"). The lead decides whether the gate holds
-# these or the targets (``make bench-budget BUDGET_ARGS=--targets``).
+# holds it until a lever brings the page under target (docs/performance.md, "Instruction
+# budgets"). ``make bench-budget BUDGET_ARGS=--targets`` gates on the targets instead.
 BUDGETS: dict[str, Budget] = {
     b.page: b
     for b in (
