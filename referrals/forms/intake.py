@@ -60,7 +60,9 @@ def _blank(choices: list[tuple[str, str]], label: str = "Not recorded") -> list[
     return [("", label), *choices]
 
 
-class PersonFieldsMixin(forms.Form):
+class PersonIdentityFields(forms.Form):
+    """Who the person is, asked the same way wherever it is entered or corrected."""
+
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = NHSDateField(label="Date of birth", help_text="For example, 15 3 1984")
@@ -71,6 +73,9 @@ class PersonFieldsMixin(forms.Form):
         help_text="10 digits, for example 485 777 3456. Leave blank if not known.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
     )
+
+
+class PersonFieldsMixin(PersonIdentityFields):
     registered_practice = forms.ModelChoiceField(
         label="Registered GP practice",
         queryset=Organisation.objects.none(),

@@ -9,6 +9,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from referrals import codes
+from referrals.forms.intake import PersonIdentityFields
 from referrals.models import (
     Person,
     normalise_nhs_number,
@@ -17,7 +18,6 @@ from referrals.models import (
 )
 from referrals.services.intake import NO_CONTACT_ROUTE, has_contact_route
 from socialrx.core.models import Organisation, OrganisationType
-from socialrx.core.widgets import NHSDateField
 
 
 class PersonDetailsForm(forms.ModelForm):
@@ -109,20 +109,9 @@ class PersonDetailsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
-class TriagePersonDetailsForm(PersonDetailsForm):
+class TriagePersonDetailsForm(PersonIdentityFields, PersonDetailsForm):
     """Triage may also correct who the person is: the way to resolve an identity conflict
     (one NHS number, two names) is to correct the wrong record, never to merge them."""
-
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = NHSDateField(label="Date of birth", help_text="For example, 15 3 1984")
-    nhs_number = forms.CharField(
-        label="NHS number",
-        required=False,
-        max_length=20,
-        help_text="10 digits, for example 485 777 3456. Leave blank if not known.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
-    )
 
     class Meta(PersonDetailsForm.Meta):
         fields = [*codes.PERSON_IDENTITY_FIELDS, *codes.PERSON_EDITABLE_FIELDS]
