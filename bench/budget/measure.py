@@ -4,8 +4,8 @@ client requests (control.c, built by run.py and called through ctypes): zero and
 before, stop and dump after. Dump N is page N.
 
 Usage: python -m bench.budget.measure PLAN.json, where the plan gives ``warm``,
-``requests`` and ``control`` (the built control.c); the names of the pages measured, in
-dump order, are written back to it.
+``requests``, ``control`` (the built control.c) and ``names`` (the pages to count); the
+names of the pages measured, in dump order, are written back to it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def main() -> None:
     control = ctypes.CDLL(plan["control"])
     measured = []
     for endpoint in pages.build():
+        if endpoint.name not in plan["names"]:
+            continue
         client = pages.client_for(endpoint)
         for _ in range(plan["warm"]):
             pages.request(endpoint, client)

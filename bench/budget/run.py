@@ -73,13 +73,15 @@ def _timed(timings: list[float], execute: Callable[..., Any], *args: Any) -> Any
         timings.append(time.perf_counter() - started)
 
 
-def under_callgrind(warm: int, requests: int, scratch: Path) -> dict[str, int]:
+def under_callgrind(warm: int, requests: int, scratch: Path, names: list[str]) -> dict[str, int]:
     control = scratch / "control.so"
     subprocess.run(
         ["cc", "-O2", "-shared", "-fPIC", "-o", str(control), str(HERE / "control.c")], check=True
     )
     plan = scratch / "plan.json"
-    plan.write_text(json.dumps({"warm": warm, "requests": requests, "control": str(control)}))
+    plan.write_text(
+        json.dumps({"warm": warm, "requests": requests, "control": str(control), "names": names})
+    )
     out = scratch / "callgrind.out"
     command = [
         "nice", "-n", "10", "valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
@@ -113,6 +115,11 @@ def main(argv: list[str] | None = None) -> None:
         "--targets", action="store_true",
         help="gate on issue 17's targets, not the figures recorded for pages over them",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", default="",
+        help="comma-separated parts of page names: measure those pages only (a quick look "
+        "while working; the results go to budgets-partial.json, not budgets.json)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if settings.DEBUG or connection.vendor != "postgresql" or not shutil.which("valgrind"):
         sys.exit("Run through bench/budget/run.sh: production settings, PostgreSQL, valgrind.")
@@ -122,10 +129,15 @@ def main(argv: list[str] | None = None) -> None:
     say(f"data: {generation}")
     bench_run._manage("collectstatic", "--noinput", "-v0")
     endpoints = pages.build()
+    wanted = [part.strip() for part in args.only.split(",") if part.strip()]
+    if wanted:
+        endpoints = [e for e in endpoints if any(part in e.name for part in wanted)]
     figures = {e.name: native(e, args.warm, args.native_requests) for e in endpoints}
     connection.close()
     with tempfile.TemporaryDirectory(prefix="bench-budget-") as scratch:
-        counted = under_callgrind(args.warm, args.requests, Path(scratch))
+        counted = under_callgrind(
+            args.warm, args.requests, Path(scratch), [e.name for e in endpoints]
+        )
     rows = []
     for e in endpoints:
         budget = budgets.BUDGETS[e.name]
@@ -134,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         row = budgets.judge(budget, counted[e.name])
         rows.append(row | figures[e.name] | {"path": e.path, "method": e.method})
     skipped = [
-        {"page": name, "reason": "not on this branch"}
+        {"page": name, "reason": "not asked for" if wanted else "not on this branch"}
         for name in budgets.BUDGETS
         if name not in counted
     ]
@@ -155,8 +167,9 @@ def main(argv: list[str] | None = None) -> None:
         "skipped": skipped,
     }
     bench_run.catalogue.cleanup()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    results = RESULTS.with_name("budgets-partial.json") if wanted else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2) + "\n")
     say(render(rows))
     failed = [r["page"] for r in rows if r["ok"] is False]
     if failed:
