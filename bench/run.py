@@ -202,24 +202,32 @@ def gunicorn(workers: int, port: int) -> Iterator[subprocess.Popen[bytes]]:
         str(BIN / "gunicorn"), "socialrx.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--access-logfile", "/dev/null",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    log = ROOT / "var" / "bench" / "gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, stderr=stderr)
     try:
-        _wait_until_up(port)
+        _wait_until_up(port, log)
         yield process
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_up(port: int, log: Path) -> None:
+    # Three workers importing Django on a loaded 2-core machine once took over 30 s.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=2) as r:
                 if r.status == 200:
                     return
         time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError(f"gunicorn did not answer within 120 s; its log: {log}")
 
 
 def run_wrk(
