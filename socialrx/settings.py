@@ -328,6 +328,12 @@ NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=10)
 NOTIFY_TEMPLATES_FILE = env.str("NOTIFY_TEMPLATES_FILE", default="")
 NOTIFY_TEMPLATE_IDS = notify_template_ids(NOTIFY_TEMPLATES_FILE)
 NOTIFICATION_MESSAGES_DIR = BASE_DIR / "templates" / "messages"
+# Write in a language whose file no qualified translator has reviewed (``reviewed =
+# false``)? On in development and the demo; in production English with the interpreter
+# line goes instead, until a reviewer signs the file off.
+NOTIFICATION_UNREVIEWED_TRANSLATIONS = env_bool(
+    "NOTIFICATION_UNREVIEWED_TRANSLATIONS", default=DEBUG
+)
 if NOTIFICATION_BACKEND not in ("smtp", "notify"):
     raise ImproperlyConfigured(f"NOTIFICATION_BACKEND={NOTIFICATION_BACKEND!r}: use smtp or notify")
 if NOTIFICATION_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS):

@@ -3,8 +3,10 @@
 The words live in ``templates/messages/<language>.toml`` (``NOTIFICATION_MESSAGES_DIR``),
 one file a language, written in GOV.UK Notify's template syntax so that the same text
 is pasted into Notify and rendered here for the SMTP backend. English (``en``) is the
-source and the fallback: a person whose language has no file gets English with the
-``interpreter`` field "yes", which shows the line saying an interpreter will call.
+source and the fallback: a person whose language has no file, or only one no qualified
+translator has reviewed yet (``reviewed = false``; allowed where
+``NOTIFICATION_UNREVIEWED_TRANSLATIONS`` is on), gets English with the ``interpreter``
+field "yes", which shows the line saying an interpreter will call.
 
 Core names no app: the apps pick a message key and fill the fields.
 """
@@ -77,9 +79,21 @@ def language_for(recorded: str) -> Choice:
     if not words:
         return Choice(ENGLISH, interpreter=False)
     for code, names in LANGUAGE_WORDS.items():
-        if words & set(names) and catalogue(code):
+        if words & set(names) and usable(code):
             return Choice(code, interpreter=False)
     return Choice(ENGLISH, interpreter=True)
+
+
+def usable(language: str) -> bool:
+    """Whether we write in ``language``: we have its file and a qualified translator has
+    reviewed it, or the deployment allows unreviewed drafts (the demo and tests do).
+    Writing to someone in words nobody qualified has checked risks telling them the
+    wrong thing about their care; English with an interpreter's call does not."""
+    table = catalogue(language)
+    if not table:
+        return False
+    reviewed = language == ENGLISH or table.get("meta", {}).get("reviewed") is True
+    return reviewed or bool(settings.NOTIFICATION_UNREVIEWED_TRANSLATIONS)
 
 
 def message(key: str, language: str) -> Message:

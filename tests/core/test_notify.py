@@ -194,6 +194,28 @@ def test_the_language_written_in(recorded, language, interpreter):
     assert messages.language_for(recorded) == messages.Choice(language, interpreter)
 
 
+def test_an_unreviewed_translation_is_written_only_where_drafts_are_allowed(settings):
+    assert messages.catalogue("pl")["meta"]["reviewed"] is False  # no translator yet
+    settings.NOTIFICATION_UNREVIEWED_TRANSLATIONS = False
+    assert messages.language_for("Polish") == messages.Choice("en", interpreter=True)
+    assert messages.language_for("English") == messages.Choice("en", interpreter=False)
+    settings.NOTIFICATION_UNREVIEWED_TRANSLATIONS = True
+    assert messages.language_for("Polish") == messages.Choice("pl", interpreter=False)
+
+
+def test_a_reviewed_translation_is_written_with_drafts_off(settings, tmp_path):
+    source = settings.NOTIFICATION_MESSAGES_DIR
+    (tmp_path / "en.toml").write_bytes((source / "en.toml").read_bytes())
+    polish = (source / "pl.toml").read_text(encoding="utf-8")
+    reviewed = polish.replace("reviewed = false", "reviewed = true")
+    assert reviewed != polish
+    (tmp_path / "pl.toml").write_text(reviewed, encoding="utf-8")
+    settings.NOTIFICATION_MESSAGES_DIR = tmp_path
+    settings.NOTIFICATION_UNREVIEWED_TRANSLATIONS = False
+    assert messages.language_for("Polish") == messages.Choice("pl", interpreter=False)
+    assert messages.language_for("Urdu") == messages.Choice("en", interpreter=True)
+
+
 def test_a_missing_field_is_an_error_as_in_notify():
     with pytest.raises(messages.MessageError, match="Missing personalisation: reference"):
         messages.fill("Ref ((reference))", {})

@@ -73,6 +73,18 @@ def test_received_by_text_in_polish_through_notify(notify, settings, submit):
 
 
 @pytest.mark.django_db
+def test_where_unreviewed_drafts_are_off_polish_gets_english_and_an_interpreter(
+    notify, settings, submit
+):
+    # Production's default until a qualified translator signs the Polish words off.
+    settings.NOTIFICATION_UNREVIEWED_TRANSLATIONS = False
+    submit(**POLISH_TEXTS)
+    [sent] = notify.sent
+    assert sent.template_id == settings.NOTIFY_TEMPLATE_IDS["referral_received.sms.en"]
+    assert sent.personalisation["interpreter"] == "yes"
+
+
+@pytest.mark.django_db
 def test_a_language_we_have_no_words_for_gets_english_and_an_interpreter(notify, settings, submit):
     submit(language="Tigrinya", interpreter_needed=True)
     [sent] = notify.sent
