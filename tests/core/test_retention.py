@@ -24,6 +24,7 @@ from outcomes.models import MeasureRecord
 from referrals.models import Person, PersonDetailsEvent, Referral, ReferralStatusEvent
 from socialrx.core.audit import audit_record
 from socialrx.core.data_protection.models import RetentionRun
+from socialrx.core.data_protection.rules import RETENTION_AUDIT
 from socialrx.core.data_protection.services import retention_apply
 from socialrx.core.models import AuditEvent
 from socialrx.core.tasks import retention_apply_task
@@ -226,3 +227,23 @@ def test_every_schedule_entry_can_be_set_from_the_environment_and_is_in_env_exam
     ]
 
     assert missing == []
+
+
+def test_audit_entries_are_due_by_the_local_day_they_were_written(link_worker):
+    """Given entries a minute either side of local midnight at the start of the cutoff
+    day, in summer time (midnight in London is 23:00 UTC the day before)."""
+    cutoff = RETENTION_AUDIT.cutoff(TODAY)
+    midnight = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+    due = audit_record(actor=link_worker, action="view", object_type="x.y", object_id=1)
+    kept = audit_record(actor=link_worker, action="view", object_type="x.y", object_id=2)
+    AuditEvent.objects.filter(pk=due.pk).update(
+        occurred_at=midnight - datetime.timedelta(minutes=1)
+    )
+    AuditEvent.objects.filter(pk=kept.pk).update(occurred_at=midnight)
+
+    deleted = RETENTION_AUDIT.apply(TODAY)
+
+    assert deleted == 1
+    assert midnight.utcoffset() == datetime.timedelta(hours=1)
+    assert not AuditEvent.objects.filter(pk=due.pk).exists()
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()

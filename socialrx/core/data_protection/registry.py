@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 # Rows of one record type held about a person: dicts of JSON-ready values.
 SubjectRows = list[dict[str, Any]]
@@ -41,6 +42,13 @@ class RetentionRule:
     def cutoff(self, today: datetime.date) -> datetime.date:
         """Records whose clock stopped before this day are due."""
         return today - datetime.timedelta(days=retention_days(self.schedule_key))
+
+    def cutoff_moment(self, today: datetime.date) -> datetime.datetime:
+        """The first moment of the cutoff day in local time: a record stamped before it is
+        due. The same rows as ``<field>__date__lt=cutoff``, but as a range an index (or a
+        table's partitions) can serve; the date of a local time cannot be (a whole-table
+        scan of the audit every night: docs/scaling.md)."""
+        return timezone.make_aware(datetime.datetime.combine(self.cutoff(today), datetime.time.min))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from socialrx.core.models import AuditEvent, Notification, NotificationStatus
 
 
 def _audit_due(today: datetime.date) -> QuerySet[AuditEvent]:
-    cutoff = RETENTION_AUDIT.cutoff(today)
-    return AuditEvent.objects.filter(occurred_at__date__lt=cutoff)
+    return AuditEvent.objects.filter(occurred_at__lt=RETENTION_AUDIT.cutoff_moment(today))
 
 
 def _notifications_due(today: datetime.date) -> QuerySet[Notification]:
