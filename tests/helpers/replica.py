@@ -11,24 +11,14 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from socialrx.db_routers import REPLICA, replica_restore
-from tests.outages import free_port
+from tests.outages import unreachable_postgres
 
 
 @contextmanager
 def replica_not_answering(settings: Any) -> Iterator[None]:
     """``settings`` is pytest-django's fixture: the replica and the real router are
     configured for the block only, and the replica is back in use after it."""
-    replica = {
-        **connections["default"].settings_dict,
-        "ENGINE": "django.db.backends.postgresql",
-        "HOST": "127.0.0.1",
-        "PORT": str(free_port()),
-        "NAME": "socialrx_replica",
-        "USER": "socialrx",
-        "PASSWORD": "",
-        "OPTIONS": {"connect_timeout": 2},
-        "CONN_MAX_AGE": 0,
-    }
+    replica = unreachable_postgres()
     saved_settings = (settings.DATABASES, settings.DATABASE_ROUTERS)
     settings.DATABASES = {**settings.DATABASES, REPLICA: replica}
     settings.DATABASE_ROUTERS = ["socialrx.db_routers.ReportReplicaRouter"]
