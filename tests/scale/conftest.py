@@ -8,7 +8,6 @@ Marked ``scale``, which the default run leaves out; ``make scale-test`` runs it.
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 
@@ -25,8 +24,9 @@ def topology(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[Topo
     if missing:
         # Asked for by name (-m scale): a machine that cannot run it fails, not skips.
         pytest.fail(f"the scale test needs: apt-get install {' '.join(missing)}")
-    # CI stops a run with SIGTERM: everything started is stopped then too.
-    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # CI stops a run with SIGTERM: taken as Ctrl-C, which pytest ends the run on,
+    # tearing this down (a SystemExit would only fail the test under way).
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with ExitStack() as stack:
             started = stack.enter_context(scaled_out(server_scratch("scale")))
