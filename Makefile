@@ -17,7 +17,7 @@ DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.loc
 DEV_ENV := DJANGO_DEBUG=true
 
 .PHONY: install install-runtime lock oidc-provider run test test-fast lint format typecheck check-deploy \
-	vendor bench bench-budget clean help
+	vendor bench bench-budget scale-test clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
@@ -29,6 +29,7 @@ help:
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
 	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
 	@echo "make bench-budget  instructions per request under callgrind against the budgets (ADR 0027)"
+	@echo "make scale-test HAProxy, 2 web processes, a streaming replica, 2 workers + beat, run for real (ADR 0030)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -98,6 +99,12 @@ bench: install
 # (ADR 0027). Needs PostgreSQL; a few minutes; a phase of .ci/run.
 bench-budget: install-runtime
 	bash bench/budget/run.sh $(BUDGET_ARGS)
+
+# The scaled-out shape on this machine, every server its own on ports 16000-16999 (or
+# SCALE_PORTS=first-last): needs the PostgreSQL and Redis server binaries and haproxy.
+# A few minutes; a phase of .ci/run (docs/scaling.md, ADR 0030).
+scale-test: install
+	$(BIN)/python -m pytest -m scale -rfEs --durations=10 tests/scale $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

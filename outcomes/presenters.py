@@ -10,6 +10,7 @@ from typing import Any
 
 from outcomes import codes, scoring
 from outcomes.models import Measure, MeasureRecord
+from socialrx.db_routers import ReplicaStatus
 
 
 @dataclass
@@ -405,3 +406,27 @@ def heat_grid(table: Any) -> HeatGrid | None:
         height=GRID_HEADER_HEIGHT + len(districts) * GRID_CELL_HEIGHT + 4,
         legend=[(fill, label) for _, fill, label in GRID_BANDS],
     )
+
+
+def data_source(status: ReplicaStatus | None) -> str:
+    """Where a report page's figures came from and how old they are: shown when reports
+    read a replica (ADR 0030); empty when there is only one database."""
+    if status is None:
+        return ""
+    if not status.from_replica:
+        return (
+            "The reporting database is unavailable: these figures come from the main "
+            "database and are up to date."
+        )
+    if status.age is None:
+        return "Figures from the reporting database; how far behind it is is not known."
+    seconds = int(status.age.total_seconds())
+    if seconds == 0:
+        return "Figures from the reporting database, up to date."
+    if seconds < 120:
+        behind = f"{seconds} second{'s' if seconds != 1 else ''}"
+    elif seconds < 2 * 3600:
+        behind = f"{seconds // 60} minutes"
+    else:
+        behind = f"{seconds // 3600} hours"
+    return f"Figures from the reporting database, {behind} behind the main database."

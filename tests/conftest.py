@@ -77,8 +77,8 @@ def _signed_in_with_second_factor(request, monkeypatch):  # noqa: PT004
 
 @pytest.fixture(autouse=True)
 def _celery_eager(request):  # noqa: PT004
-    """Tasks run in-process, except in integration and fault tests: a real worker."""
-    if request.node.get_closest_marker("integration") or request.node.get_closest_marker("faults"):
+    """Tasks run in-process, except in integration, fault and scale tests: real workers."""
+    if any(request.node.get_closest_marker(name) for name in ("integration", "faults", "scale")):
         yield
         return
     celery_app.conf.task_always_eager = True

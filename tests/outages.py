@@ -4,7 +4,8 @@
 - ``ManagedProcess`` and ``celery_args``: a worker, beat or gunicorn as a subprocess in a
   process group of its own, its output in a file (the integration and fault suites).
 - ``PostgresServer`` and ``RedisServer``: servers of a test's own on spare ports, which
-  it may stop, kill and start again (the fault-injection suite, tests/faults/).
+  it may stop, kill and start again (the fault-injection suite, tests/faults/), and a
+  streaming replica of a PostgreSQL server (the scale test, tests/scale/).
 """
 
 from __future__ import annotations
@@ -49,9 +50,14 @@ class OutageError(AssertionError):
 def database_down() -> Iterator[None]:
     """This thread's default connection points at a PostgreSQL port nothing listens on:
     every query fails in the driver, as when the database server is down."""
-    original = connections["default"]
-    settings_dict = {
-        **original.settings_dict,
+    with connection_to(unreachable_postgres()):
+        yield
+
+
+def unreachable_postgres() -> dict[str, Any]:
+    """The default database's settings, pointed at a PostgreSQL port nothing listens on."""
+    return {
+        **connections["default"].settings_dict,
         "ENGINE": "django.db.backends.postgresql",
         "HOST": "127.0.0.1",
         "PORT": str(free_port()),
@@ -61,8 +67,6 @@ def database_down() -> Iterator[None]:
         "OPTIONS": {"connect_timeout": 2},
         "CONN_MAX_AGE": 0,
     }
-    with connection_to(settings_dict):
-        yield
 
 
 @contextmanager
@@ -256,6 +260,18 @@ class PostgresServer:
         for stale in ("postmaster.pid", "postmaster.opts"):
             (data_dir / stale).unlink(missing_ok=True)
         return PostgresServer(data_dir, database=self.database)
+
+    def make_standby_of(self, primary: PostgresServer) -> None:
+        """Make this cluster (its folder not yet made) a streaming hot-standby replica of
+        the running ``primary``, as production makes one: ``pg_basebackup`` with the WAL
+        streamed and the standby's settings written (``-R``). Start it with start()."""
+        self.data_dir.mkdir(mode=0o700)
+        _give_to_server_user(self.data_dir)
+        self._run(
+            "pg_basebackup", "--pgdata", str(self.data_dir), "--host=127.0.0.1",
+            f"--port={primary.port}", "--username=postgres", "--wal-method=stream",
+            "--write-recovery-conf", "--checkpoint=fast", "--no-sync",
+        )  # fmt: skip
 
     @staticmethod
     def _run(program: str, *args: str) -> None:

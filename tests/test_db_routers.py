@@ -8,7 +8,16 @@ import sys
 import pytest
 
 from referrals.models import Referral
-from socialrx.db_routers import REPLICA, ReportReplicaRouter, replica_reads
+from socialrx.db_routers import (
+    REPLICA,
+    ReplicaStatus,
+    ReportReplicaRouter,
+    replica_reads,
+    replica_restore,
+    replica_set_aside,
+    replica_status,
+)
+from tests.helpers.replica import replica_not_answering
 
 router = ReportReplicaRouter()
 
@@ -70,3 +79,34 @@ def test_settings_add_the_replica_and_router_only_when_asked():
     assert configured == (
         "['socialrx.db_routers.ReportReplicaRouter'] ['default', 'replica'] {'MIRROR': 'default'}"
     )
+
+
+def test_a_replica_set_aside_sends_report_reads_to_the_primary(settings, with_replica):
+    # Given a replica that failed a moment ago
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 30
+    replica_set_aside()
+    try:
+        # Then reports read the primary, until the replica is in use again
+        with replica_reads():
+            assert router.db_for_read(Referral) is None
+        replica_restore()
+        with replica_reads():
+            assert router.db_for_read(Referral) == REPLICA
+    finally:
+        replica_restore()
+
+
+@pytest.mark.django_db
+def test_a_replica_not_answering_is_set_aside_and_said_so(settings):
+    with replica_not_answering(settings):
+        # When a report page asks the replica how far behind it is
+        status = replica_status()
+
+        # Then the answer says the figures are the primary's, and reports read there
+        assert status == ReplicaStatus(from_replica=False)
+        with replica_reads():
+            assert router.db_for_read(Referral) is None
+
+
+def test_without_a_replica_there_is_no_status():
+    assert replica_status() is None

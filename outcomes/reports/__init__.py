@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404
 
 from outcomes.permissions import AREA_REPORT_ROLES, ReportScope
@@ -23,7 +24,7 @@ from outcomes.reports import (
 )
 from outcomes.reports.base import DisclosedReport, Report, ReportFilters
 from socialrx.core.models import Role
-from socialrx.db_routers import replica_reads
+from socialrx.db_routers import replica_in_use, replica_reads, replica_status
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,17 @@ def report_kind_for(scope: ReportScope, key: str) -> ReportKind:
 def build_disclosed(key: str, *, scope: ReportScope, filters: ReportFilters) -> DisclosedReport:
     """The only way views, downloads and tasks get a report: already disclosed. Its reads
     go to the read replica when one is configured: aggregates may lag the primary by
-    seconds, and the heaviest reads of the service then leave the primary alone."""
-    with replica_reads():
-        return REPORTS[key].build(scope=scope, filters=filters).disclosed()
+    seconds, and the heaviest reads of the service then leave the primary alone. A
+    replica that stops answering mid-report is set aside and the report is built again
+    on the primary (ADR 0030)."""
+    on_replica = replica_in_use()
+    try:
+        with replica_reads():
+            return REPORTS[key].build(scope=scope, filters=filters).disclosed()
+    except DatabaseError:
+        # Only the replica's failure is recovered here: replica_status() sets it aside
+        # when it does not answer; an error from the primary is the caller's.
+        status = replica_status() if on_replica else None
+        if status is None or status.from_replica:
+            raise
+    return REPORTS[key].build(scope=scope, filters=filters).disclosed()

@@ -18,13 +18,14 @@ from outcomes.permissions import (
     report_choices_for,
     report_scope_for,
 )
-from outcomes.presenters import table_views
+from outcomes.presenters import data_source, table_views
 from outcomes.reports import build_disclosed, report_kind_for, reports_for
 from outcomes.reports.base import ReportFilters, default_range
 from socialrx.core.audit import audit_record
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
+from socialrx.db_routers import replica_status
 
 FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice")
 
@@ -70,6 +71,7 @@ def _links(key: str, filters: ReportFilters) -> dict[str, str]:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = report_scope_for(request.user)
     form, filters = _filters(request, scope)
+    source = data_source(replica_status())  # asked first: a dead replica is set aside
     sections = []
     for key, kind in reports_for(scope).items():
         report = build_disclosed(key, scope=scope, filters=filters)
@@ -80,7 +82,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/reports/dashboard.html",
-        {"form": form, "filters": filters, "sections": sections, "area": scope.area},
+        {
+            "form": form,
+            "filters": filters,
+            "sections": sections,
+            "area": scope.area,
+            "data_source": source,
+        },
     )
 
 
@@ -89,6 +97,7 @@ def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     scope = report_scope_for(request.user)
     kind = report_kind_for(scope, key)
     form, filters = _filters(request, scope)
+    source = data_source(replica_status())  # asked first: a dead replica is set aside
     built = build_disclosed(key, scope=scope, filters=filters)
     return render(
         request,
@@ -99,6 +108,7 @@ def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "kind": kind,
             "tables": table_views(built),
             "links": _links(key, filters),
+            "data_source": source,
         },
     )
 

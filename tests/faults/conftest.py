@@ -14,7 +14,6 @@ connection and its Celery producer point at them for the test's duration.
 
 from __future__ import annotations
 
-import email
 import os
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ import pytest
 from django.conf import settings
 
 from socialrx.celery import app as celery_app
+from tests.helpers.mail import mail_recipients
 from tests.outages import (
     ManagedProcess,
     PostgresServer,
@@ -186,13 +186,7 @@ class Stack:
 
     def mail_recipients(self) -> Counter[str]:
         """How many emails each address was sent (the file backend's messages)."""
-        sent: Counter[str] = Counter()
-        for path in sorted(self.mail_dir.glob("*")) if self.mail_dir.exists() else []:
-            # One file per connection, messages separated by a line of dashes.
-            for chunk in path.read_text().split("-" * 79):
-                if chunk.strip():
-                    sent[email.message_from_string(chunk.strip())["To"]] += 1
-        return sent
+        return mail_recipients(self.mail_dir)
 
     def logs(self) -> str:
         parts = [f"----- {p.role} -----\n{p.log()}" for p in self.processes]
