@@ -71,6 +71,17 @@ NOTIFY_STATUSES: dict[str, str | None] = {
     "returned-letter": DeliveryStatus.RETURNED_LETTER,
 }
 NOTIFICATION_TYPES = frozenset({"email", "sms", "letter"})
+# What a receipt may change; the rest of the row is the sending worker's.
+RECEIPT_FIELDS = [
+    "status",
+    "sent_at",
+    "provider_reference",
+    "last_error",
+    "delivery_status",
+    "delivery_status_at",
+    "delivery_checked_at",
+    "updated_at",
+]
 # Messages asked about per run: one HTTP request each; beat runs again within the hour.
 CHECK_BATCH_SIZE = 200
 
@@ -202,7 +213,7 @@ def notification_record_receipt(
     if new is not None and changed:
         notification.delivery_status = new
         notification.delivery_status_at = receipt.at or now
-    notification.save()
+    notification.save(update_fields=RECEIPT_FIELDS)
     if not changed:
         return False
     audit_record(
