@@ -81,7 +81,7 @@ class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
         details have not changed since (a correction, or another way to contact them,
         is what settles it)."""
         undelivered = Notification.objects.undeliverable().filter(
-            about_type="referrals.referral",
+            about_type=self.model._meta.label_lower,
             about_id=OuterRef("pk"),
             delivery_status_at__gt=OuterRef("person__updated_at"),
         )

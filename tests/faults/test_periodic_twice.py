@@ -7,6 +7,7 @@ import datetime
 import re
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -137,9 +138,16 @@ def _count(result: str) -> int:
     return int(result == "True") if result in ("True", "False") else int(result)
 
 
-def test_every_periodic_task_run_twice_at_once_does_its_work_once(stack: Stack):
+@pytest.fixture
+def fake() -> Iterator[notify_fake.FakeNotify]:
+    """GOV.UK Notify's API, answered by a local server the worker can reach."""
+    yield from notify_fake.serve()
+
+
+def test_every_periodic_task_run_twice_at_once_does_its_work_once(
+    stack: Stack, fake: notify_fake.FakeNotify
+):
     _world()
-    fake = next(notify_fake.serve())
     _awaiting_receipts(fake)
     # Email still goes by SMTP; the receipts check asks the fake Notify.
     worker = stack.start("worker", NOTIFY_API_KEY=notify_fake.API_KEY, NOTIFY_BASE_URL=fake.url)
@@ -165,3 +173,4 @@ def test_every_periodic_task_run_twice_at_once_does_its_work_once(stack: Stack):
     assert stack.mail_recipients() == Counter(to_email for _, to_email in queued)
     assert Connection.objects.filter(status=S.NO_RESPONSE).count() == 2
     assert ReportFile.objects.filter(subscription__isnull=False).count() == 1
+    assert Notification.objects.filter(delivery_status="delivered").count() == 2
