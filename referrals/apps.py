@@ -6,9 +6,11 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
 
     def ready(self) -> None:
-        from referrals import codes, retention
-        from referrals.permissions import referrals_made_by_organisations_of
+        from referrals import codes, notifications, retention
+        from referrals.permissions import referrals_made_by_organisations_of, triage_queue_for
+        from socialrx.core.listeners import register_listener
         from socialrx.core.models import Role
+        from socialrx.core.notification_receipts import NOTIFICATION_UNDELIVERABLE
         from socialrx.core.workspaces import (
             register_public_entry,
             register_waiting,
@@ -33,7 +35,17 @@ class ReferralsConfig(AppConfig):
             ),
         )
 
+        # A message to someone waiting for triage did not reach them (Notify's receipt).
+        register_waiting(
+            role=Role.TRIAGE_LEAD,
+            label="{n} referral{s} in your queue where a message did not reach the person",
+            url_name="referrals:triage",
+            count=lambda user: triage_queue_for(user).with_undelivered_message().count(),
+        )
+
         retention.register()
+        # A message to the person did not reach them: whoever works with them is told.
+        register_listener(NOTIFICATION_UNDELIVERABLE, notifications.person_message_undeliverable)
         register_workspace(
             role=Role.REFERRER,
             title="Refer someone",

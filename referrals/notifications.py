@@ -146,6 +146,7 @@ def person_told(*, referral: Referral, message: str) -> Notification | None:
         channel=channel,
         to_email=person.email,
         to_phone=person.phone,
+        about=referral,
     )
 
 
@@ -218,6 +219,53 @@ def staff_referral_withdrawn(*, referral: Referral) -> None:
                 body_text=body,
                 recipient=user,
             )
+
+
+def person_messages(referral: Referral) -> list[Notification]:
+    """The messages to the person about this referral, newest first (the caller has
+    the referral through its user's scope)."""
+    return list(Notification.objects.about(Referral._meta.label_lower, [referral.pk]))
+
+
+def undelivered_to_person(person: Person) -> list[Notification]:
+    """Messages about any of the person's referrals that did not reach them, newest
+    first: the number or address they went to does not work."""
+    referral_ids = person.referrals.values_list("pk", flat=True)
+    return list(
+        Notification.objects.about(Referral._meta.label_lower, referral_ids)
+        .undeliverable()
+        .order_by("-delivery_status_at", "-pk")
+    )
+
+
+def person_message_undeliverable(*, notification_id: int) -> None:
+    """A message to the person did not reach them (``socialrx.core.notification_receipts``
+    announces it): tell whoever can try another way, by email with a link only. The
+    link worker named on the referral once it is assigned, else its triage leads."""
+    notification = Notification.objects.filter(
+        pk=notification_id, about_type=Referral._meta.label_lower, about_id__isnull=False
+    ).first()
+    if notification is None or notification.about_id is None:
+        return  # about something else (a user), or gone
+    referral = (
+        Referral.objects.select_related("assigned_link_worker")
+        .filter(pk=notification.about_id)
+        .first()
+    )
+    if referral is None:
+        return
+    since = notification.delivery_status_at or notification.updated_at
+    worker = referral.assigned_link_worker
+    if worker is not None and worker.is_active:
+        line = AlertLine(referral.reference, since, referral_url(referral))
+        staff_alert(recipient=worker, reason="undelivered", lines=[line])
+        return
+    leads = Membership.objects.holders_by_organisation(
+        Role.TRIAGE_LEAD, {referral.triage_service_id}
+    ).get(referral.triage_service_id, [])
+    line = AlertLine(referral.reference, since, triage_url(referral))
+    for lead in leads:
+        staff_alert(recipient=lead, reason="undelivered", lines=[line])
 
 
 def triage_url(referral: Referral) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from referrals import codes
 from referrals.models import Person, PersonDetailsEvent, Referral, ReferralStatusEvent
+from referrals.notifications import person_messages
+from socialrx.core.presenters import message_presenters
 
 # NHS.UK tag colour for each status (includes/tag.html).
 STATUS_TAG: dict[str, str] = {
@@ -171,3 +173,13 @@ def answer_rows(form: object, change_url: str, skip: Collection[str] = ()) -> li
             value = f"{value[:3]} {value[3:6]} {value[6:]}"
         rows.append(Answer(str(field.label), value, f"{change_url}#id_{name}"))
     return rows
+
+
+def person_messages_context(referral: Referral) -> dict[str, object]:
+    """What a page about the referral shows of the messages to the person: each with
+    what became of it, and those that did not reach them (one query)."""
+    shown = message_presenters(person_messages(referral))
+    return {
+        "person_messages": shown,
+        "undelivered": [m for m in shown if m.undeliverable],
+    }

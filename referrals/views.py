@@ -43,7 +43,12 @@ from referrals.permissions import (
     triage_queue_for,
     triage_referral_for,
 )
-from referrals.presenters import ReferralPresenter, answer_rows, person_rows
+from referrals.presenters import (
+    ReferralPresenter,
+    answer_rows,
+    person_messages_context,
+    person_rows,
+)
 from referrals.services import (
     IdempotencyConflict,
     link_worker_loads,
@@ -299,6 +304,7 @@ def _triage_page(
         "person_rows": person_rows(referral.person),
         "duplicates": duplicates,
         "conflicts": conflicts,
+        **person_messages_context(referral),
         **_triage_forms(referral, bound),
     }
     return render(request, "referrals/triage/detail.html", context)

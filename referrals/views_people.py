@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from referrals.forms import PersonDetailsForm, TriagePersonDetailsForm
 from referrals.models import Person
+from referrals.notifications import undelivered_to_person
 from referrals.permissions import can_correct_person_from_referral, triage_referral_for
 from referrals.presenters import details_history
 from referrals.services import person_update_details
@@ -19,6 +20,7 @@ from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
+from socialrx.core.presenters import message_presenters
 
 
 def person_details_page(
@@ -58,6 +60,8 @@ def person_details_page(
             "history": history,
             "back_url": back_url,
             "back_text": back_text,
+            # Numbers and addresses that did not work, and when: what to correct.
+            "undelivered": message_presenters(undelivered_to_person(person)),
         },
         status=400 if form.errors else 200,
     )

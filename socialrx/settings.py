@@ -346,6 +346,18 @@ NOTIFICATION_MESSAGES_DIR = BASE_DIR / "templates" / "messages"
 NOTIFICATION_UNREVIEWED_TRANSLATIONS = env_bool(
     "NOTIFICATION_UNREVIEWED_TRANSLATIONS", default=DEBUG
 )
+# Delivery receipts (ADR 0026). Notify posts each message's fate to our callback URLs
+# with "Authorization: Bearer <this token>", set alike here and in Notify's API
+# integration page; unset, the callbacks are refused. Where no callback is configured
+# (or one was lost), a periodic task asks Notify about messages still without a final
+# status this many hours after sending, until Notify forgets them (it keeps 7 days).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+NOTIFY_RECEIPT_CHECK_AFTER_HOURS = env.int("NOTIFY_RECEIPT_CHECK_AFTER_HOURS", default=6)
+NOTIFY_RECEIPT_MAX_AGE_DAYS = env.int("NOTIFY_RECEIPT_MAX_AGE_DAYS", default=7)
+if NOTIFY_CALLBACK_TOKEN and len(NOTIFY_CALLBACK_TOKEN) < 10:
+    # Notify itself asks for at least 10 characters; a guessable token lets anyone
+    # mark a person's number as dead.
+    raise ImproperlyConfigured("NOTIFY_CALLBACK_TOKEN must be at least 10 characters")
 if NOTIFICATION_BACKEND not in ("smtp", "notify"):
     raise ImproperlyConfigured(f"NOTIFICATION_BACKEND={NOTIFICATION_BACKEND!r}: use smtp or notify")
 if NOTIFICATION_BACKEND == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS):
@@ -443,6 +455,13 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-pending": {
         "task": "socialrx.core.tasks.notifications_send_pending_task",
         "schedule": timedelta(seconds=NOTIFICATION_RETRY_SECONDS),
+    },
+    # Messages GOV.UK Notify accepted hours ago with no receipt yet (no callback set up,
+    # or one lost): ask Notify what became of them, a batch an hour. A receipt is
+    # recorded once, however often this runs; nothing to ask without NOTIFY_API_KEY.
+    "notifications-check-delivery": {
+        "task": "socialrx.core.tasks.notifications_check_delivery_task",
+        "schedule": crontab(minute=40),
     },
     # Report runs and scheduled reports the broker lost or a dead worker left running are
     # queued again; each still makes one file (and one email), however often this runs.

@@ -5,6 +5,8 @@ for real (JSON Web Token signed with the API key, JSON bodies, Notify's error sh
 It knows the templates it is told of (id -> the fields each needs), checks the token,
 the address fields and the personalisation as Notify documents them, and keeps every
 request it accepted. ``fail_with`` makes it answer the next requests with an error.
+It answers ``GET /v2/notifications/<id>`` for the messages it accepted, with the status
+a test gives (``statuses``; "sending" until then), and 404 for any other id.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ class FakeNotify:
     templates: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     failures: list[int] = field(default_factory=list)
+    # Notify's id -> (our reference, channel) of each message accepted
+    accepted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Notify's id -> its status now, as a test sets it
+    statuses: dict[str, str] = field(default_factory=dict)
+    # Notify's ids asked about, in order
+    asked: list[str] = field(default_factory=list)
 
     def fail_with(self, *statuses: int) -> None:
         self.failures.extend(statuses)
@@ -74,24 +82,56 @@ def _handler(fake: FakeNotify) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802
-            channel = self.path.removeprefix("/v2/notifications/")
-            if channel not in REQUIRED:
-                return self._answer(404, _error(404, "NotFound", "Not found"))
+        def _refused(self) -> bool:
+            """Answered an error already: a bad token, or a failure the test asked for."""
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             try:
                 decode_jwt_token(token, SECRET)
             except TokenError as error:
-                return self._answer(403, _error(403, "AuthError", error.message))
+                self._answer(403, _error(403, "AuthError", error.message))
+                return True
             if fake.failures:
                 status = fake.failures.pop(0)
-                return self._answer(status, _error(status, "Exception", "Internal server error"))
+                self._answer(status, _error(status, "Exception", "Internal server error"))
+                return True
+            return False
+
+        def do_GET(self) -> None:  # noqa: N802
+            notification_id = self.path.removeprefix("/v2/notifications/")
+            if self._refused():
+                return None
+            fake.asked.append(notification_id)
+            if notification_id not in fake.accepted:
+                return self._answer(404, _error(404, "NoResultFound", "No result found"))
+            reference, channel = fake.accepted[notification_id]
+            status = fake.statuses.get(notification_id, "sending")
+            final = status not in ("created", "sending", "pending", "accepted")
+            return self._answer(
+                200,
+                {
+                    "id": notification_id,
+                    "reference": reference,
+                    "type": channel,
+                    "status": status,
+                    "created_at": "2026-12-01T09:00:00.000000Z",
+                    "sent_at": "2026-12-01T09:00:01.000000Z",
+                    "completed_at": "2026-12-01T09:05:00.000000Z" if final else None,
+                },
+            )
+
+        def do_POST(self) -> None:  # noqa: N802
+            channel = self.path.removeprefix("/v2/notifications/")
+            if channel not in REQUIRED:
+                return self._answer(404, _error(404, "NotFound", "Not found"))
+            if self._refused():
+                return None
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             problem = _check(fake, channel, body)
             if problem:
                 return self._answer(400, _error(400, "BadRequestError", problem))
             fake.sent.append(Sent(channel, body))
             notification_id = str(uuid.uuid4())
+            fake.accepted[notification_id] = (body.get("reference") or "", channel)
             return self._answer(
                 201,
                 {

@@ -26,6 +26,7 @@ from linkworkers.permissions import (
 from linkworkers.presenters.cases import CasePresenter, CaseRow
 from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
+from referrals.presenters import person_messages_context
 from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
@@ -104,5 +105,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "unable_to_contact_days": settings.LINKWORKERS_UNABLE_TO_CONTACT_DAYS,
             "can_work": can_work_on_case(request.user, case) and case.is_open,
             "can_correct_person": can_correct_person_on_case(request.user, case),
+            **person_messages_context(case.referral),
         },
     )

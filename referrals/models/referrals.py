@@ -8,13 +8,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Max, Q, Value, When
+from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from referrals import codes
 from referrals.models.events import ReferralStatusEvent
 from referrals.models.people import Person
-from socialrx.core.models import Organisation, OrganisationType, TimeStampedModel
+from socialrx.core.models import Notification, Organisation, OrganisationType, TimeStampedModel
 from socialrx.core.querysets import AttachOrganisationsQuerySet
 
 
@@ -75,6 +75,17 @@ class ReferralQuerySet(AttachOrganisationsQuerySet["Referral"]):
 
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=codes.OPEN_STATUSES)
+
+    def with_undelivered_message(self) -> ReferralQuerySet:
+        """A message to the person about the referral did not reach them, and their
+        details have not changed since (a correction, or another way to contact them,
+        is what settles it)."""
+        undelivered = Notification.objects.undeliverable().filter(
+            about_type=self.model._meta.label_lower,
+            about_id=OuterRef("pk"),
+            delivery_status_at__gt=OuterRef("person__updated_at"),
+        )
+        return self.filter(Exists(undelivered))
 
     def matching(
         self, *, status: str = "", urgency: str = "", source: str = "", reason: str = ""

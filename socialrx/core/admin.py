@@ -157,8 +157,10 @@ class NotificationAdmin(ReadOnlyAdmin):
         "attempts",
         "claimed_at",
         "sent_at",
+        "delivery_status",
+        "delivery_status_at",
     )
-    list_filter = ("status", "channel", "kind")
+    list_filter = ("status", "delivery_status", "channel", "kind")
     search_fields = ("recipient__email", "kind", "provider_reference")
     # The message's words and fields (a person's name, a letter's address) until sent.
     exclude = ("body_text", "body_html", "personalisation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 
@@ -326,6 +327,9 @@ class AuditSystemReason(models.TextChoices):
     ACCOUNT_SAFEGUARD = "account_safeguard", "Account safeguard"
     # An operator at the server ran a management command (issue_api_token).
     MANAGEMENT_COMMAND = "management_command", "Management command"
+    # GOV.UK Notify told us what became of a message: its callback, or our periodic
+    # question to its API when no callback came (socialrx.core.notification_receipts).
+    DELIVERY_RECEIPT = "delivery_receipt", "Delivery receipt from the provider"
     # Only on entries written before the reason was recorded (migration core 0002).
     UNRECORDED = "unrecorded", "Not recorded"
 
@@ -403,6 +407,41 @@ class NotificationStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected by the provider"
 
 
+class DeliveryStatus(models.TextChoices):
+    """What the provider (GOV.UK Notify) says became of a message it accepted ("sent").
+    Empty until it says; SMTP gives no receipts, so its email stays empty."""
+
+    NONE = "", "No receipt yet"
+    # A letter printed and handed to Royal Mail: as far as Notify follows a letter,
+    # unless it comes back (returned).
+    POSTED = "posted", "Posted"
+    DELIVERED = "delivered", "Delivered"
+    # Notify gave up for now: an inbox full, a phone switched off for days.
+    TEMPORARY_FAILURE = "temporary_failure", "Not delivered (temporary)"
+    # Notify's own or its provider's problem, not the person's details.
+    TECHNICAL_FAILURE = "technical_failure", "Not delivered (technical problem)"
+    # The number or address does not exist, or a letter could not be printed.
+    PERMANENT_FAILURE = "permanent_failure", "Not delivered (permanent)"
+    RETURNED_LETTER = "returned_letter", "Letter returned"
+
+
+# Receipts may come late, twice, or out of order (Notify retries its callbacks, and we
+# ask its API too): a status replaces another only if it ranks higher. A failure is news
+# someone must act on, so a late "delivered" never hides one; a letter posted can still
+# come back; an email delivered can still bounce.
+DELIVERY_RANK: dict[str, int] = {
+    DeliveryStatus.NONE: 0,
+    DeliveryStatus.POSTED: 1,
+    DeliveryStatus.DELIVERED: 2,
+    DeliveryStatus.TEMPORARY_FAILURE: 3,
+    DeliveryStatus.TECHNICAL_FAILURE: 3,
+    DeliveryStatus.PERMANENT_FAILURE: 4,
+    DeliveryStatus.RETURNED_LETTER: 4,
+}
+# The person's number or address does not work: someone should try another way.
+UNDELIVERABLE = frozenset({DeliveryStatus.PERMANENT_FAILURE, DeliveryStatus.RETURNED_LETTER})
+
+
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "Text message"
@@ -415,6 +454,29 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
             status__in=[NotificationStatus.QUEUED, NotificationStatus.FAILED],
             attempts__lt=Notification.MAX_ATTEMPTS,
         )
+
+    def about(self, object_type: str, object_ids: Iterable[object]) -> NotificationQuerySet:
+        """The messages sent about these records (``about_type`` and ``about_id``)."""
+        return self.filter(about_type=object_type, about_id__in=list(object_ids))
+
+    def awaiting_receipt(
+        self, *, sent_after: datetime.datetime, sent_before: datetime.datetime
+    ) -> NotificationQuerySet:
+        """Accepted by GOV.UK Notify between the two times with no final word since,
+        least recently asked about first."""
+        return (
+            self.filter(
+                status=NotificationStatus.SENT,
+                delivery_status=DeliveryStatus.NONE,
+                sent_at__gt=sent_after,
+                sent_at__lte=sent_before,
+            )
+            .exclude(provider_reference="")
+            .order_by(F("delivery_checked_at").asc(nulls_first=True), "pk")
+        )
+
+    def undeliverable(self) -> NotificationQuerySet:
+        return self.filter(delivery_status__in=UNDELIVERABLE)
 
 
 class Notification(TimeStampedModel):
@@ -466,12 +528,30 @@ class Notification(TimeStampedModel):
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # What the message is about, named as the audit log names records (core names no
+    # app): "referrals.referral" and its id, so the pages about it can list it.
+    about_type = models.CharField(max_length=64, blank=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    delivery_status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, blank=True, default=DeliveryStatus.NONE
+    )
+    delivery_status_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider says the delivery status was reached."
+    )
+    delivery_checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When we last asked the provider (no callback came)."
+    )
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # A callback names the message by Notify's id.
+            models.Index(fields=["provider_reference"]),
+            models.Index(fields=["about_type", "about_id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(status="sent"),
@@ -489,10 +569,19 @@ class Notification(TimeStampedModel):
                 | (Q(channel="sms") & ~Q(to_phone="")),
                 name="notification_has_an_address",
             ),
+            # Only a message the provider accepted has a receipt.
+            models.CheckConstraint(
+                condition=Q(delivery_status="") | Q(status="sent"),
+                name="notification_delivery_only_when_sent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} to user {self.recipient_id or '-'} ({self.status})"
+
+    @property
+    def undeliverable(self) -> bool:
+        return self.delivery_status in UNDELIVERABLE
 
 
 # The API token table lives in its own module (socialrx/core/api_tokens/) and is imported

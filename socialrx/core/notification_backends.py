@@ -24,6 +24,8 @@ from socialrx.core.models import Notification, NotificationChannel
 # The Notify template of a free-text email (to staff): its subject and body are the
 # fields ((subject)) and ((body)), the pattern GOV.UK services use for such messages.
 STAFF_EMAIL_TEMPLATE = "staff_email"
+# Our reference on each message Notify sends ("socialrx-<our id>"); its receipts carry it.
+REFERENCE_PREFIX = "socialrx-"
 
 
 class ProviderUnavailable(OSError):
@@ -95,12 +97,8 @@ class NotifyBackend:
             personalisation: dict[str, Any] = dict(notification.personalisation)
         else:
             personalisation = {"subject": notification.subject, "body": notification.body_text}
-        client = NotificationsAPIClient(
-            settings.NOTIFY_API_KEY,
-            base_url=settings.NOTIFY_BASE_URL,
-            timeout=settings.NOTIFY_TIMEOUT,
-        )
-        reference = f"socialrx-{notification.pk}"
+        client = notify_client()
+        reference = f"{REFERENCE_PREFIX}{notification.pk}"
         try:
             response = _post(client, notification, template_id, personalisation, reference)
         except HTTPError as error:
@@ -110,6 +108,13 @@ class NotifyBackend:
                 raise ProviderUnavailable(f"GOV.UK Notify: {error}") from error
             raise Undeliverable(f"GOV.UK Notify: {error}") from error
         return str(response["id"])
+
+
+def notify_client() -> NotificationsAPIClient:
+    """GOV.UK Notify's own client, from the settings."""
+    return NotificationsAPIClient(
+        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=settings.NOTIFY_TIMEOUT
+    )
 
 
 def _post(

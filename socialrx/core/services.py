@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from socialrx.core.models import Notification, NotificationChannel, NotificationStatus, User
@@ -48,11 +48,13 @@ def notification_queue_message(
     channel: str,
     to_email: str = "",
     to_phone: str = "",
+    about: models.Model | None = None,
 ) -> Notification:
     """Store a message from our templates (``socialrx.core.messages``) to a person, by
     email, text or letter, and send it from the worker once the transaction commits.
     ``personalisation`` fills the template's fields; a letter's carries its address
-    lines (``address_line_1``...), as GOV.UK Notify takes them. No clinical detail."""
+    lines (``address_line_1``...), as GOV.UK Notify takes them. No clinical detail.
+    ``about`` is the record it is about (a referral), whose pages list it."""
     from socialrx.core.tasks import notification_send_task
 
     notification = Notification.objects.create(
@@ -63,6 +65,8 @@ def notification_queue_message(
         template_key=template_key,
         language=language,
         personalisation=personalisation,
+        about_type=about._meta.label_lower if about is not None else "",
+        about_id=about.pk if about is not None else None,
     )
     transaction.on_commit(lambda: notification_send_task.delay(notification.pk))
     return notification

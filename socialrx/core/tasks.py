@@ -1,9 +1,9 @@
-"""Notification tasks: thin wrappers over ``socialrx.core.services``."""
+"""Notification tasks: thin wrappers over ``socialrx.core.services`` and its receipts."""
 
 from celery import shared_task
 from django.conf import settings
 
-from socialrx.core import services
+from socialrx.core import notification_receipts, services
 from socialrx.core.data_protection.services import retention_apply
 from socialrx.core.retry import RETRY_POLICY
 
@@ -21,6 +21,12 @@ def notifications_send_pending_task() -> int:
     return services.notifications_send_pending(
         older_than_seconds=settings.NOTIFICATION_RETRY_SECONDS
     )
+
+
+@shared_task(**RETRY_POLICY)
+def notifications_check_delivery_task() -> int:
+    # Messages Notify accepted hours ago with no receipt: ask it; each recorded once.
+    return notification_receipts.notifications_check_delivery()
 
 
 # Within TASKS_LONGEST_TIME_LIMIT, so the broker's visibility timeout never hands a run

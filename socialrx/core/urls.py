@@ -2,12 +2,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from socialrx.core import api, views
+from socialrx.core import api, notify_callbacks, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/me/", api.MeApi.as_view(), name="api_me"),
+    # GOV.UK Notify posts delivery receipts and returned letters here (bearer token).
+    path(
+        "notify/callbacks/delivery/",
+        notify_callbacks.delivery_receipt,
+        name="notify_delivery_receipt",
+    ),
+    path(
+        "notify/callbacks/returned-letter/",
+        notify_callbacks.returned_letter,
+        name="notify_returned_letter",
+    ),
     path("", include("socialrx.core.api_tokens.urls")),
     path("", include("socialrx.core.data_protection.urls")),
     path("accounts/sign-in/", views.SignInView.as_view(), name="login"),

@@ -73,6 +73,8 @@ PUBLIC = {
     "api_schema": "the OpenAPI description of the API; it holds no data",
     "assets/<path:asset>": "redirects to NHS.UK frontend's static icons",
     "healthz": "the load balancer's health check; says only whether the database answers",
+    "notify_delivery_receipt": "GOV.UK Notify's callback; it proves itself with a bearer token",
+    "notify_returned_letter": "GOV.UK Notify's callback; it proves itself with a bearer token",
     "login": "the sign-in page",
     "logout": "signing out (POST only); harmless when signed out",
     "password_reset": "asking for a reset link; the same answer whether or not the address exists",

@@ -5,7 +5,9 @@ one move per connection or referral, one report per period."""
 import ast
 import datetime
 import re
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -19,6 +21,7 @@ from socialrx.celery import app as celery_app
 from socialrx.core.audit import audit_record
 from socialrx.core.models import AuditEvent, Notification, OrganisationType, Role
 from socialrx.core.working_days import working_days_before
+from tests import notify_fake
 from tests.directory.factories import DirectoryOrganisationFactory, service_with
 from tests.factories import MembershipFactory, OrganisationFactory, user_with_role
 from tests.faults.conftest import Stack
@@ -30,6 +33,20 @@ from tests.referrals.factories import ReferralFactory
 pytestmark = pytest.mark.faults
 
 S = codes.ConnectionStatus
+
+
+def _awaiting_receipts(fake: notify_fake.FakeNotify) -> None:
+    """Texts GOV.UK Notify (the local fake) took ten hours ago, delivered since, whose
+    receipts never came: the hourly check asks for them."""
+    for n in range(2):
+        notify_id = str(uuid.uuid4())
+        fake.accepted[notify_id] = (f"socialrx-receipt-{n}", "sms")
+        fake.statuses[notify_id] = "delivered"
+        Notification.objects.create(
+            kind=f"person_referral_received_{n}", channel="sms", to_phone="07700 900123",
+            status="sent", sent_at=timezone.now() - datetime.timedelta(hours=10),
+            provider_reference=notify_id,
+        )  # fmt: skip
 
 
 def _world() -> None:
@@ -109,6 +126,7 @@ EXPECTED = {
     "referrals.tasks.referral_alerts_untriaged_task": 2,  # one per triage lead
     "referrals.tasks.referrals_decline_expired_task": 2,  # referrals declined
     "socialrx.core.tasks.notifications_send_pending_task": 3,  # at least the lost ones
+    "socialrx.core.tasks.notifications_check_delivery_task": 2,  # receipts recorded
     "socialrx.core.tasks.retention_apply_task": 2,  # the audit entries past their period
 }
 
@@ -120,9 +138,19 @@ def _count(result: str) -> int:
     return int(result == "True") if result in ("True", "False") else int(result)
 
 
-def test_every_periodic_task_run_twice_at_once_does_its_work_once(stack: Stack):
+@pytest.fixture
+def fake() -> Iterator[notify_fake.FakeNotify]:
+    """GOV.UK Notify's API, answered by a local server the worker can reach."""
+    yield from notify_fake.serve()
+
+
+def test_every_periodic_task_run_twice_at_once_does_its_work_once(
+    stack: Stack, fake: notify_fake.FakeNotify
+):
     _world()
-    worker = stack.start("worker")
+    _awaiting_receipts(fake)
+    # Email still goes by SMTP; the receipts check asks the fake Notify.
+    worker = stack.start("worker", NOTIFY_API_KEY=notify_fake.API_KEY, NOTIFY_BASE_URL=fake.url)
     tasks = sorted(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values())
     assert set(tasks) == set(EXPECTED), "a new periodic task needs its work in _world()"
     done_by_pair = {}
@@ -140,8 +168,9 @@ def test_every_periodic_task_run_twice_at_once_does_its_work_once(stack: Stack):
     assert done_by_pair == {k: v for k, v in EXPECTED.items() if k in done_by_pair}
     # And each person got each kind of email once
     wait_until("every email sent", lambda: not Notification.objects.pending().exists(), 90)
-    queued = Counter(Notification.objects.values_list("kind", "to_email"))
+    queued = Counter(Notification.objects.filter(channel="email").values_list("kind", "to_email"))
     assert max(queued.values()) == 1, queued
     assert stack.mail_recipients() == Counter(to_email for _, to_email in queued)
     assert Connection.objects.filter(status=S.NO_RESPONSE).count() == 2
     assert ReportFile.objects.filter(subscription__isnull=False).count() == 1
+    assert Notification.objects.filter(delivery_status="delivered").count() == 2

@@ -246,3 +246,38 @@ def test_team_lead_sees_each_workers_load(client, link_worker, link_worker_team)
     )
     assert (load.opened_last_year, load.target_caseload, load.capacity_used_percent) == (2, 200, 1)
     assert team_loads(teams=[]) == []
+
+
+@pytest.mark.django_db
+def test_case_page_says_what_became_of_each_message_to_the_person(client, case, link_worker):
+    def message(channel: str, delivery: str, **to: str) -> None:
+        Notification.objects.create(
+            kind="person_referral_accepted",
+            template_key="referral_accepted",
+            channel=channel,
+            status="sent",
+            sent_at=timezone.now(),
+            provider_reference=str(channel),
+            delivery_status=delivery,
+            delivery_status_at=datetime.datetime(2026, 11, 30, 10, tzinfo=datetime.UTC),
+            about_type="referrals.referral",
+            about_id=case.referral_id,
+            **to,
+        )
+
+    message("letter", "returned_letter")
+    message("email", "delivered", to_email="sam@person.example")
+    # a message about another referral is not this page's
+    Notification.objects.create(kind="x", to_email="x@example.org", about_type="referrals.referral",
+                                about_id=case.referral_id + 1000)  # fmt: skip
+    client.force_login(link_worker)
+
+    page = client.get(reverse("linkworkers:case", args=[case.pk])).content.decode()
+
+    assert "A message did not reach" in page
+    assert "Letter to their postal address on 30 November 2026" in page
+    assert "Not delivered: letter returned to sender" in page
+    assert "Delivered" in page
+    assert "sam@person.example" in page
+    assert "x@example.org" not in page
+    assert reverse("linkworkers:case_person_details", args=[case.pk]) in page

@@ -226,12 +226,13 @@ def test_case_page_queries_do_not_grow_with_its_history(
     # referral, person, worker and review date, 3 its team, the referrer's organisation
     # and the person's practice, 4 reasons, 5 contacts with who recorded them (the
     # attempts are counted from these), 6 status changes with actors, 7 assessments with
-    # assessors (the page shows no domains), 8 the audit insert (case and person).
-    with django_assert_num_queries(8):
+    # assessors (the page shows no domains), 8 the messages to the person about the
+    # referral, 9 the audit insert (case and person).
+    with django_assert_num_queries(9):
         client.get(url)
     for _ in range(4):
         add_history()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count("Spoke") >= 5
 
