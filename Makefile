@@ -17,7 +17,7 @@ DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.loc
 DEV_ENV := DJANGO_DEBUG=true
 
 .PHONY: install install-runtime lock oidc-provider run test test-fast lint format typecheck check-deploy \
-	vendor bench bench-budget clean help
+	vendor bench bench-budget lighthouse clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
@@ -29,6 +29,7 @@ help:
 	@echo "make vendor     refresh static/vendor/ from the npm registry (package.json)"
 	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
 	@echo "make bench-budget  instructions per request under callgrind against the budgets (ADR 0027)"
+	@echo "make lighthouse Lighthouse (mobile) on the main pages, production settings (ADR 0029)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -98,6 +99,12 @@ bench: install
 # (ADR 0027). Needs PostgreSQL; a few minutes; a phase of .ci/run.
 bench-budget: install-runtime
 	bash bench/budget/run.sh $(BUDGET_ARGS)
+
+# Lighthouse on the main pages against gunicorn with production settings, on a small
+# database of its own (ADR 0029; also the last part of make bench). Needs PostgreSQL;
+# installs chromium and the pinned lighthouse package on first use.
+lighthouse: install-runtime
+	bash bench/lighthouse.sh $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
