@@ -17,7 +17,7 @@ DEV_STAMP := $(VENV)/.dev-$(call checksum,requirements.lock requirements-dev.loc
 DEV_ENV := DJANGO_DEBUG=true
 
 .PHONY: install install-runtime lock oidc-provider run test test-fast lint format typecheck check-deploy \
-	vendor bench bench-budget scale-test clean help
+	vendor bench bench-budget scale-test lighthouse clean help
 
 help:
 	@echo "make run        set up, load Northshire demo data and serve web + Celery worker + beat"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench      benchmark on PostgreSQL at county scale (~13 min; docs/performance.md)"
 	@echo "make bench-budget  instructions per request under callgrind against the budgets (ADR 0027)"
 	@echo "make scale-test HAProxy, 2 web processes, a streaming replica, 2 workers + beat, run for real (ADR 0030)"
+	@echo "make lighthouse Lighthouse (mobile) on the main pages, production settings (ADR 0029)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("socialrx needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -105,6 +106,12 @@ bench-budget: install-runtime
 # A few minutes; a phase of .ci/run (docs/scaling.md, ADR 0030).
 scale-test: install
 	$(BIN)/python -m pytest -m scale -rfEs --durations=10 tests/scale $(PYTEST_ARGS)
+
+# Lighthouse on the main pages against gunicorn with production settings, on a small
+# database of its own (ADR 0029; also the last part of make bench). Needs PostgreSQL;
+# installs chromium and the pinned lighthouse package on first use.
+lighthouse: install-runtime
+	bash bench/lighthouse.sh $(LIGHTHOUSE_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -64,12 +64,18 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 def update_performance_doc(path: Path, report: dict[str, Any]) -> bool:
     """Replace the block between the markers; False (and no change) without them."""
+    return replace_block(path, START, END, render_markdown(report))
+
+
+def replace_block(path: Path, start: str, end: str, body: str) -> bool:
+    """Put ``body`` between the ``start`` and ``end`` marker lines of a document; False
+    (and no change) when the document or a marker is missing."""
     if not path.exists():
         return False
     text = path.read_text()
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         return False
-    before, rest = text.split(START, 1)
-    after = rest.split(END, 1)[1]
-    path.write_text(f"{before}{START}\n{render_markdown(report)}\n{END}{after}")
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1]
+    path.write_text(f"{before}{start}\n{body}\n{end}{after}")
     return True

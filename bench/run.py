@@ -71,6 +71,7 @@ class Options:
     port: int
     only: list[str] = field(default_factory=list)
     results: str = "latest"
+    lighthouse_runs: int = 3
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -89,11 +90,15 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--results", default="latest",
         help="bench/results/NAME.json; only 'latest' rewrites docs/performance.md's table",
     )  # fmt: skip
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3,
+        help="Lighthouse runs per page, last (bench/lighthouse.py); 0 skips Lighthouse",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     return Options(
         args.scale, args.seed, args.repeats, args.seconds_one, args.seconds_many, args.clients,
         args.workers, [int(n) for n in args.scaling.split(",") if n],
-        args.port, [n for n in args.only.split(",") if n], args.results,
+        args.port, [n for n in args.only.split(",") if n], args.results, args.lighthouse_runs,
     )  # fmt: skip
 
 
@@ -423,6 +428,17 @@ def main(argv: list[str] | None = None) -> None:
     if options.results == "latest":
         update_performance_doc(ROOT / "docs" / "performance.md", report)
     say(render_markdown(report))
+    if options.lighthouse_runs and options.results == "latest":
+        run_lighthouse(options)
+
+
+def run_lighthouse(options: Options) -> None:
+    """Lighthouse on the main pages, once the other figures are written (ADR 0029)."""
+    from bench import lighthouse  # imports this module: not at the top
+
+    say("Lighthouse (mobile) on the main pages")
+    with gunicorn(options.workers, options.port):
+        lighthouse.write(lighthouse.measure(options.port, options.lighthouse_runs, [], None))
 
 
 if __name__ == "__main__":

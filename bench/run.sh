@@ -12,6 +12,9 @@ if ! command -v wrk >/dev/null; then
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends wrk
 fi
 
+# Debian's chromium and the pinned lighthouse package, for the last part (ADR 0029).
+bash bench/lighthouse/install.sh
+
 # shellcheck source=bench/env.sh
 source bench/env.sh
 exec .venv/bin/python -m bench.run "$@"

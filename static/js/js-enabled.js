@@ -1,6 +1,8 @@
-// Loaded first in <body>, synchronously, so the classes are set before the page is drawn.
-// NHS.UK frontend hides and shows things by them, and its components start only where
-// nhsuk-frontend-supported is set (browsers that run ES modules). Kept out of the page
-// because the Content-Security-Policy allows no inline script.
+// Sets the classes NHS.UK frontend's components start from: nhsuk-frontend-supported where
+// the browser runs ES modules. Deferred, so it blocks no rendering (ADR 0029): it runs once
+// the page is parsed, before init.js starts the components. The classes only change what
+// those components show before they start (the character count's message), so setting
+// them after the first paint moves nothing. A file because the Content-Security-Policy
+// allows no inline script.
 document.body.className +=
   ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '')

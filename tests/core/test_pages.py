@@ -57,12 +57,23 @@ def test_the_layout_is_an_nhs_page(client, referrer):
     assert home_link.attrs["href"] == reverse("home")
     assert home_link.one("span", "nhsuk-header__service-name").text == "Social prescribing"
     assert page.one("footer", "nhsuk-footer")
-    # Scripts: the class toggle first in <body>, then the frontend as a module, and htmx.
-    body = page.one("body")
-    first_script = next(n for n in body.children if not isinstance(n, str))
-    assert first_script.attrs["src"].endswith("js/js-enabled.js")
-    assert page.one("script", type="module").attrs["src"].endswith("js/init.js")
-    assert page.one("script", src="/static/django_htmx/htmx-2.min.js")
+    # Scripts: none blocks rendering (ADR 0029). All in <head>, deferred or a module,
+    # which run in document order once the page is parsed: the class toggle, htmx, then
+    # the frontend's components (session-timeout.js, deferred too, follows in <body>).
+    head_scripts = page.one("head").find_all("script")
+    assert [s.attrs["src"].rsplit("/", 1)[1] for s in head_scripts] == [
+        "js-enabled.js",
+        "htmx-2.min.js",
+        "init.js",
+    ]
+    assert [s.attrs.get("type", "defer" if "defer" in s.attrs else "") for s in head_scripts] == [
+        "defer",
+        "defer",
+        "module",
+    ]
+    assert all(
+        "defer" in s.attrs or s.attrs.get("type") == "module" for s in page.find_all("script")
+    )
     assert page.one("meta", name="htmx-config").attrs["content"] == (
         '{"includeIndicatorStyles":false}'
     )
