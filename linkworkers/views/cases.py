@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,11 +28,13 @@ from linkworkers.presenters.cases import CasePresenter, CaseRow
 from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
 from socialrx.core.audit import audit_list, audit_views
+from socialrx.core.filter_forms import RenderedFilters
 from socialrx.core.http import AuthenticatedHttpRequest
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
+CASELOAD_FILTERS = RenderedFilters(render_crispy_form)
 
 
 @role_required(Role.LINK_WORKER)
@@ -61,6 +64,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "linkworkers/caseload.html",
         {
             "form": form,
+            "filters_html": CASELOAD_FILTERS(form),
             "page": page,
             "rows": [CaseRow(case, today) for case in page],
             "to_open": to_open,
