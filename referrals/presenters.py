@@ -48,8 +48,9 @@ class EventPresenter:
 
 
 class ReferralPresenter:
-    def __init__(self, referral: Referral) -> None:
+    def __init__(self, referral: Referral, url: str = "") -> None:
         self.referral = referral
+        self.url = url  # the referral's page, where a list links to it
 
     @property
     def status_label(self) -> str:

@@ -63,6 +63,7 @@ from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.filter_forms import RenderedFilters
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.links import path_for_each
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
 
@@ -270,12 +271,13 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         records=page.object_list,
         person_of=lambda r: r.person_id,
     )
+    detail_path = path_for_each("referrals:triage_detail")
     return render(
         request,
         "referrals/triage/queue.html",
         {
             "page": page,
-            "rows": [ReferralPresenter(r) for r in page],
+            "rows": [ReferralPresenter(r, url=detail_path(r.pk)) for r in page],
             "filters": filters,
             "filters_html": QUEUE_FILTERS(filters),
         },

@@ -44,9 +44,10 @@ def _formatted(value: datetime.date, pattern: str, language: str | None) -> str:
 class CaseRow:
     """One row of a caseload. Reads the annotations of ``Case.objects.with_next_actions``."""
 
-    def __init__(self, case: Case, today: datetime.date | None = None) -> None:
+    def __init__(self, case: Case, today: datetime.date | None = None, url: str = "") -> None:
         self.case = case
         self.today = today or timezone.localdate()
+        self.url = url  # the case page, where a list links to it
 
     @property
     def person(self):

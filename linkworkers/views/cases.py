@@ -30,6 +30,7 @@ from linkworkers.services.contacts import unable_to_contact_suggested
 from socialrx.core.audit import audit_list, audit_views
 from socialrx.core.filter_forms import RenderedFilters
 from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.links import path_for_each
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
@@ -59,6 +60,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     audit_list(request=request, listing="to_open", records=to_open, person_of=lambda r: r.person_id)
     today = timezone.localdate()
+    case_path = path_for_each("linkworkers:case")
     return render(
         request,
         "linkworkers/caseload.html",
@@ -66,7 +68,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters_html": CASELOAD_FILTERS(form),
             "page": page,
-            "rows": [CaseRow(case, today) for case in page],
+            "rows": [CaseRow(case, today, url=case_path(case.pk)) for case in page],
             "to_open": to_open,
         },
     )
