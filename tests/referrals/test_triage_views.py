@@ -84,6 +84,27 @@ def test_queue_filters_by_urgency_and_reason(client, triage_lead, referral, refe
 
 
 @pytest.mark.django_db
+def test_queue_row_shows_reasons_and_status_by_their_labels(client, triage_lead, referral):
+    ReferralFactory(
+        referrer=referral.referrer,
+        triage_service=referral.triage_service,
+        reason_list=[codes.Reason.HOUSING, codes.Reason.LONELINESS],
+        reason_other="Gardening",
+    )
+    client.force_login(triage_lead)
+
+    page = parse(client.get(reverse("referrals:triage")).content.decode())
+
+    body = page.one("tbody")
+    rows = [[c.text.strip() for c in tr.find_all("td")] for tr in body.find_all("tr")]
+    [row] = [r for r in rows if "(Gardening)" in r[3]]
+    assert set(row[3].split(", ")) == {
+        codes.Reason.HOUSING.label, codes.Reason.LONELINESS.label, "(Gardening)"
+    }  # fmt: skip
+    assert row[5] == codes.Status.RECEIVED.label
+
+
+@pytest.mark.django_db
 def test_queue_filter_form_shows_each_request_its_own_choices(client, triage_lead):
     # The filters' HTML is kept between requests (socialrx.core.filter_forms).
     client.force_login(triage_lead)
