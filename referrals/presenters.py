@@ -23,6 +23,11 @@ STATUS_TAG: dict[str, str] = {
     codes.Status.WITHDRAWN: "grey",
 }
 
+# Labels looked up once: Django's get_FOO_display() rebuilds the field's whole choices
+# dict on every call, and the triage queue makes some sixty a page (issue 17).
+_REASON_LABELS: dict[str, str] = dict(codes.Reason.choices)
+_STATUS_LABELS: dict[str, str] = dict(codes.Status.choices)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -50,14 +55,15 @@ class EventPresenter:
 
 
 class ReferralPresenter:
-    def __init__(self, referral: Referral) -> None:
+    def __init__(self, referral: Referral, url: str = "") -> None:
         self.referral = referral
+        self.url = url  # the referral's page, where a list links to it
 
     @property
     def status_label(self) -> str:
         if self.referral.status == codes.Status.CLOSED:
             return f"Closed: {self.referral.get_closure_outcome_display().lower()}"
-        return self.referral.get_status_display()
+        return _STATUS_LABELS.get(self.referral.status, self.referral.status)
 
     @property
     def tag_colour(self) -> str:
@@ -65,7 +71,7 @@ class ReferralPresenter:
 
     @property
     def reasons(self) -> str:
-        labels = [r.get_reason_display() for r in self.referral.reasons.all()]
+        labels = [_REASON_LABELS.get(r.reason, r.reason) for r in self.referral.reasons.all()]
         if self.referral.reason_other:
             labels.append(f"({self.referral.reason_other})")
         return ", ".join(labels)

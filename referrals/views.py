@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,12 +65,17 @@ from referrals.services import (
     teams_for_service,
 )
 from socialrx.core.audit import audit_list, audit_views
+from socialrx.core.filter_forms import RenderedFilters
 from socialrx.core.forms import add_service_errors
 from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.links import path_for_each
 from socialrx.core.models import Role, User
 from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
+QUEUE_FILTERS = RenderedFilters(
+    lambda form: render_to_string("referrals/triage/queue_filters.html", {"filters": form}).strip()
+)
 DRAFT_SESSION_KEY = "referral-draft-{}"
 DRAFT_TOKEN = re.compile(r"[0-9a-f]{32}")
 PREFILL_SESSION_KEY = "referral-prefill"
@@ -270,10 +276,16 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         records=page.object_list,
         person_of=lambda r: r.person_id,
     )
+    detail_path = path_for_each("referrals:triage_detail")
     return render(
         request,
         "referrals/triage/queue.html",
-        {"page": page, "rows": [ReferralPresenter(r) for r in page], "filters": filters},
+        {
+            "page": page,
+            "rows": [ReferralPresenter(r, url=detail_path(r.pk)) for r in page],
+            "filters": filters,
+            "filters_html": QUEUE_FILTERS(filters),
+        },
     )
 
 

@@ -28,3 +28,6 @@ class CaseloadFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page's own <form> is a GET: a CSRF token in it would land in the query
+        # string (and so in logs and Referer headers) on every filter.
+        self.helper.form_method = "get"

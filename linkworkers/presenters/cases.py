@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from linkworkers import codes
 from linkworkers.models import Assessment, Case, CaseStatusEvent, Contact
@@ -23,16 +25,29 @@ def _day(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j M Y, H:i")
-    return date_format(value, "j M Y")
+        # Naive local time in the key: aware datetimes hash by instant, and the same
+        # instant reads differently in another time zone.
+        local = timezone.localtime(value).replace(tzinfo=None)
+        return _formatted(local, "j M Y, H:i", get_language())
+    return _formatted(value, "j M Y", get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatted(value: datetime.date, pattern: str, language: str | None) -> str:
+    """A date as the active language writes it, worked out once per date: a caseload
+    shows fifty dates, and Django's formatting (month names through gettext) cost a
+    tenth of the page (issue 17). The language is in the key, so a page in another
+    language never gets these words."""
+    return date_format(value, pattern)
 
 
 class CaseRow:
     """One row of a caseload. Reads the annotations of ``Case.objects.with_next_actions``."""
 
-    def __init__(self, case: Case, today: datetime.date | None = None) -> None:
+    def __init__(self, case: Case, today: datetime.date | None = None, url: str = "") -> None:
         self.case = case
         self.today = today or timezone.localdate()
+        self.url = url  # the case page, where a list links to it
 
     @property
     def person(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,11 +29,14 @@ from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
 from referrals.presenters import person_messages_context
 from socialrx.core.audit import audit_list, audit_views
+from socialrx.core.filter_forms import RenderedFilters
 from socialrx.core.http import AuthenticatedHttpRequest
+from socialrx.core.links import path_for_each
 from socialrx.core.models import Role
 from socialrx.core.permissions import role_required
 
 PAGE_SIZE = 25
+CASELOAD_FILTERS = RenderedFilters(render_crispy_form)
 
 
 @role_required(Role.LINK_WORKER)
@@ -57,13 +61,15 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     audit_list(request=request, listing="to_open", records=to_open, person_of=lambda r: r.person_id)
     today = timezone.localdate()
+    case_path = path_for_each("linkworkers:case")
     return render(
         request,
         "linkworkers/caseload.html",
         {
             "form": form,
+            "filters_html": CASELOAD_FILTERS(form),
             "page": page,
-            "rows": [CaseRow(case, today) for case in page],
+            "rows": [CaseRow(case, today, url=case_path(case.pk)) for case in page],
             "to_open": to_open,
         },
     )

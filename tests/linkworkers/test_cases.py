@@ -13,6 +13,7 @@ from referrals import codes as referral_codes
 from socialrx.core.models import AuditEvent, Notification, Role
 from socialrx.core.working_days import add_working_days
 from tests.factories import user_with_role
+from tests.helpers.html import parse
 from tests.linkworkers.factories import CaseFactory, ContactFactory, PlanGoalFactory
 from tests.referrals.factories import ReferralFactory
 
@@ -190,6 +191,40 @@ def test_caseload_filters_searches_and_sorts(client, link_worker, link_worker_te
     assert _names(client.get(url, {"overdue": "on"})) == ["Ada Zane"]
     assert _names(client.get(url, {"q": "999 000 0018"})) == ["Ada Zane"]
     assert _names(client.get(url, {"q": "you"})) == ["Bea Young"]
+
+
+def _filters_shown(response) -> dict[str, str]:
+    """What the filter form shows: each select's chosen option, the search box's text,
+    whether the overdue box is ticked, and any CSRF token in this GET form."""
+    form = parse(response.content.decode()).one("form", method="get")
+    shown = {
+        select.attrs["name"]: next(
+            (o.attrs["value"] for o in select.find_all("option") if "selected" in o.attrs), ""
+        )
+        for select in form.find_all("select")
+    }
+    shown["q"] = form.one("input", name="q").attrs.get("value", "")
+    shown["overdue"] = "checked" if "checked" in form.one("input", name="overdue").attrs else ""
+    shown["tokens"] = str(len(form.find_all("input", name="csrfmiddlewaretoken")))
+    return shown
+
+
+def test_caseload_filter_form_shows_each_request_its_own_choices(client, link_worker):
+    # The form's HTML is kept between requests (socialrx.core.filter_forms): each request
+    # must still see what it sent, and typed text only in its own response.
+    client.force_login(link_worker)
+    url = reverse("linkworkers:caseload")
+
+    closed = _filters_shown(client.get(url, {"status": "closed", "sort": "name"}))
+    plain = _filters_shown(client.get(url))
+    closed_again = _filters_shown(client.get(url, {"status": "closed", "sort": "name"}))
+    searched = _filters_shown(client.get(url, {"q": "Zane", "overdue": "on"}))
+
+    assert closed == closed_again == {
+        "status": "closed", "sort": "name", "q": "", "overdue": "", "tokens": "0"
+    }  # fmt: skip
+    assert plain == {"status": "", "sort": "", "q": "", "overdue": "", "tokens": "0"}
+    assert searched == {"status": "", "sort": "", "q": "Zane", "overdue": "checked", "tokens": "0"}
 
 
 @pytest.mark.parametrize("count", [5, 500])

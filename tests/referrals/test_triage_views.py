@@ -10,6 +10,7 @@ from referrals import codes
 from referrals.models import Referral
 from socialrx.core.models import AuditEvent, OrganisationType, Role
 from tests.factories import OrganisationFactory, user_with_role
+from tests.helpers.html import parse
 from tests.referrals.factories import PersonFactory, ReferralFactory
 
 
@@ -80,6 +81,49 @@ def test_queue_filters_by_urgency_and_reason(client, triage_lead, referral, refe
     by_reason = client.get(reverse("referrals:triage"), {"reason": "housing"})
     assert [r.referral for r in by_urgency.context["rows"]] == [urgent]
     assert [r.referral for r in by_reason.context["rows"]] == [urgent]
+
+
+@pytest.mark.django_db
+def test_queue_row_shows_reasons_and_status_by_their_labels(client, triage_lead, referral):
+    ReferralFactory(
+        referrer=referral.referrer,
+        triage_service=referral.triage_service,
+        reason_list=[codes.Reason.HOUSING, codes.Reason.LONELINESS],
+        reason_other="Gardening",
+    )
+    client.force_login(triage_lead)
+
+    page = parse(client.get(reverse("referrals:triage")).content.decode())
+
+    body = page.one("tbody")
+    rows = [[c.text.strip() for c in tr.find_all("td")] for tr in body.find_all("tr")]
+    [row] = [r for r in rows if "(Gardening)" in r[3]]
+    assert set(row[3].split(", ")) == {
+        codes.Reason.HOUSING.label, codes.Reason.LONELINESS.label, "(Gardening)"
+    }  # fmt: skip
+    assert row[5] == codes.Status.RECEIVED.label
+
+
+@pytest.mark.django_db
+def test_queue_filter_form_shows_each_request_its_own_choices(client, triage_lead):
+    # The filters' HTML is kept between requests (socialrx.core.filter_forms).
+    client.force_login(triage_lead)
+
+    def chosen(query: dict[str, str]) -> dict[str, str]:
+        page = parse(client.get(reverse("referrals:triage"), query).content.decode())
+        form = page.one("form", method="get")
+        return {
+            s.attrs["name"]: next(
+                (o.attrs["value"] for o in s.find_all("option") if "selected" in o.attrs), ""
+            )
+            for s in form.find_all("select")
+        }
+
+    assert chosen({"urgency": "urgent", "reason": "housing"}) == {
+        "urgency": "urgent", "reason": "housing", "source": ""
+    }  # fmt: skip
+    assert chosen({}) == {"urgency": "", "reason": "", "source": ""}
+    assert chosen({"urgency": "urgent", "reason": "housing"})["urgency"] == "urgent"
 
 
 @pytest.mark.django_db
