@@ -16,17 +16,22 @@ from django.http import Http404
 from directory.models import Service
 from linkworkers import codes
 from linkworkers.models import (
+    Assessment,
     Case,
     CaseQuerySet,
+    CaseStatusEvent,
     Connection,
     ConnectionQuerySet,
+    Contact,
     MessageBack,
     PlanGoal,
 )
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralQuerySet
+from referrals.permissions import prefetch_reasons
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
 from socialrx.core.permissions import organisation_ids_for, organisations_for
+from socialrx.core.prepared import Prepared, first_of, prefetch, prefetch_query
 
 # Roles that may open a case page (private notes included).
 CASE_ROLES = (Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -68,7 +73,11 @@ def cases_visible_to(user: User) -> CaseQuerySet:
     """Cases the user may see: their teams as a literal list (``case_team_ids_for``)."""
     if not user.is_authenticated:
         return Case.objects.none()
-    return Case.objects.filter(team__in=case_team_ids_for(user))
+    return _cases_in(case_team_ids_for(user))
+
+
+def _cases_in(teams: list[int]) -> CaseQuerySet:
+    return Case.objects.filter(team__in=teams)
 
 
 def caseload_of(user: User) -> CaseQuerySet:
@@ -84,12 +93,28 @@ def case_for(user: User, pk: int) -> Case:
     return case
 
 
+# The case page's queries, built once (socialrx.core.prepared): what
+# ``with_page_details()`` loads, its prefetches run as prepared queries too.
+_case_page = Prepared(
+    lambda teams, pk: first_of(
+        _cases_in(teams).with_page_details().prefetch_related(None).filter(pk=pk)
+    )
+)
+_case_contacts = prefetch_query(Contact.objects.select_related("recorded_by"), "case")
+_case_events = prefetch_query(CaseStatusEvent.objects.select_related("actor"), "case")
+_case_assessments = prefetch_query(Assessment.objects.select_related("assessed_by"), "case")
+
+
 def case_page_for(user: User, pk: int) -> Case:
     """``case_for`` with everything the case page shows loaded up front."""
-    case = cases_visible_to(user).with_page_details().filter(pk=pk).first()
-    if case is None:
+    found = _case_page(case_team_ids_for(user), pk) if user.is_authenticated else []
+    if not found:
         raise Http404("No such case")
-    return case
+    prefetch_reasons([case.referral for case in found])
+    prefetch(found, "contacts", _case_contacts)
+    prefetch(found, "events", _case_events)
+    prefetch(found, "assessments", _case_assessments)
+    return found[0]
 
 
 def message_backs_visible_to(user: User) -> Q:

@@ -8,9 +8,17 @@ from django.db.models import Q
 from django.http import Http404
 
 from referrals import codes
-from referrals.models import Person, PersonQuerySet, Referral, ReferralQuerySet
+from referrals.models import (
+    Person,
+    PersonQuerySet,
+    Referral,
+    ReferralQuerySet,
+    ReferralReason,
+    ReferralStatusEvent,
+)
 from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import GOVERNANCE_ROLES, organisation_ids_for
+from socialrx.core.prepared import Prepared, first_of, prefetch, prefetch_query
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
 REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -26,12 +34,39 @@ def referrals_visible_to(user: User) -> ReferralQuerySet:
     """
     if not user.is_authenticated:
         return Referral.objects.none()
-    scope = (
-        Q(referring_organisation__in=organisation_ids_for(user, Role.REFERRER))
-        | Q(triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD, Role.SERVICE_MANAGER))
-        | Q(assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER))
+    return _visible_in(*_scope_ids(user))
+
+
+def _scope_ids(user: User) -> tuple[list[int], list[int], list[int]]:
+    """The organisations whose referrals the user sees: as referrer, as triage (lead or
+    manager), as link worker."""
+    return (
+        organisation_ids_for(user, Role.REFERRER),
+        organisation_ids_for(user, Role.TRIAGE_LEAD, Role.SERVICE_MANAGER),
+        organisation_ids_for(user, Role.LINK_WORKER),
     )
-    return Referral.objects.filter(scope)
+
+
+def _visible_in(referring: list[int], triage: list[int], teams: list[int]) -> ReferralQuerySet:
+    return Referral.objects.filter(
+        Q(referring_organisation__in=referring)
+        | Q(triage_service__in=triage)
+        | Q(assigned_team__in=teams)
+    )
+
+
+# The referral page's queries, built once (socialrx.core.prepared): what
+# ``with_page_details()`` loads, its two prefetches run as prepared queries too.
+_referral_page = Prepared(
+    lambda referring, triage, teams, pk: first_of(
+        _visible_in(referring, triage, teams)
+        .with_page_details()
+        .prefetch_related(None)
+        .filter(pk=pk)
+    )
+)
+_referral_reasons = prefetch_query(ReferralReason.objects.all(), "referral")
+_referral_events = prefetch_query(ReferralStatusEvent.objects.select_related("actor"), "referral")
 
 
 def referrals_made_by_organisations_of(user: User) -> ReferralQuerySet:
@@ -100,10 +135,17 @@ def people_visible_to(user: User) -> PersonQuerySet:
 
 def referral_for(user: User, pk: int) -> Referral:
     """One referral the user may see, or 404 (never 403: do not reveal that it exists)."""
-    referral = referrals_visible_to(user).with_page_details().filter(pk=pk).first()
-    if referral is None:
+    found = _referral_page(*_scope_ids(user), pk) if user.is_authenticated else []
+    if not found:
         raise Http404("No such referral")
-    return referral
+    prefetch_reasons(found)
+    prefetch(found, "events", _referral_events)
+    return found[0]
+
+
+def prefetch_reasons(referrals: list[Referral]) -> None:
+    """``prefetch_related("reasons")`` for referrals already fetched, its query prepared."""
+    prefetch(referrals, "reasons", _referral_reasons)
 
 
 def triage_referral_for(user: User, pk: int, *, page: bool = False) -> Referral:

@@ -163,7 +163,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "socialrx.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "socialrx",
         }

@@ -83,8 +83,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def active_memberships(self) -> list[Membership]:
-        """The user's current roles, loaded once per request."""
-        return list(Membership.objects.active_for(self.pk).select_related("organisation"))
+        """The user's current roles, loaded once per request. Signed in by session, the
+        backend has filled this already; signed in by a token (the API, a GP system),
+        the same raw query the backend runs, not the ORM's (issue 17)."""
+        from socialrx.core.backends import active_memberships  # the backend imports us
+
+        memberships = active_memberships(self.pk)
+        for membership in memberships:
+            membership.user = self
+        return memberships
 
     @property
     def roles(self) -> set[str]:

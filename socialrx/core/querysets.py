@@ -17,8 +17,12 @@ from django.db import models
 from django.db.models.query import ModelIterable
 
 from socialrx.core.models import Organisation
+from socialrx.core.prepared import Prepared
 
 _M = TypeVar("_M", bound=models.Model)
+
+# Every referral and case page runs it: its SQL built once per number of ids.
+_organisations = Prepared(lambda ids: Organisation.objects.filter(pk__in=ids))
 
 
 def attach_organisations(objects: Iterable[models.Model], *paths: str) -> None:
@@ -36,7 +40,7 @@ def attach_organisations(objects: Iterable[models.Model], *paths: str) -> None:
     ids = {org_id for _, _, org_id in slots if org_id is not None}
     if not ids:
         return
-    organisations = Organisation.objects.in_bulk(ids)
+    organisations = {org.pk: org for org in _organisations(sorted(ids))}
     for owner, field, org_id in slots:
         if org_id is not None:
             setattr(owner, field, organisations[org_id])

@@ -3,6 +3,7 @@ and the signed-in yardstick it measures. The counting itself needs valgrind and
 PostgreSQL: it is the "bench-budget" phase of .ci/run."""
 
 import pytest
+from django.urls import reverse
 
 from bench.budget.budgets import (
     BUDGETS,
@@ -108,3 +109,37 @@ def test_the_signed_in_yardstick_answers_a_signed_in_user_only(settings, client,
     response = client.get("/bench/signed-in/")
     assert response.status_code == 200
     assert response.content == b"ok 1"
+
+
+@pytest.mark.django_db
+def test_the_fhir_post_comes_from_a_gp_system_with_a_token_from_the_token_endpoint(
+    practice, link_worker_service, link_worker_team
+):
+    from bench.budget import pages
+    from bench.endpoints import Endpoint
+    from interop.models import SystemClient
+    from referrals.models import Referral
+    from tests.referrals.factories import TriageRouteFactory
+
+    TriageRouteFactory(
+        practice=practice, service=link_worker_service, default_team=link_worker_team
+    )
+    api_post = Endpoint(
+        "POST /api/v1/referrals/",
+        "/api/v1/referrals/",
+        body={"person": {"registered_practice_ods_code": practice.ods_code}},
+    )
+    path = reverse("interop:fhir_service_requests")
+
+    # Built twice, as a run does (the native pass and the callgrind child).
+    pages.fhir_post(path, api_post)
+    fhir = pages.fhir_post(path, api_post)
+    pages.request(fhir, pages.client_for(fhir))
+    pages.request(fhir, pages.client_for(fhir))
+
+    # One GP system for the practice, reused with a fresh secret; its two referrals
+    # stored as sent by its service user.
+    system = SystemClient.objects.get(organisation=practice)
+    assert fhir.method == "POST"
+    assert fhir.token
+    assert Referral.objects.filter(referrer=system.service_user).count() == 2

@@ -4,9 +4,11 @@ and ``Cache-Control: no-store`` on everything a signed-in user is sent."""
 from __future__ import annotations
 
 import time
+from email.utils import parsedate_to_datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from socialrx.core.api_tokens.services import api_token_issue
 from socialrx.core.middleware import LAST_SEEN_AT, SIGNED_IN_AT
@@ -127,6 +129,15 @@ def test_every_signed_in_response_is_no_store(client, referrer, link_worker):
     assert no_store(client.get(reverse("referrals:list")))
     assert no_store(client.get(reverse("referrals:list"), HTTP_HX_REQUEST="true"))
     assert no_store(client.get(reverse("api_me")))
+
+
+def test_a_signed_in_page_carries_django_s_never_cache_headers_whole(client, referrer):
+    client.force_login(referrer)
+
+    response = client.get(reverse("home"))
+
+    assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+    assert parsedate_to_datetime(response["Expires"]) <= timezone.now()
 
 
 def test_downloads_are_no_store(client, service_manager):
