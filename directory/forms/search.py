@@ -3,7 +3,6 @@
 import uuid
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
 from directory.forms.common import LANGUAGES, QuickSelect
@@ -14,7 +13,9 @@ from directory.taxonomy import AUDIENCE, CATEGORY, term_choices
 
 
 class SearchForm(forms.Form):
-    """The directory search page's filters; every one given applies."""
+    """The directory search page's filters; every one given applies. The page draws
+    them with templates/directory/includes/search_filters.html (the nhsuk pack's markup,
+    flat), inside its own form element and Search button."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     # Term ids from the cached menus (choices set per form): every search page shows the
@@ -46,11 +47,6 @@ class SearchForm(forms.Form):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}
         )
-        # The page draws the form element and its Search button around the fields.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.mark_optional = False  # every filter is optional; saying so is noise
         self.origin: tuple[float, float] | None = None
 
     def _offer(self, name: str, empty_label: str, taxonomy_code: str) -> None:
