@@ -25,6 +25,7 @@ from directory.models import (
     Weekday,
 )
 from directory.search import RankedServices, ServiceFilters
+from socialrx.core.templatetags.nhsuk import nhsuk_tag
 
 METRES_PER_MILE = 1609.344
 
@@ -36,6 +37,7 @@ CAPACITY_TAG: dict[str, str] = {
     CapacityStatus.ASSESSMENT_REQUIRED: "blue",
 }
 DAY_NAMES = dict(Weekday.choices)
+STALE_TAG = "Not confirmed for 3 months"
 
 
 def _and(items: list[str]) -> str:
@@ -151,6 +153,16 @@ class ListingPresenter:
         if self.full_this_week:
             return "red"
         return CAPACITY_TAG.get(capacity.status, "grey") if capacity else "grey"
+
+    @property
+    def tags(self) -> SafeString:
+        """The listing's capacity tag, and a stale listing's warning: a property, not an
+        include, as each search result shows them (templates/directory/includes/
+        listing_tags.html is this, for the pages that include it)."""
+        tags = nhsuk_tag(self.capacity_label, self.capacity_tag)
+        if self.is_stale:
+            return format_html("{}\n{}", tags, nhsuk_tag(STALE_TAG, "orange"))
+        return tags
 
     @property
     def capacity_is_stale(self) -> bool:
