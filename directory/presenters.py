@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -85,6 +86,16 @@ def contact_text(contact: Contact) -> str:
     return ", ".join(p for p in parts if p)
 
 
+_ANY_ID = uuid.UUID(int=0)
+
+
+def service_detail_urls() -> Callable[[uuid.UUID], str]:
+    """Each service's public page address, from one ``reverse``: a ``{% url %}`` per
+    search result cost more than the rest of its card's tags (issue 17)."""
+    head, tail = reverse("directory:service_detail", args=[_ANY_ID]).split(str(_ANY_ID))
+    return lambda service_id: f"{head}{service_id}{tail}"
+
+
 def _lines(lines: Iterable[str]) -> SafeString:
     return format_html_join("", "{}<br>", ((line,) for line in lines if line))
 
@@ -93,6 +104,7 @@ def _lines(lines: Iterable[str]) -> SafeString:
 class ListingPresenter:
     service: Service
     today: date | None = None
+    url: str = ""  # the public page's address, where a list shows it
 
     @property
     def capacity(self) -> ServiceCapacity | None:

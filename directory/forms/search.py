@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from directory.forms.common import LANGUAGES, QuickSelect
+from directory.forms.common import LANGUAGES, QuickSelect, QuickTextInput
 from directory.geo import normalise_postcode, postcode_centroid
 from directory.models import Cost
 from directory.search import ServiceFilters
@@ -17,7 +17,7 @@ class SearchForm(forms.Form):
     them with templates/directory/includes/search_filters.html (the nhsuk pack's markup,
     flat), inside its own form element and Search button."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label="Search", widget=QuickTextInput)
     # Term ids from the cached menus (choices set per form): every search page shows the
     # same ones, and the filters need only the ids.
     category = forms.TypedChoiceField(
@@ -37,8 +37,9 @@ class SearchForm(forms.Form):
     )
     accepting = forms.BooleanField(required=False, label="Only services accepting referrals now")
     postcode = forms.CharField(
-        required=False, max_length=10, label="Postcode", help_text="To sort nearest first."
-    )
+        required=False, max_length=10, label="Postcode", help_text="To sort nearest first.",
+        widget=QuickTextInput,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
