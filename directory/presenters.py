@@ -105,6 +105,9 @@ class ListingPresenter:
     service: Service
     today: date | None = None
     url: str = ""  # the public page's address, where a list shows it
+    # The terms' names where the page read them apart (selectors.term_names_of), else
+    # from the service's prefetched terms.
+    term_names: list[str] | None = None
 
     @property
     def capacity(self) -> ServiceCapacity | None:
@@ -201,6 +204,8 @@ class ListingPresenter:
     @cached_property
     def categories(self) -> list[str]:
         # Cached: each read of a many-to-many builds a related manager, and a card reads it twice.
+        if self.term_names is not None:
+            return self.term_names
         return [t.name for t in self.service.taxonomy_terms.all()]
 
     def _terms(self, code: str) -> list[str]:

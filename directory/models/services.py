@@ -128,16 +128,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
     def for_search_results(self) -> ServiceQuerySet:
         """``for_display``, reading only the columns a search result shows (its name,
-        description, organisation, capacity, staleness and terms' names): turning each
-        row's other columns into Python was a tenth of a search page (issue 17). Read
-        another field of these services and it costs a query each."""
+        description, organisation, capacity and staleness): turning each row's other
+        columns into Python was a tenth of a search page (issue 17). Read another field
+        of these services and it costs a query each. The terms' names come apart, from
+        ``directory.selectors.term_names_of``."""
         from directory.capacity import with_places_taken
 
-        terms = models.Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.only("name"))
         return with_places_taken(
-            self.select_related("organization", "capacity")
-            .only(*SEARCH_RESULT_FIELDS)
-            .prefetch_related(terms)
+            self.select_related("organization", "capacity").only(*SEARCH_RESULT_FIELDS)
         )
 
 

@@ -44,10 +44,13 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         url = service_detail_urls()
+        terms = selectors.term_names_of([s.id for s in page.object_list])
         context |= {
             "page": page,
             # One date for every card: each asking for it costs a time zone conversion.
-            "listings": [ListingPresenter(s, today, url(s.id)) for s in page.object_list],
+            "listings": [
+                ListingPresenter(s, today, url(s.id), terms.get(s.id, [])) for s in page.object_list
+            ],
             "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)
