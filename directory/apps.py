@@ -7,9 +7,11 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Community asset directory"
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
         from directory.models import DirectoryOrganisation, Service, listings_changed
+        from directory.taxonomy import terms_request_finished, terms_request_started
         from socialrx.core.models import Role
         from socialrx.core.workspaces import register_public_entry, register_workspace
 
@@ -17,6 +19,9 @@ class DirectoryConfig(AppConfig):
         for model in (Service, DirectoryOrganisation):
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"{model}-saved")
             post_delete.connect(listings_changed, sender=model, dispatch_uid=f"{model}-deleted")
+        # The taxonomy's terms are read once a request (directory.taxonomy).
+        request_started.connect(terms_request_started, dispatch_uid="directory-terms-started")
+        request_finished.connect(terms_request_finished, dispatch_uid="directory-terms-finished")
         register_public_entry(
             title="Find local support",
             url_name="directory:search",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -25,6 +26,7 @@ from directory.models import (
     Weekday,
 )
 from directory.search import RankedServices, ServiceFilters
+from socialrx.core.templatetags.nhsuk import nhsuk_tag
 
 METRES_PER_MILE = 1609.344
 
@@ -36,6 +38,7 @@ CAPACITY_TAG: dict[str, str] = {
     CapacityStatus.ASSESSMENT_REQUIRED: "blue",
 }
 DAY_NAMES = dict(Weekday.choices)
+STALE_TAG = "Not confirmed for 3 months"
 
 
 def _and(items: list[str]) -> str:
@@ -83,6 +86,16 @@ def contact_text(contact: Contact) -> str:
     return ", ".join(p for p in parts if p)
 
 
+_ANY_ID = uuid.UUID(int=0)
+
+
+def service_detail_urls() -> Callable[[uuid.UUID], str]:
+    """Each service's public page address, from one ``reverse``: a ``{% url %}`` per
+    search result cost more than the rest of its card's tags (issue 17)."""
+    head, tail = reverse("directory:service_detail", args=[_ANY_ID]).split(str(_ANY_ID))
+    return lambda service_id: f"{head}{service_id}{tail}"
+
+
 def _lines(lines: Iterable[str]) -> SafeString:
     return format_html_join("", "{}<br>", ((line,) for line in lines if line))
 
@@ -91,6 +104,10 @@ def _lines(lines: Iterable[str]) -> SafeString:
 class ListingPresenter:
     service: Service
     today: date | None = None
+    url: str = ""  # the public page's address, where a list shows it
+    # The terms' names where the page read them apart (selectors.term_names_of), else
+    # from the service's prefetched terms.
+    term_names: list[str] | None = None
 
     @property
     def capacity(self) -> ServiceCapacity | None:
@@ -153,6 +170,16 @@ class ListingPresenter:
         return CAPACITY_TAG.get(capacity.status, "grey") if capacity else "grey"
 
     @property
+    def tags(self) -> SafeString:
+        """The listing's capacity tag, and a stale listing's warning: a property, not an
+        include, as each search result shows them (templates/directory/includes/
+        listing_tags.html is this, for the pages that include it)."""
+        tags = nhsuk_tag(self.capacity_label, self.capacity_tag)
+        if self.is_stale:
+            return format_html("{}\n{}", tags, nhsuk_tag(STALE_TAG, "orange"))
+        return tags
+
+    @property
     def capacity_is_stale(self) -> bool:
         capacity = self.capacity
         return capacity is None or capacity.is_stale()
@@ -177,6 +204,8 @@ class ListingPresenter:
     @cached_property
     def categories(self) -> list[str]:
         # Cached: each read of a many-to-many builds a related manager, and a card reads it twice.
+        if self.term_names is not None:
+            return self.term_names
         return [t.name for t in self.service.taxonomy_terms.all()]
 
     def _terms(self, code: str) -> list[str]:

@@ -3,8 +3,10 @@ may read these (who may change a listing is ``directory.permissions``)."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
+from django.db import connections, router
 from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
@@ -23,6 +25,40 @@ from directory.search import ServiceFilters, services_filter
 
 def services_published() -> ServiceQuerySet:
     return Service.objects.published()
+
+
+@functools.cache
+def _term_names_sql(alias: str) -> tuple[str, str]:
+    """The query's text either side of its list of service ids."""
+    q = connections[alias].ops.quote_name
+    head = (
+        f"SELECT a.{q('service_id')}, t.{q('name')}"
+        f" FROM {q(ServiceAttribute._meta.db_table)} a"
+        f" JOIN {q(TaxonomyTerm._meta.db_table)} t ON t.{q('id')} = a.{q('taxonomy_term_id')}"
+        f" LEFT JOIN {q(Taxonomy._meta.db_table)} x ON x.{q('id')} = t.{q('taxonomy_id')}"
+        f" WHERE a.{q('service_id')} IN ("
+    )
+    return head, f") ORDER BY x.{q('name')}, t.{q('name')}"
+
+
+def term_names_of(service_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """The names of each service's terms, as ``taxonomy_terms`` lists them (by
+    vocabulary, then name), in one query whose SQL is written once per database: the
+    ORM's prefetch of the terms was a tenth of a search page (issue 17)."""
+    if not service_ids:
+        return {}
+    alias = router.db_for_read(ServiceAttribute)
+    connection = connections[alias]
+    pk = Service._meta.pk
+    assert pk is not None
+    params = [pk.get_db_prep_value(i, connection) for i in service_ids]
+    head, tail = _term_names_sql(alias)
+    names: dict[uuid.UUID, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head}{', '.join(['%s'] * len(params))}{tail}", params)
+        for service_id, name in cursor.fetchall():
+            names.setdefault(pk.to_python(service_id), []).append(name)
+    return names
 
 
 def service_published_full(service_id: uuid.UUID) -> Service:

@@ -3,10 +3,9 @@
 import uuid
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
-from directory.forms.common import LANGUAGES, QuickSelect
+from directory.forms.common import LANGUAGES, QuickSelect, QuickTextInput
 from directory.geo import normalise_postcode, postcode_centroid
 from directory.models import Cost
 from directory.search import ServiceFilters
@@ -14,9 +13,11 @@ from directory.taxonomy import AUDIENCE, CATEGORY, term_choices
 
 
 class SearchForm(forms.Form):
-    """The directory search page's filters; every one given applies."""
+    """The directory search page's filters; every one given applies. The page draws
+    them with templates/directory/includes/search_filters.html (the nhsuk pack's markup,
+    flat), inside its own form element and Search button."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label="Search", widget=QuickTextInput)
     # Term ids from the cached menus (choices set per form): every search page shows the
     # same ones, and the filters need only the ids.
     category = forms.TypedChoiceField(
@@ -36,8 +37,9 @@ class SearchForm(forms.Form):
     )
     accepting = forms.BooleanField(required=False, label="Only services accepting referrals now")
     postcode = forms.CharField(
-        required=False, max_length=10, label="Postcode", help_text="To sort nearest first."
-    )
+        required=False, max_length=10, label="Postcode", help_text="To sort nearest first.",
+        widget=QuickTextInput,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,11 +48,6 @@ class SearchForm(forms.Form):
         self.fields["postcode"].widget.attrs.update(
             {"autocomplete": "postal-code", "class": "nhsuk-input--width-10"}
         )
-        # The page draws the form element and its Search button around the fields.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.mark_optional = False  # every filter is optional; saying so is noise
         self.origin: tuple[float, float] | None = None
 
     def _offer(self, name: str, empty_label: str, taxonomy_code: str) -> None:

@@ -23,6 +23,17 @@ from socialrx.core.models import Organisation
 
 # --- services -------------------------------------------------------------------------
 
+# What templates/directory/search.html and ListingPresenter read of a search result.
+SEARCH_RESULT_FIELDS = (
+    "name",
+    "description",
+    "assured_date",
+    "organization__name",
+    "capacity__status",
+    "capacity__expected_wait_weeks",
+    "capacity__maximum",
+)
+
 
 class ServiceStatus(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -113,6 +124,18 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         # This week's places taken, for "full this week": one subquery per shown service.
         return with_places_taken(
             self.select_related("organization", "capacity").prefetch_related(terms)
+        )
+
+    def for_search_results(self) -> ServiceQuerySet:
+        """``for_display``, reading only the columns a search result shows (its name,
+        description, organisation, capacity and staleness): turning each row's other
+        columns into Python was a tenth of a search page (issue 17). Read another field
+        of these services and it costs a query each. The terms' names come apart, from
+        ``directory.selectors.term_names_of``."""
+        from directory.capacity import with_places_taken
+
+        return with_places_taken(
+            self.select_related("organization", "capacity").only(*SEARCH_RESULT_FIELDS)
         )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from directory import selectors
 from directory.forms.search import SearchForm
-from directory.presenters import ListingPresenter, ResultsSummary
+from directory.presenters import ListingPresenter, ResultsSummary, service_detail_urls
 from directory.search import (
     SEARCH_RESULTS_CAP,
     RankedServices,
@@ -37,16 +37,20 @@ def search(request: HttpRequest) -> HttpResponse:
             services_order(
                 services_filter(selectors.services_published(), filters), by_distance=by_distance
             ),
-            selectors.services_published().for_display(),
+            selectors.services_published().for_search_results(),
             cap=SEARCH_RESULTS_CAP,
             origin=filters.origin,
             broad=broad,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        url = service_detail_urls()
+        terms = selectors.term_names_of([s.id for s in page.object_list])
         context |= {
             "page": page,
             # One date for every card: each asking for it costs a time zone conversion.
-            "listings": [ListingPresenter(s, today) for s in page.object_list],
+            "listings": [
+                ListingPresenter(s, today, url(s.id), terms.get(s.id, [])) for s in page.object_list
+            ],
             "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)

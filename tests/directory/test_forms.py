@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from directory.forms.common import QuickSelect
+from directory.forms.common import QuickSelect, QuickTextInput
 
 CHOICES = [("", "Any"), ("a", "Arts & crafts"), ("Walks", [("w1", "Short"), ("w2", "Long")])]
 
@@ -27,3 +27,11 @@ def test_quick_select_leaves_out_false_attributes_and_writes_true_ones_bare():
     )
     assert html.startswith('<select name="f" id="id_f" disabled>')
     assert '<option value="x" selected>X</option>' in html
+
+
+def test_quick_text_input_writes_what_djangos_input_template_writes():
+    attrs = {"id": "id_q", "class": "nhsuk-input", "maxlength": 200, "required": True}
+    for value in (None, "", "walks", '<b>"tea" & cake</b>', 7):
+        ours = QuickTextInput().render("q", value, attrs=attrs)
+        django = forms.TextInput().render("q", value, attrs=attrs)
+        assert ours == django.strip()

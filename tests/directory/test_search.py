@@ -354,3 +354,22 @@ def test_a_search_below_the_broad_threshold_or_with_a_filter_is_ranked(
     monkeypatch.setattr("directory.search.filters.BROAD_SEARCH_MATCHES", 3)
     carers = term(CATEGORY, "carers")
     assert names(client, q="carers", category=carers.id) == ["Yankee carers", "Beta group"]
+
+
+def test_each_result_lists_its_terms_by_vocabulary_then_name_and_links_to_its_page(client):
+    # Given a service with terms of both vocabularies, given out of order, and one with none
+    tagged = service_with(
+        name="Craft café",
+        terms=[term(AUDIENCE, "carers"), term(CATEGORY, "green"), term(CATEGORY, "arts")],
+    )
+    service_with(name="Craft walk")
+    # When someone searches for both
+    response = client.get("/directory/", {"q": "craft"})
+    # Then each card shows its own terms, "Social prescribing categories" before "Who it
+    # is for" and by name within each, and links to the service's own page
+    cards = {listing.service.name: listing for listing in response.context["listings"]}
+    assert cards["Craft café"].categories == ["Arts and culture", "Green and nature", "Carers"]
+    assert cards["Craft walk"].categories == []
+    content = response.content.decode()
+    assert "Arts and culture, Green and nature, Carers" in content
+    assert f'<a href="/directory/services/{tagged.id}/">Craft café</a>' in content
