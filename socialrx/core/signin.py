@@ -228,7 +228,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             system_reason=AuditSystemReason.FAILED_SIGN_IN,
             action=AuditAction.LOGIN_FAILED,
             request=request,
-            detail={"step": "cis2", "reason": str(error or "error"), "error": _name(exception)},
+            detail={
+                "step": "cis2",
+                "reason": str(error or "error"),
+                "error": _name(exception),
+                # Why the provider's answer was refused (a bad ID token signature, an
+                # unknown key, another issuer): our own messages, no personal data.
+                "message": str(exception) if exception is not None else "",
+            },
         )
 
 

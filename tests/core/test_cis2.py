@@ -8,7 +8,7 @@ calls to the provider's token, keys and userinfo endpoints are real HTTP.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -158,6 +158,44 @@ def test_an_id_token_from_another_issuer_is_refused(client, settings, provider, 
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     assert not SocialAccount.objects.exists()
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
+@pytest.fixture
+def id_tokens(provider: OidcProvider) -> Iterator[Callable[[str], None]]:
+    """Switch the provider's token endpoint to forged ID tokens (tests/oidc/provider.js)."""
+
+    def mode(name: str) -> None:
+        answer = requests.post(f"{provider.issuer}/test/id-token", data={"mode": name}, timeout=10)
+        answer.raise_for_status()
+
+    yield mode
+    mode("normal")
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        pytest.param("wrong-key", "Signature verification failed", id="signed-with-another-key"),
+        pytest.param("alg-none", "not signed with an accepted algorithm: 'none'", id="alg-none"),
+    ],
+)
+def test_an_id_token_not_signed_by_the_provider_is_refused(
+    client, cis2, nhs_referrer, id_tokens, mode, reason
+):
+    # The token comes straight from the provider's token endpoint, where allauth alone
+    # would not check the signature
+    id_tokens(mode)
+    callback = sign_in_at_provider(client, "nhs-referrer")
+
+    response = client.get(callback)
+
+    assert response.status_code == 401
+    assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert not SocialAccount.objects.exists()
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert failed.detail["step"] == "cis2"
+    assert reason in failed.detail["message"]
 
 
 def test_an_expired_id_token_is_refused(client, cis2, nhs_referrer, monkeypatch):
