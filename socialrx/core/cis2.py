@@ -71,17 +71,20 @@ class CIS2Adapter(OpenIDConnectOAuth2Adapter):
         )
 
 
-@login_not_required
-def login(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+def _served(
+    view: type[OAuth2LoginView | OAuth2CallbackView], request: HttpRequest, provider_id: str
+) -> HttpResponseBase:
     try:
-        return OAuth2LoginView.adapter_view(CIS2Adapter(request, provider_id))(request)
+        return view.adapter_view(CIS2Adapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as error:
         raise Http404 from error
+
+
+@login_not_required
+def login(request: HttpRequest, provider_id: str) -> HttpResponseBase:
+    return _served(OAuth2LoginView, request, provider_id)
 
 
 @login_not_required
 def callback(request: HttpRequest, provider_id: str) -> HttpResponseBase:
-    try:
-        return OAuth2CallbackView.adapter_view(CIS2Adapter(request, provider_id))(request)
-    except SocialApp.DoesNotExist as error:
-        raise Http404 from error
+    return _served(OAuth2CallbackView, request, provider_id)

@@ -29,7 +29,12 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_post',
     },
   ],
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // acr, amr and auth_time with the openid scope: in every ID token, as CIS2 sends them.
+  claims: {
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
+    email: ['email', 'email_verified'],
+    profile: ['name'],
+  },
   async findAccount(ctx, id) {
     const account = accounts[id]
     if (!account) return undefined
