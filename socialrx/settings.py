@@ -173,7 +173,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "socialrx.core.passwords.BreachedPasswordValidator"},
 ]
+# New passwords are checked against Pwned Passwords' range API (only 5 hex characters of
+# the password's SHA-1 are sent). Unreachable within the timeout: the password is accepted
+# and a warning logged (ADR 0032). Off, or pointed at a mirror, for sites without internet.
+PWNED_PASSWORDS_ENABLED = env_bool("PWNED_PASSWORDS_ENABLED", default=True)
+PWNED_PASSWORDS_URL = env.str("PWNED_PASSWORDS_URL", default="https://api.pwnedpasswords.com")
+PWNED_PASSWORDS_TIMEOUT = env.float("PWNED_PASSWORDS_TIMEOUT", default=2.0)  # seconds
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
