@@ -174,6 +174,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "socialrx.core.passwords.BreachedPasswordValidator"},
+    {"NAME": "socialrx.core.passwords.ContextWordsValidator"},
 ]
 # New passwords are checked against Pwned Passwords' range API (only 5 hex characters of
 # the password's SHA-1 are sent). Unreachable within the timeout: the password is accepted

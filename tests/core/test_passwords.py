@@ -144,3 +144,57 @@ def test_the_check_can_be_turned_off(client, referrer, pwned, settings):
 
     assert response.status_code == 302
     assert pwned.requests == []
+
+
+# The context-specific words (socialrx/core/data/password_words.txt and the database).
+
+CONTEXT_ERROR = "Your password cannot contain the name of this service"
+
+
+@pytest.mark.parametrize(
+    ("password", "word"),
+    [
+        pytest.param("my socialrx account 2026", "socialrx", id="the-product"),
+        pytest.param("S0c1alRx-is-where-I-work", "socialrx", id="look-alike-digits"),
+        pytest.param("Northshire rocks 2026!", "northshire", id="the-county"),
+        pytest.param("NHS-2026!!", "nhs", id="a-short-word-alone"),
+        pytest.param("Triage Lead forever 9", "Triage lead", id="a-role-name"),
+    ],
+)
+def test_a_password_of_this_services_words_is_refused_at_reset(client, referrer, password, word):
+    response = reset_password(client, referrer, password)
+
+    assert response.status_code == 200
+    page = parse(response.content.decode())
+    field = page.by_id("id_new_password2")
+    errors = " ".join(page.by_id(id_).text for id_ in field.described_by())
+    assert CONTEXT_ERROR in errors
+    assert word.lower() in errors.lower()
+    referrer.refresh_from_db()
+    assert referrer.check_password(TEST_PASSWORD)
+
+
+def test_an_organisations_name_from_the_database_is_refused_at_change(client, referrer):
+    organisation = referrer.memberships.first().organisation
+    organisation.name = "Kestrel Vale Surgery"
+    organisation.save()
+    client.force_login(referrer)
+
+    response = change_password(client, "kestrel-vale-surgery-1999")
+
+    assert response.status_code == 200
+    assert CONTEXT_ERROR in response.content.decode()
+    assert "Kestrel Vale Surgery" in response.content.decode()
+    referrer.refresh_from_db()
+    assert referrer.check_password(TEST_PASSWORD)
+
+
+def test_a_short_word_inside_a_longer_password_is_allowed(client, referrer):
+    # "nhs" by chance inside other words is not the service's name
+    client.force_login(referrer)
+
+    response = change_password(client, "sunhsiang mountain tea 88")
+
+    assert response.status_code == 302
+    referrer.refresh_from_db()
+    assert referrer.check_password("sunhsiang mountain tea 88")
