@@ -268,6 +268,16 @@ def _via(request: HttpRequest) -> str:
     return "admin" if next_url.startswith("/admin/") else "site"
 
 
+def cycle_session_key(request: HttpRequest) -> None:
+    """A new session id once the person has proved who they are again (ASVS V7.2.4): an
+    id captured before cannot ride on the fresh proof. allauth's list of the user's
+    sessions follows the new id, so "Sign out everywhere" and the sessions page still
+    find this one."""
+    old = request.session.session_key
+    request.session.cycle_key()
+    UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
+
+
 def end_other_sessions(request: HttpRequest, user: User) -> None:
     """Sign the user out everywhere but here (a second factor was added or removed)."""
     current = request.session.session_key

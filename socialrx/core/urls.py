@@ -41,6 +41,22 @@ urlpatterns = [
     # own are not served (shadowed here, under allauth's names).
     path("accounts/email/", views.not_served, name="account_email"),
     path("accounts/3rdparty/", views.not_served, name="socialaccount_connections"),
+    # allauth's reauthentication, with a new session id once it succeeds (ASVS V7.2.4).
+    path(
+        "accounts/reauthenticate/",
+        views.ReauthenticateView.as_view(),
+        name="account_reauthenticate",
+    ),
+    path(
+        "accounts/2fa/reauthenticate/",
+        views.ReauthenticateWithCodeView.as_view(),
+        name="mfa_reauthenticate",
+    ),
+    path(
+        "accounts/2fa/webauthn/reauthenticate/",
+        views.ReauthenticateWithPasskeyView.as_view(),
+        name="mfa_reauthenticate_webauthn",
+    ),
     # CIS2 through allauth's OpenID Connect views with an adapter that always verifies the
     # ID token's signature (socialrx/core/cis2.py), under allauth's addresses and names.
     path("accounts/oidc/<str:provider_id>/login/", cis2.login, name="openid_connect_login"),

@@ -6,6 +6,8 @@ from typing import Any
 
 from allauth.account import views as allauth_views
 from allauth.core import ratelimit
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.webauthn import views as webauthn_views
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,7 @@ from socialrx.core.middleware import (
     session_touch,
 )
 from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
+from socialrx.core.signin import cycle_session_key
 from socialrx.core.workspaces import ROLE_PURPOSE, public_entries, waiting_for, workspaces_for
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,30 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "core/home.html", {"sections": sections})
+
+
+class NewSessionKeyMixin:
+    """allauth's reauthentication views (password, code, passkey), giving the session a
+    new id once it has proved who it is again (ASVS V7.2.4)."""
+
+    request: HttpRequest
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # type: ignore[misc]
+        cycle_session_key(self.request)
+        return response
+
+
+class ReauthenticateView(NewSessionKeyMixin, allauth_views.ReauthenticateView):
+    pass
+
+
+class ReauthenticateWithCodeView(NewSessionKeyMixin, mfa_views.ReauthenticateView):
+    pass
+
+
+class ReauthenticateWithPasskeyView(NewSessionKeyMixin, webauthn_views.ReauthenticateWebAuthnView):
+    pass
 
 
 class SignInView(allauth_views.LoginView):

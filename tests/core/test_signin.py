@@ -10,6 +10,7 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -228,6 +229,34 @@ def test_the_session_id_changes_at_sign_in(client, referrer):
     # allauth keeps the half-done sign-in in the session; the key changes once it is done
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     assert client.session.session_key not in (before, after_password)
+
+
+@pytest.mark.parametrize("proof", ["password", "code"])
+def test_reauthenticating_gives_the_session_a_new_id(referrer, proof):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    before = client.session.session_key
+
+    if proof == "password":
+        response = client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    else:
+        # The code of the next 30-second step: the current one was used to sign in
+        next_code = totp_code(SECRET, at=time.time() + 30)
+        response = client.post(reverse("mfa_reauthenticate"), {"code": next_code})
+
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    # The old id signs nobody in any more
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stolen.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    # The sessions list (and "Sign out everywhere") follows the new id
+    assert list(
+        UserSession.objects.filter(user=referrer).values_list("session_key", flat=True)
+    ) == [after]
 
 
 def test_the_admin_sign_in_page_sends_people_to_the_site_sign_in(client):
