@@ -168,11 +168,12 @@ AUDIT_PERSON_MODEL = "referrals.Person"
 # Django's ModelBackend, loading the user's roles in the same query (socialrx/core/backends.py).
 # Sessions signed in through another backend are asked to sign in again.
 AUTHENTICATION_BACKENDS = ["socialrx.core.backends.UserWithRolesBackend"]
+# No composition rules (OWASP ASVS V6.2.5), so not Django's NumericPasswordValidator:
+# a long password of digits is as good as any; common and breached ones are refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "socialrx.core.passwords.BreachedPasswordValidator"},
     {"NAME": "socialrx.core.passwords.ContextWordsValidator"},
 ]

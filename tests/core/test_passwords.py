@@ -198,3 +198,12 @@ def test_a_short_word_inside_a_longer_password_is_allowed(client, referrer):
     assert response.status_code == 302
     referrer.refresh_from_db()
     assert referrer.check_password("sunhsiang mountain tea 88")
+
+
+def test_a_long_password_of_digits_alone_is_allowed(client, referrer):
+    # No composition rules (ASVS V6.2.5): not even "not only digits"
+    response = reset_password(client, referrer, "829862982986298")
+
+    assert response.status_code == 302
+    referrer.refresh_from_db()
+    assert referrer.check_password("829862982986298")
