@@ -57,6 +57,7 @@ urlpatterns = [
         views.ReauthenticateWithPasskeyView.as_view(),
         name="mfa_reauthenticate_webauthn",
     ),
+    path("accounts/sessions/", views.SessionsView.as_view(), name="usersessions_list"),
     # CIS2 through allauth's OpenID Connect views with an adapter that always verifies the
     # ID token's signature (socialrx/core/cis2.py), under allauth's addresses and names.
     path("accounts/oidc/<str:provider_id>/login/", cis2.login, name="openid_connect_login"),

@@ -5,9 +5,11 @@ import sys
 from typing import Any
 
 from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.webauthn import views as webauthn_views
+from allauth.usersessions import views as usersessions_views
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -15,12 +17,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from socialrx.core.audit import audit_record
-from socialrx.core.forms import PasswordResetForm, SetPasswordForm
+from socialrx.core.forms import EndSessionsForm, PasswordResetForm, SetPasswordForm
 from socialrx.core.middleware import (
     database_unavailable_response,
     session_seconds_left,
@@ -79,6 +82,17 @@ class ReauthenticateWithCodeView(NewSessionKeyMixin, mfa_views.ReauthenticateVie
 
 class ReauthenticateWithPasskeyView(NewSessionKeyMixin, webauthn_views.ReauthenticateWebAuthnView):
     pass
+
+
+@method_decorator(
+    reauthentication_required(allow_get=True, app="allauth.usersessions"), name="dispatch"
+)
+class SessionsView(usersessions_views.ListUserSessionsView):
+    """allauth's list of one's sessions. Ending any asks for the password or a code again
+    when the session last proved who it is over ACCOUNT_REAUTHENTICATION_TIMEOUT ago, and
+    one session can be ended on its own (ASVS V7.5.2)."""
+
+    form_class = EndSessionsForm
 
 
 class SignInView(allauth_views.LoginView):

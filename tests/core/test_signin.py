@@ -323,6 +323,60 @@ def test_people_reach_their_passkeys_and_sessions_pages(referrer):
     )
 
 
+def other_sessions_of(user: User, count: int) -> list[int]:
+    """The user signed in in other browsers, each with one of their recovery codes: the
+    ids of those sessions in allauth's sessions list."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.usersessions.models import UserSession
+
+    if not Authenticator.objects.filter(user=user, type="totp").exists():
+        totp_enrol(user, SECRET)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    ids = []
+    for code in codes[:count]:
+        browser = Client()
+        sign_in(browser, user)
+        enter_code(browser, code)
+        ids.append(UserSession.objects.get(session_key=browser.session.session_key).pk)
+    return ids
+
+
+def test_ending_sessions_asks_to_prove_who_you_are_again(referrer, settings):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    [other] = other_sessions_of(referrer, 1)
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the sign-in is no longer recent
+
+    response = client.post(reverse("usersessions_list"))
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert UserSession.objects.filter(pk=other).exists()
+    # Looking at the list does not ask
+    assert client.get(reverse("usersessions_list")).status_code == 200
+
+
+def test_one_session_is_ended_on_its_own(referrer, link_worker):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    ended, kept = other_sessions_of(referrer, 2)
+    [someone_elses] = other_sessions_of(link_worker, 1)
+    page = client.get(reverse("usersessions_list")).content.decode()
+    assert f'name="session" value="{ended}"' in page
+
+    response = client.post(reverse("usersessions_list"), {"session": ended})
+
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(pk=ended).exists()
+    assert UserSession.objects.filter(pk=kept).exists()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    # Another person's session is not theirs to end
+    response = client.post(reverse("usersessions_list"), {"session": someone_elses})
+    assert response.status_code == 200
+    assert UserSession.objects.filter(pk=someone_elses).exists()
+
+
 def test_second_factors_cannot_be_deleted_one_by_one_in_the_admin(system_admin):
     system_admin.is_staff = system_admin.is_superuser = True
     system_admin.save()
