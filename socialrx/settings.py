@@ -283,6 +283,9 @@ if CIS2_ISSUER_URL:
                     "server_url": CIS2_ISSUER_URL,
                     "token_auth_method": "client_secret_post",
                     "scope": CIS2_SCOPES,
+                    # CIS2 checks the person again at every sign-in here, rather than
+                    # reusing its own live session (ASVS V7.6.1, ADR 0032).
+                    "auth_params": {"prompt": "login"},
                 },
             }
         ],

@@ -67,12 +67,12 @@ def nhs_referrer(referrer) -> User:
     return referrer
 
 
-def sign_in_at_provider(client: Client, login: str) -> str:
-    """Start CIS2 sign-in on our side, sign in at the provider; the callback URL it
-    sends the browser back to (path and query)."""
+def sign_in_at_provider(client: Client, login: str, browser: requests.Session | None = None) -> str:
+    """Start CIS2 sign-in on our side, sign in at the provider (in ``browser``, a new one
+    unless given); the callback URL it sends the browser back to (path and query)."""
     response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "cis2"}))
     assert response.status_code == 302
-    browser = requests.Session()
+    browser = browser or requests.Session()
     url = response["Location"]
     for _ in range(10):
         if url.startswith("http://testserver/"):
@@ -152,6 +152,19 @@ def test_a_weak_cis2_sign_in_by_someone_with_an_app_asks_for_its_code(client, ci
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
     enter_code(client, totp_code(SECRET))
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+
+
+def test_cis2_checks_the_person_again_at_every_sign_in(client, cis2, nhs_referrer):
+    browser = requests.Session()
+    client.get(sign_in_at_provider(client, "nhs-referrer", browser))
+    client.post(reverse("logout"))
+
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "cis2"}))
+
+    assert "prompt=login" in response["Location"]
+    # The provider still has a live session for this browser, yet shows its sign-in again
+    page = browser.get(response["Location"], timeout=10)
+    assert "Test CIS2 sign-in" in page.text
 
 
 def test_a_stored_subject_signs_in_after_the_email_changes(client, cis2, nhs_referrer):
