@@ -89,8 +89,8 @@ class ReauthenticateWithPasskeyView(NewSessionKeyMixin, webauthn_views.Reauthent
 )
 class SessionsView(usersessions_views.ListUserSessionsView):
     """allauth's list of one's sessions. Ending any asks for the password or a code again
-    when the session last proved who it is over ACCOUNT_REAUTHENTICATION_TIMEOUT ago, and
-    one session can be ended on its own (ASVS V7.5.2)."""
+    unless the session re-authenticated within ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth
+    does not count the sign-in), and one session can be ended on its own (ASVS V7.5.2)."""
 
     form_class = EndSessionsForm
 

@@ -364,6 +364,8 @@ def test_one_session_is_ended_on_its_own(referrer, link_worker):
     [someone_elses] = other_sessions_of(link_worker, 1)
     page = client.get(reverse("usersessions_list")).content.decode()
     assert f'name="session" value="{ended}"' in page
+    # Ending sessions needs a fresh proof (signing in is not one)
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
 
     response = client.post(reverse("usersessions_list"), {"session": ended})
 
