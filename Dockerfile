@@ -32,6 +32,7 @@ RUN pip install --no-deps -e .
 # only for this command: nothing connects to the database here.
 RUN DJANGO_DEBUG=false \
     DJANGO_SECRET_KEY=collectstatic-at-build-time-only-not-a-secret-0123456789abcdef \
+    MFA_ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LW5vdC1hLXNlY3JldCE= \
     DJANGO_ALLOWED_HOSTS=build.invalid \
     DATABASE_URL=postgres://build@build.invalid:5432/build \
     SOCIALRX_VAR_DIR=/tmp/build-var \

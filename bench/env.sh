@@ -4,6 +4,9 @@
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/socialrx_bench}"
 export DJANGO_DEBUG=false
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')}"
+# Second-factor secrets are encrypted with it; fixed, so a fixture made by one run is read
+# by the next (a benchmark's throwaway data, never a real key).
+export MFA_ENCRYPTION_KEY="${MFA_ENCRYPTION_KEY:-YmVuY2gtZml4dHVyZS1vbmx5LW5vdC1hLXNlY3JldCE=}"
 # testserver: the test client that counts each endpoint's queries.
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost,testserver
 # Plain http on 127.0.0.1: no redirect to https, cookies not marked Secure-only.

@@ -24,6 +24,7 @@ database no other worker listens on (``.ci/run`` gives it its own).
 
 from __future__ import annotations
 
+import base64
 import http.cookiejar
 import json
 import os
@@ -172,6 +173,7 @@ def production_env(database_url: str, redis_url: str, port: int, scratch: Path) 
         "DJANGO_SETTINGS_MODULE": "socialrx.settings",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "MFA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SOCIALRX_SITE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": database_url,

@@ -6,6 +6,9 @@ email backend. With ``DJANGO_DEBUG=false`` the defaults for secrets, hosts and t
 database are refused at start, so production cannot run on them by accident.
 """
 
+import base64
+import binascii
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -177,12 +180,21 @@ AUDIT_PERSON_MODEL = "referrals.Person"
 # Django's ModelBackend, loading the user's roles in the same query (socialrx/core/backends.py).
 # Sessions signed in through another backend are asked to sign in again.
 AUTHENTICATION_BACKENDS = ["socialrx.core.backends.UserWithRolesBackend"]
+# No composition rules (OWASP ASVS V6.2.5), so not Django's NumericPasswordValidator:
+# a long password of digits is as good as any; common and breached ones are refused.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "socialrx.core.passwords.BreachedPasswordValidator"},
+    {"NAME": "socialrx.core.passwords.ContextWordsValidator"},
 ]
+# New passwords are checked against Pwned Passwords' range API (only 5 hex characters of
+# the password's SHA-1 are sent). Unreachable within the timeout: the password is accepted
+# and a warning logged (ADR 0032). Off, or pointed at a mirror, for sites without internet.
+PWNED_PASSWORDS_ENABLED = env_bool("PWNED_PASSWORDS_ENABLED", default=True)
+PWNED_PASSWORDS_URL = env.str("PWNED_PASSWORDS_URL", default="https://api.pwnedpasswords.com")
+PWNED_PASSWORDS_TIMEOUT = env.float("PWNED_PASSWORDS_TIMEOUT", default=2.0)  # seconds
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -248,6 +260,16 @@ MFA_RECOVERY_CODE_COUNT = 10
 # WebAuthn needs https except on localhost; local development serves http.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 USERSESSIONS_TRACK_ACTIVITY = False
+# TOTP secrets and recovery-code seeds are encrypted at rest (socialrx/core/mfa_secrets.py,
+# ADR 0032). MFA_ENCRYPTION_KEY encrypts; MFA_ENCRYPTION_OLD_KEYS only decrypt, while
+# `manage.py mfa_encrypt_secrets` moves stored secrets to the new key. Required in
+# production; with DEBUG a key is derived from SECRET_KEY so `make run` needs none.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+MFA_ENCRYPTION_KEYS = [
+    MFA_ENCRYPTION_KEY
+    or base64.urlsafe_b64encode(hashlib.sha256(f"mfa:{SECRET_KEY}".encode()).digest()).decode(),
+    *env.list("MFA_ENCRYPTION_OLD_KEYS", default=[]),
+]
 
 # CIS2 (NHS Care Identity Service 2) by OpenID Connect, on when CIS2_ISSUER_URL is set.
 CIS2_ISSUER_URL = env.str("CIS2_ISSUER_URL", default="")
@@ -273,6 +295,9 @@ if CIS2_ISSUER_URL:
                     "server_url": CIS2_ISSUER_URL,
                     "token_auth_method": "client_secret_post",
                     "scope": CIS2_SCOPES,
+                    # CIS2 checks the person again at every sign-in here, rather than
+                    # reusing its own live session (ASVS V7.6.1, ADR 0032).
+                    "auth_params": {"prompt": "login"},
                 },
             }
         ],
@@ -687,11 +712,22 @@ LOGGING = {
 }
 
 
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _refuse_unsafe_production() -> None:
     """Stop the process when DEBUG is off and a local default would be used."""
     problems = []
     if SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:
         problems.append("DJANGO_SECRET_KEY must be set to a random value of 50+ characters")
+    if not _is_fernet_key(MFA_ENCRYPTION_KEY):
+        problems.append(
+            "MFA_ENCRYPTION_KEY must be set to a Fernet key (32 random bytes, URL-safe base64)"
+        )
     if not env.str("DJANGO_ALLOWED_HOSTS", default=""):
         problems.append("DJANGO_ALLOWED_HOSTS must name the hosts this site is served on")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -15,3 +15,8 @@ from socialrx.settings import *  # noqa: E402, F403
 # pytest-django runs requests with DEBUG off, so WhiteNoise would look for collected
 # static files at start; find them on request instead, as the development server does.
 WHITENOISE_AUTOREFRESH = True
+
+# Tests never call the internet: the breached-password check is off and points at nothing;
+# tests/core/test_passwords.py turns it on against a local fake of the API.
+PWNED_PASSWORDS_ENABLED = False
+PWNED_PASSWORDS_URL = "http://127.0.0.1:9"

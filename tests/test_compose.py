@@ -59,6 +59,7 @@ def test_app_services_run_with_production_settings(services, name):
     assert environment["DJANGO_DEBUG"] == "false"
     # Required, never defaulted: compose stops with a message when it is unset.
     assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY:?")
+    assert environment["MFA_ENCRYPTION_KEY"].startswith("${MFA_ENCRYPTION_KEY:?")
     assert environment["DATABASE_URL"].startswith("postgres://")
 
 
@@ -98,7 +99,7 @@ def test_docker_compose_accepts_the_file():
     result = subprocess.run(
         [*command, "--file", str(COMPOSE_FILE), "config", "--quiet"],
         cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50},
+        env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50, "MFA_ENCRYPTION_KEY": "x" * 44},
         capture_output=True,
         text=True,
         timeout=60,

@@ -5,11 +5,15 @@ from allauth.account.forms import LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.forms import ManageUserSessionsForm
+from allauth.usersessions.models import UserSession
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template import loader
 
 from socialrx.core.api_tokens.models import RevocationReason
@@ -166,3 +170,30 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     def save(self) -> None:
         super().save()
         _revoke_api_tokens_after_password_change(self.user)
+
+
+class EndSessionsForm(ManageUserSessionsForm):
+    """allauth's "sign out the other sessions", or one of them on its own (``session``:
+    the id of one of this person's other sessions)."""
+
+    session = forms.IntegerField(required=False)
+
+    def clean_session(self) -> UserSession | None:
+        pk = self.cleaned_data.get("session")
+        if pk is None:
+            return None
+        session = (
+            UserSession.objects.filter(pk=pk, user=self.request.user)
+            .exclude(session_key=self.request.session.session_key)
+            .first()
+        )
+        if session is None:
+            raise ValidationError("That session has already ended.")
+        return session
+
+    def save(self, request: HttpRequest) -> None:
+        session = self.cleaned_data.get("session")
+        if session is None:
+            super().save(request)
+        else:
+            get_usersessions_adapter().end_sessions([session])

@@ -42,6 +42,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
+from socialrx.core import mfa_secrets
 from socialrx.core.audit import audit_record, client_ip
 from socialrx.core.models import AuditAction, AuditSystemReason, User
 
@@ -53,15 +54,34 @@ def has_second_factor(request: HttpRequest) -> bool:
     """Whether this session's sign-in included a second factor.
 
     allauth records each step of a sign-in in the session (its "authentication records"):
-    a TOTP code, recovery code or passkey is an ``mfa`` record. A CIS2 sign-in counts as
-    well: CIS2 itself asks for a smartcard or an authenticator (NHS assurance level 3).
+    a TOTP code, recovery code or passkey is an ``mfa`` record, and so is a CIS2 sign-in
+    whose ID token shows a multi-factor method (``on_user_logged_in``).
     """
-    for record in get_authentication_records(request, request.user):
-        if record.get("method") == "mfa":
-            return True
-        if record.get("method") == "socialaccount" and record.get("provider") == CIS2_PROVIDER_ID:
-            return True
-    return False
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def cis2_two_factors(id_token: dict[str, Any]) -> bool:
+    """Whether CIS2 says it checked two factors (ASVS V6.8.4, ADR 0032).
+
+    CIS2 states the authenticator assurance level it met in the ID token's ``acr``
+    ("AAL3_ANY", "AAL2_OR_AAL3_ANY", "AAL2_ANY"; "AAL1_USERPASS" is a password alone), and
+    its methods in ``amr`` ("N3_SMARTCARD", ...). Every AAL2 and AAL3 authenticator of
+    CIS2 is multi-factor. With no ``acr``, or one below AAL2, or methods that are only a
+    password, the weakest is assumed and socialrx asks for its own second factor.
+    """
+    acr = id_token.get("acr")
+    if not isinstance(acr, str) or not acr.upper().startswith(("AAL2_", "AAL3_")):
+        return False
+    amr = id_token.get("amr") or []
+    methods = {str(method).upper() for method in (amr if isinstance(amr, list) else [amr])}
+    return not methods or not methods <= PASSWORD_ONLY_METHODS
+
+
+# amr values (RFC 8176 and CIS2's) that are a password and nothing else.
+PASSWORD_ONLY_METHODS = frozenset({"PWD", "PASSWORD", "USERPASS"})
 
 
 def seconds_since_authentication(request: HttpRequest) -> float:
@@ -173,6 +193,14 @@ class MFAAdapter(DefaultMFAAdapter):
             ),
         }
 
+    # TOTP secrets and recovery-code seeds pass through these on their way to and from
+    # the database: encrypted at rest with MFA_ENCRYPTION_KEY (ASVS V6.5.2, ADR 0032).
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """CIS2 identities sign in to an existing account, never to a new one."""
@@ -219,7 +247,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             system_reason=AuditSystemReason.FAILED_SIGN_IN,
             action=AuditAction.LOGIN_FAILED,
             request=request,
-            detail={"step": "cis2", "reason": str(error or "error"), "error": _name(exception)},
+            detail={
+                "step": "cis2",
+                "reason": str(error or "error"),
+                "error": _name(exception),
+                # Why the provider's answer was refused (a bad ID token signature, an
+                # unknown key, another issuer): our own messages, no personal data.
+                "message": str(exception) if exception is not None else "",
+            },
         )
 
 
@@ -231,6 +266,16 @@ def _via(request: HttpRequest) -> str:
     """Where the sign-in was headed: the admin sends its sign-ins here with next=/admin/."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return "admin" if next_url.startswith("/admin/") else "site"
+
+
+def cycle_session_key(request: HttpRequest) -> None:
+    """A new session id once the person has proved who they are again (ASVS V7.2.4): an
+    id captured before cannot ride on the fresh proof. allauth's list of the user's
+    sessions follows the new id, so "Sign out everywhere" and the sessions page still
+    find this one."""
+    old = request.session.session_key
+    request.session.cycle_key()
+    UserSession.objects.filter(session_key=old).update(session_key=request.session.session_key)
 
 
 def end_other_sessions(request: HttpRequest, user: User) -> None:
@@ -252,7 +297,22 @@ def on_user_logged_in(
     if sociallogin is not None:
         detail["subject"] = sociallogin.account.uid
         detail["provider"] = sociallogin.account.provider
+        if sociallogin.account.provider == CIS2_PROVIDER_ID:
+            detail.update(_record_cis2_strength(request, user, sociallogin))
     audit_record(actor=user, action=AuditAction.LOGIN, request=request, detail=detail)
+
+
+def _record_cis2_strength(
+    request: HttpRequest, user: User, sociallogin: SocialLogin
+) -> dict[str, Any]:
+    """Count a CIS2 sign-in as this session's second factor when its ID token shows one
+    (an ``mfa`` record, as a code would be); returns what the audit keeps of it."""
+    id_token = (sociallogin.account.extra_data or {}).get("id_token") or {}
+    strength = {"acr": id_token.get("acr", ""), "amr": id_token.get("amr", [])}
+    two_factors = cis2_two_factors(id_token)
+    if two_factors:
+        record_authentication(request, user, "mfa", type="cis2", **strength)
+    return {**strength, "cis2_two_factors": two_factors}
 
 
 def _audit_factor(

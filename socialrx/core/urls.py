@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from socialrx.core import api, notify_callbacks, views
+from socialrx.core import api, cis2, notify_callbacks, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -52,6 +52,31 @@ urlpatterns = [
     # own are not served (shadowed here, under allauth's names).
     path("accounts/email/", views.not_served, name="account_email"),
     path("accounts/3rdparty/", views.not_served, name="socialaccount_connections"),
+    # allauth's reauthentication, with a new session id once it succeeds (ASVS V7.2.4).
+    path(
+        "accounts/reauthenticate/",
+        views.ReauthenticateView.as_view(),
+        name="account_reauthenticate",
+    ),
+    path(
+        "accounts/2fa/reauthenticate/",
+        views.ReauthenticateWithCodeView.as_view(),
+        name="mfa_reauthenticate",
+    ),
+    path(
+        "accounts/2fa/webauthn/reauthenticate/",
+        views.ReauthenticateWithPasskeyView.as_view(),
+        name="mfa_reauthenticate_webauthn",
+    ),
+    path("accounts/sessions/", views.SessionsView.as_view(), name="usersessions_list"),
+    # CIS2 through allauth's OpenID Connect views with an adapter that always verifies the
+    # ID token's signature (socialrx/core/cis2.py), under allauth's addresses and names.
+    path("accounts/oidc/<str:provider_id>/login/", cis2.login, name="openid_connect_login"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        cis2.callback,
+        name="openid_connect_callback",
+    ),
     # Second factors (/accounts/2fa/), sessions, reauthentication and CIS2 (/accounts/oidc/).
     path("accounts/", include("allauth.urls")),
 ]

@@ -5,7 +5,11 @@ import sys
 from typing import Any
 
 from allauth.account import views as allauth_views
+from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.webauthn import views as webauthn_views
+from allauth.usersessions import views as usersessions_views
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -13,18 +17,20 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from socialrx.core.audit import audit_record
-from socialrx.core.forms import PasswordResetForm, SetPasswordForm
+from socialrx.core.forms import EndSessionsForm, PasswordResetForm, SetPasswordForm
 from socialrx.core.middleware import (
     database_unavailable_response,
     session_seconds_left,
     session_touch,
 )
 from socialrx.core.models import AuditAction, AuditSystemReason, Role, User
+from socialrx.core.signin import cycle_session_key
 from socialrx.core.workspaces import ROLE_PURPOSE, public_entries, waiting_for, workspaces_for
 
 logger = logging.getLogger(__name__)
@@ -52,6 +58,41 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(request, "core/home.html", {"sections": sections})
+
+
+class NewSessionKeyMixin:
+    """allauth's reauthentication views (password, code, passkey), giving the session a
+    new id once it has proved who it is again (ASVS V7.2.4)."""
+
+    request: HttpRequest
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # type: ignore[misc]
+        cycle_session_key(self.request)
+        return response
+
+
+class ReauthenticateView(NewSessionKeyMixin, allauth_views.ReauthenticateView):
+    pass
+
+
+class ReauthenticateWithCodeView(NewSessionKeyMixin, mfa_views.ReauthenticateView):
+    pass
+
+
+class ReauthenticateWithPasskeyView(NewSessionKeyMixin, webauthn_views.ReauthenticateWebAuthnView):
+    pass
+
+
+@method_decorator(
+    reauthentication_required(allow_get=True, app="allauth.usersessions"), name="dispatch"
+)
+class SessionsView(usersessions_views.ListUserSessionsView):
+    """allauth's list of one's sessions. Ending any asks for the password or a code again
+    unless the session re-authenticated within ACCOUNT_REAUTHENTICATION_TIMEOUT (allauth
+    does not count the sign-in), and one session can be ended on its own (ASVS V7.5.2)."""
+
+    form_class = EndSessionsForm
 
 
 class SignInView(allauth_views.LoginView):

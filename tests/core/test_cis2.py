@@ -8,7 +8,7 @@ calls to the provider's token, keys and userinfo endpoints are real HTTP.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -18,14 +18,30 @@ from django.test import Client
 from django.urls import reverse
 
 from socialrx.core.models import AuditAction, AuditEvent, User
+from socialrx.core.signin import totp_code, totp_enrol
 from tests.core.pages import SIGNED_IN_ONLY
+from tests.helpers.signin import SECRET, enter_code
 from tests.oidc import CALLBACK_PATH, OidcProvider, running_provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
+# acr and amr as CIS2 states them in the ID token: a smartcard at assurance level 3, a
+# password alone, and a sign-in that says nothing of its strength.
 ACCOUNTS = {
-    "nhs-referrer": {"email": "gp.cis2@test.example", "name": "Dr Cis Two"},
+    "nhs-referrer": {
+        "email": "gp.cis2@test.example",
+        "name": "Dr Cis Two",
+        "acr": "AAL3_ANY",
+        "amr": ["N3_SMARTCARD"],
+    },
     "nhs-stranger": {"email": "stranger@nhs.example", "name": "Not Known"},
+    "nhs-password-only": {
+        "email": "password.cis2@test.example",
+        "name": "Pat Word",
+        "acr": "AAL1_USERPASS",
+        "amr": ["PWD"],
+    },
+    "nhs-unstated": {"email": "unstated.cis2@test.example", "name": "Una Stated"},
 }
 
 
@@ -51,12 +67,12 @@ def nhs_referrer(referrer) -> User:
     return referrer
 
 
-def sign_in_at_provider(client: Client, login: str) -> str:
-    """Start CIS2 sign-in on our side, sign in at the provider; the callback URL it
-    sends the browser back to (path and query)."""
+def sign_in_at_provider(client: Client, login: str, browser: requests.Session | None = None) -> str:
+    """Start CIS2 sign-in on our side, sign in at the provider (in ``browser``, a new one
+    unless given); the callback URL it sends the browser back to (path and query)."""
     response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "cis2"}))
     assert response.status_code == 302
-    browser = requests.Session()
+    browser = browser or requests.Session()
     url = response["Location"]
     for _ in range(10):
         if url.startswith("http://testserver/"):
@@ -78,19 +94,77 @@ def sign_in_at_provider(client: Client, login: str) -> str:
     raise AssertionError("the provider never sent the browser back")
 
 
+def assert_refused_and_audited(client: Client, response) -> AuditEvent:
+    """allauth's "could not sign you in" page, nobody signed in or linked, one failure
+    audited (returned)."""
+    assert response.status_code == 401
+    assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert not SocialAccount.objects.exists()
+    failed = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert failed.detail["step"] == "cis2"
+    return failed
+
+
 def test_a_matched_nhs_identity_signs_in_and_reaches_home(client, cis2, nhs_referrer):
     callback = sign_in_at_provider(client, "nhs-referrer")
 
     response = client.get(callback)
 
     assert response.status_code == 302
-    # CIS2 asked for the smartcard: no second factor is asked for here
+    # CIS2's ID token says a smartcard at AAL3: no second factor is asked for here
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
     # The subject is stored: from now on it is matched by subject, whatever the email
     account = SocialAccount.objects.get(user=nhs_referrer)
     assert account.uid == "nhs-referrer"
     login = AuditEvent.objects.get(action=AuditAction.LOGIN, actor=nhs_referrer)
     assert login.detail["subject"] == "nhs-referrer"
+    assert login.detail["acr"] == "AAL3_ANY"
+    assert login.detail["amr"] == ["N3_SMARTCARD"]
+    assert login.detail["cis2_two_factors"] is True
+
+
+@pytest.mark.parametrize("login", ["nhs-password-only", "nhs-unstated"])
+def test_a_cis2_sign_in_without_a_strong_method_asks_for_our_own_second_factor(
+    client, cis2, referrer, login
+):
+    referrer.email = ACCOUNTS[login]["email"]
+    referrer.save()
+
+    client.get(sign_in_at_provider(client, login))
+
+    # Signed in, but with one factor only: sent to set up an authenticator app first
+    response = client.get(reverse(SIGNED_IN_ONLY))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN, actor=referrer)
+    assert event.detail["cis2_two_factors"] is False
+
+
+def test_a_weak_cis2_sign_in_by_someone_with_an_app_asks_for_its_code(client, cis2, referrer):
+    referrer.email = ACCOUNTS["nhs-password-only"]["email"]
+    referrer.save()
+    totp_enrol(referrer, SECRET)
+
+    response = client.get(sign_in_at_provider(client, "nhs-password-only"))
+
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    enter_code(client, totp_code(SECRET))
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+
+
+def test_cis2_checks_the_person_again_at_every_sign_in(client, cis2, nhs_referrer):
+    browser = requests.Session()
+    client.get(sign_in_at_provider(client, "nhs-referrer", browser))
+    client.post(reverse("logout"))
+
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "cis2"}))
+
+    assert "prompt=login" in response["Location"]
+    # The provider still has a live session for this browser, yet shows its sign-in again
+    page = browser.get(response["Location"], timeout=10)
+    assert "Test CIS2 sign-in" in page.text
 
 
 def test_a_stored_subject_signs_in_after_the_email_changes(client, cis2, nhs_referrer):
@@ -153,11 +227,40 @@ def test_an_id_token_from_another_issuer_is_refused(client, settings, provider, 
 
     response = client.get(callback)
 
-    assert response.status_code == 401
-    assert "could not sign you in" in response.content.decode()
-    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
-    assert not SocialAccount.objects.exists()
-    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+    assert_refused_and_audited(client, response)
+
+
+@pytest.fixture
+def id_tokens(provider: OidcProvider) -> Iterator[Callable[[str], None]]:
+    """Switch the provider's token endpoint to forged ID tokens (tests/oidc/provider.js)."""
+
+    def mode(name: str) -> None:
+        answer = requests.post(f"{provider.issuer}/test/id-token", data={"mode": name}, timeout=10)
+        answer.raise_for_status()
+
+    yield mode
+    mode("normal")
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        pytest.param("wrong-key", "Signature verification failed", id="signed-with-another-key"),
+        pytest.param("alg-none", "not signed with an accepted algorithm: 'none'", id="alg-none"),
+    ],
+)
+def test_an_id_token_not_signed_by_the_provider_is_refused(
+    client, cis2, nhs_referrer, id_tokens, mode, reason
+):
+    # The token comes straight from the provider's token endpoint, where allauth alone
+    # would not check the signature
+    id_tokens(mode)
+    callback = sign_in_at_provider(client, "nhs-referrer")
+
+    response = client.get(callback)
+
+    failed = assert_refused_and_audited(client, response)
+    assert reason in failed.detail["message"]
 
 
 def test_an_expired_id_token_is_refused(client, cis2, nhs_referrer, monkeypatch):

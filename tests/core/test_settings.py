@@ -13,6 +13,7 @@ from tests.helpers.manage_py import BASE_DIR, SAFE, run_manage_py
 SECRET_PROBLEM = "DJANGO_SECRET_KEY must be set to a random value of 50+ characters"
 HOSTS_PROBLEM = "DJANGO_ALLOWED_HOSTS must name the hosts this site is served on"
 DATABASE_PROBLEM = "DATABASE_URL must point at PostgreSQL, not SQLite"
+MFA_KEY_PROBLEM = "MFA_ENCRYPTION_KEY must be set to a Fernet key"
 
 
 @pytest.mark.parametrize(
@@ -21,6 +22,8 @@ DATABASE_PROBLEM = "DATABASE_URL must point at PostgreSQL, not SQLite"
         pytest.param(("DJANGO_SECRET_KEY",), {}, SECRET_PROBLEM, id="secret-key-missing"),
         pytest.param((), {"DJANGO_SECRET_KEY": "x" * 49}, SECRET_PROBLEM, id="secret-key-short"),
         pytest.param(("DJANGO_ALLOWED_HOSTS",), {}, HOSTS_PROBLEM, id="allowed-hosts-missing"),
+        pytest.param(("MFA_ENCRYPTION_KEY",), {}, MFA_KEY_PROBLEM, id="mfa-key-missing"),
+        pytest.param((), {"MFA_ENCRYPTION_KEY": "x" * 44}, MFA_KEY_PROBLEM, id="mfa-key-bad"),
         pytest.param(("DATABASE_URL",), {}, DATABASE_PROBLEM, id="database-url-missing"),
         pytest.param(
             (), {"DATABASE_URL": "sqlite:////tmp/db.sqlite3"}, DATABASE_PROBLEM, id="sqlite"
@@ -33,7 +36,7 @@ def test_production_refuses_each_unsafe_setting(tmp_path, unset, env, problem):
     assert result.returncode != 0
     assert "ImproperlyConfigured: Unsafe production settings" in result.stderr
     assert problem in result.stderr
-    others = {SECRET_PROBLEM, HOSTS_PROBLEM, DATABASE_PROBLEM} - {problem}
+    others = {SECRET_PROBLEM, HOSTS_PROBLEM, DATABASE_PROBLEM, MFA_KEY_PROBLEM} - {problem}
     assert not [other for other in others if other in result.stderr], "only the unsafe one"
 
 

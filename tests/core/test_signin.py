@@ -10,6 +10,7 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -230,6 +231,34 @@ def test_the_session_id_changes_at_sign_in(client, referrer):
     assert client.session.session_key not in (before, after_password)
 
 
+@pytest.mark.parametrize("proof", ["password", "code"])
+def test_reauthenticating_gives_the_session_a_new_id(referrer, proof):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    before = client.session.session_key
+
+    if proof == "password":
+        response = client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    else:
+        # The code of the next 30-second step: the current one was used to sign in
+        next_code = totp_code(SECRET, at=time.time() + 30)
+        response = client.post(reverse("mfa_reauthenticate"), {"code": next_code})
+
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    # The old id signs nobody in any more
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert stolen.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    # The sessions list (and "Sign out everywhere") follows the new id
+    assert list(
+        UserSession.objects.filter(user=referrer).values_list("session_key", flat=True)
+    ) == [after]
+
+
 def test_the_admin_sign_in_page_sends_people_to_the_site_sign_in(client):
     response = client.get("/admin/login/?next=/admin/")
 
@@ -292,6 +321,62 @@ def test_people_reach_their_passkeys_and_sessions_pages(referrer):
     assert client.get(reverse("mfa_add_webauthn"))["Location"].startswith(
         reverse("account_reauthenticate")
     )
+
+
+def other_sessions_of(user: User, count: int) -> list[int]:
+    """The user signed in in other browsers, each with one of their recovery codes: the
+    ids of those sessions in allauth's sessions list."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.usersessions.models import UserSession
+
+    if not Authenticator.objects.filter(user=user, type="totp").exists():
+        totp_enrol(user, SECRET)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    ids = []
+    for code in codes[:count]:
+        browser = Client()
+        sign_in(browser, user)
+        enter_code(browser, code)
+        ids.append(UserSession.objects.get(session_key=browser.session.session_key).pk)
+    return ids
+
+
+def test_ending_sessions_asks_to_prove_who_you_are_again(referrer, settings):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    [other] = other_sessions_of(referrer, 1)
+    settings.ACCOUNT_REAUTHENTICATION_TIMEOUT = 0  # the sign-in is no longer recent
+
+    response = client.post(reverse("usersessions_list"))
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert UserSession.objects.filter(pk=other).exists()
+    # Looking at the list does not ask
+    assert client.get(reverse("usersessions_list")).status_code == 200
+
+
+def test_one_session_is_ended_on_its_own(referrer, link_worker):
+    from allauth.usersessions.models import UserSession
+
+    client = signed_in_with_code(referrer)
+    ended, kept = other_sessions_of(referrer, 2)
+    [someone_elses] = other_sessions_of(link_worker, 1)
+    page = client.get(reverse("usersessions_list")).content.decode()
+    assert f'name="session" value="{ended}"' in page
+    # Ending sessions needs a fresh proof (signing in is not one)
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+
+    response = client.post(reverse("usersessions_list"), {"session": ended})
+
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(pk=ended).exists()
+    assert UserSession.objects.filter(pk=kept).exists()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+    # Another person's session is not theirs to end
+    response = client.post(reverse("usersessions_list"), {"session": someone_elses})
+    assert response.status_code == 200
+    assert UserSession.objects.filter(pk=someone_elses).exists()
 
 
 def test_second_factors_cannot_be_deleted_one_by_one_in_the_admin(system_admin):

@@ -3,6 +3,7 @@
 Settings are read once per process, so each case starts a fresh ``manage.py``.
 """
 
+import base64
 import re
 import secrets
 import subprocess
@@ -17,6 +18,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "MFA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "DJANGO_ALLOWED_HOSTS": "socialrx.example",
     # Never connected to: `help` does not touch the database.
     "DATABASE_URL": "postgres://socialrx@127.0.0.1:5432/socialrx",

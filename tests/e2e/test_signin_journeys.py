@@ -125,7 +125,12 @@ def test_stay_signed_in_keeps_the_session(
 # CIS2.
 
 CIS2_ACCOUNTS = {
-    "nhs-referrer": {"email": "journey.cis2@test.example", "name": "Dr Journey"},
+    "nhs-referrer": {
+        "email": "journey.cis2@test.example",
+        "name": "Dr Journey",
+        "acr": "AAL3_ANY",  # a smartcard: CIS2's second factor counts (ADR 0032)
+        "amr": ["N3_SMARTCARD"],
+    },
     "nhs-stranger": {"email": "stranger@nhs.example", "name": "Not Known"},
 }
 

@@ -1,6 +1,7 @@
 """``manage.py`` in a process of its own, with production settings and a chosen
 environment: settings are read once per process (tests/core/test_settings.py)."""
 
+import base64
 import re
 import secrets
 import subprocess
@@ -15,6 +16,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 SAFE = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "socialrx.example",
+    "MFA_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     # Never connected to: `check --deploy` does not touch the database.
     "DATABASE_URL": "postgres://socialrx@127.0.0.1:5432/socialrx",
 }

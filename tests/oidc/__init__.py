@@ -46,6 +46,7 @@ class OidcProvider:
                             "server_url": self.issuer,
                             "token_auth_method": "client_secret_post",
                             "scope": ["openid", "email", "profile"],
+                            "auth_params": {"prompt": "login"},
                             **overrides,
                         },
                     }

@@ -4,12 +4,19 @@
 // CIS2 smartcard step. Never a production component.
 //
 // Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS (comma
-// separated), OIDC_ACCOUNTS (JSON: {"login": {"email": ..., "name": ...}}).
+// separated), OIDC_ACCOUNTS (JSON: {"login": {"email": ..., "name": ..., "acr": ...,
+// "amr": [...]}}; acr and amr, as CIS2 returns them, go into that account's ID token).
+//
+// POST /test/id-token with mode=wrong-key or mode=alg-none makes the token endpoint hand
+// out ID tokens signed with a key that is not in the provider's JWKS, or not signed at
+// all, as an attacker between us and CIS2 would; mode=normal stops it.
+import { generateKeyPairSync, sign } from 'node:crypto'
 import Provider from 'oidc-provider'
 
 const port = Number(process.env.OIDC_PORT)
 const issuer = `http://127.0.0.1:${port}`
 const accounts = JSON.parse(process.env.OIDC_ACCOUNTS)
+const acrValues = [...new Set(Object.values(accounts).map((a) => a.acr).filter(Boolean))]
 
 const provider = new Provider(issuer, {
   clients: [
@@ -22,7 +29,12 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_post',
     },
   ],
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // acr, amr and auth_time with the openid scope: in every ID token, as CIS2 sends them.
+  claims: {
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
+    email: ['email', 'email_verified'],
+    profile: ['name'],
+  },
   async findAccount(ctx, id) {
     const account = accounts[id]
     if (!account) return undefined
@@ -43,6 +55,8 @@ const provider = new Provider(issuer, {
     await grant.save()
     return grant
   },
+  // CIS2's assurance levels, as the ID token's acr claim (none configured: no acr claim).
+  acrValues,
   features: { devInteractions: { enabled: false } },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
 })
@@ -79,12 +93,40 @@ provider.use(async (ctx, next) => {
     ctx.body = page(details.uid, 'No such test account')
     return undefined
   }
+  const { acr, amr } = accounts[login]
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
-    login: { accountId: login },
+    login: { accountId: login, ...(acr && { acr }), ...(amr && { amr }) },
   })
   ctx.redirect(redirectTo)
   return undefined
 })
+// Forged ID tokens (see the top of this file).
+let idTokenMode = 'normal'
+const base64url = (value) => Buffer.from(value).toString('base64url')
+const forge = (idToken) => {
+  const [header, payload] = idToken.split('.')
+  if (idTokenMode === 'alg-none') {
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url'))
+    return `${base64url(JSON.stringify({ alg: 'none', typ: 'JWT', kid }))}.${payload}.`
+  }
+  // The same header (kid and RS256), signed by a key the provider never published.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey)
+  return `${header}.${payload}.${signature.toString('base64url')}`
+}
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/test/id-token' && ctx.method === 'POST') {
+    idTokenMode = (await readForm(ctx.req)).get('mode') || 'normal'
+    ctx.body = { mode: idTokenMode }
+    return undefined
+  }
+  await next()
+  if (ctx.path === '/token' && idTokenMode !== 'normal' && ctx.body?.id_token) {
+    ctx.body = { ...ctx.body, id_token: forge(ctx.body.id_token) }
+  }
+  return undefined
+})
+
 // Quiet: the development-only warnings are expected here.
 provider.on('server_error', (ctx, error) => console.error('server_error', error))
 
