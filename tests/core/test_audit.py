@@ -135,7 +135,8 @@ def test_a_list_page_writes_an_entry_findable_by_each_record_and_person_on_it(
 
 
 @pytest.mark.django_db
-def test_a_list_entry_holds_what_a_single_entry_holds_for_the_same_request(referrer):
+@pytest.mark.parametrize("address", ["203.0.113.9", ""])  # "": no address, a NULL column
+def test_a_list_entry_holds_what_a_single_entry_holds_for_the_same_request(referrer, address):
     """A list's entries are written without model instances: each column must still be
     stored as ``save()`` stores it (same values, same stored types), only the record and
     the time differing."""
@@ -144,7 +145,7 @@ def test_a_list_entry_holds_what_a_single_entry_holds_for_the_same_request(refer
 
     referral = ReferralFactory(source="self")
     request = RequestFactory().get(
-        "/referrals/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Test browser"
+        "/referrals/", REMOTE_ADDR=address, HTTP_USER_AGENT="Test browser"
     )
     request.user = referrer
     token = set_request_id("req-list-1")
@@ -174,6 +175,7 @@ def test_a_list_entry_holds_what_a_single_entry_holds_for_the_same_request(refer
     assert from_single.pop("occurred_at").__class__ is from_list.pop("occurred_at").__class__
     assert from_list == from_single
     assert from_single["request_id"] == "req-list-1"
+    assert (from_single["ip_address"] is None) == (address == "")
     (person_entry,) = AuditEvent.objects.for_object("referrals.person", referral.person_id)
     assert person_entry.detail == {"listing": "test"}
     assert person_entry.request_id == "req-list-1"
