@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -130,5 +130,53 @@ def test_a_list_page_writes_an_entry_findable_by_each_record_and_person_on_it(
         assert seen.detail == {"listing": "test"}
         assert AuditEvent.objects.for_object("referrals.person", referral.person_id).count() == 1
     # An empty page showed no one: nothing is written.
-    assert audit_list(request=request, listing="test", records=[], person_of=int) == []
+    assert audit_list(request=request, listing="test", records=[], person_of=int) == 0
     assert AuditEvent.objects.count() == 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["203.0.113.9", ""])  # "": no address, a NULL column
+def test_a_list_entry_holds_what_a_single_entry_holds_for_the_same_request(referrer, address):
+    """A list's entries are written without model instances: each column must still be
+    stored as ``save()`` stores it (same values, same stored types), only the record and
+    the time differing."""
+    from socialrx.core.logging import reset_request_id, set_request_id
+    from tests.referrals.factories import ReferralFactory
+
+    referral = ReferralFactory(source="self")
+    request = RequestFactory().get(
+        "/referrals/", REMOTE_ADDR=address, HTTP_USER_AGENT="Test browser"
+    )
+    request.user = referrer
+    token = set_request_id("req-list-1")
+    try:
+        single = audit_record(
+            actor=referrer,
+            action=AuditAction.VIEW,
+            obj=referral,
+            request=request,
+            detail={"listing": "test"},
+        )
+        written = audit_list(
+            request=request, listing="test", records=[referral], person_of=lambda r: r.person_id
+        )
+    finally:
+        reset_request_id(token)
+    assert written == 2  # the referral and its person
+
+    columns = [f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM {AuditEvent._meta.db_table}"
+            " WHERE object_type = %s AND object_id = %s ORDER BY id",
+            ["referrals.referral", str(referral.pk)],
+        )
+        from_single, from_list = (dict(zip(columns, row, strict=True)) for row in cursor)
+    assert from_single.pop("occurred_at").__class__ is from_list.pop("occurred_at").__class__
+    assert from_list == from_single
+    assert from_single["request_id"] == "req-list-1"
+    assert (from_single["ip_address"] is None) == (address == "")
+    (person_entry,) = AuditEvent.objects.for_object("referrals.person", referral.person_id)
+    assert person_entry.detail == {"listing": "test"}
+    assert person_entry.request_id == "req-list-1"
+    assert person_entry.occurred_at >= single.occurred_at
