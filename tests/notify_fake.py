@@ -12,7 +12,6 @@ a test gives (``statuses``; "sending" until then), and 404 for any other id.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from typing import Any
 
 from notifications_python_client.authentication import decode_jwt_token
 from notifications_python_client.errors import TokenError
+
+from tests.helpers.http_fake import running
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -178,13 +179,8 @@ def serve() -> Iterator[FakeNotify]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(FakeNotify(url="")))
     fake = FakeNotify(url=f"http://127.0.0.1:{server.server_address[1]}")
     server.RequestHandlerClass = _handler(fake)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def templates_from_catalogue() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]]]:

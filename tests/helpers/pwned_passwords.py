@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.helpers.http_fake import running
 
 PORTS = range(17000, 17100)
 
@@ -83,13 +84,8 @@ def serve() -> Iterator[FakePwnedPasswords]:
     fake = FakePwnedPasswords()
     server = _server(fake)
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def a_closed_port() -> int:
