@@ -59,8 +59,13 @@ _BOOTSTRAP = """
   const isHtml = document.contentType === "text/html";
   let queue = Promise.resolve();
   // axe refuses a second run while one is in progress, so runs wait their turn.
-  const run = () => {
-    const next = queue.then(() => (isHtml ? axe.run(document, options).then(summarise) : null));
+  // A document left before it loads may not have its stylesheets applied yet (a script
+  // no longer holds the parser back until they arrive), so what it looks like is not
+  // what anyone sees: the rules that measure the rendered page wait for a loaded one.
+  const RENDERED_RULES = {"target-size": {enabled: false}, "color-contrast": {enabled: false}};
+  const run = (early = false) => {
+    const runOptions = early ? {...options, rules: RENDERED_RULES} : options;
+    const next = queue.then(() => (isHtml ? axe.run(document, runOptions).then(summarise) : null));
     queue = next.catch(() => {});
     return next;
   };
@@ -72,7 +77,8 @@ _BOOTSTRAP = """
     const start = () => {
       if (started) return;
       started = true;
-      run().then((violations) => report({violations}), (error) => report({error: String(error)}))
+      run(document.readyState !== "complete")
+        .then((violations) => report({violations}), (error) => report({error: String(error)}))
         .finally(resolve);
     };
     // After load, and a tick later, so the page's own scripts have set it up.
