@@ -104,6 +104,9 @@ class Topology:
             "DJANGO_SETTINGS_MODULE": "socialrx.settings",
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": self.secret_key,
+            # The key the test process encrypts the TOTP secret it enrols with, so the web
+            # processes read the same secret (production refuses to start without one).
+            "MFA_ENCRYPTION_KEY": settings.MFA_ENCRYPTION_KEYS[0],
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SOCIALRX_SITE_URL": self.base_url,
             "DATABASE_URL": self.primary.url(),
