@@ -26,6 +26,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, Route
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 AXE_PATH = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
@@ -186,8 +187,13 @@ class PageChecks:
         if page.is_closed() or not page.url.startswith(("http://", "https://")):
             return
         try:
-            # A navigation the test started last may still be under way.
-            page.wait_for_load_state()
+            # A navigation the test started last may still be under way. A form answered
+            # by a download leaves the page as it was, yet Playwright may go on waiting
+            # for a load that never comes: then the page is checked as it stands.
+            try:
+                page.wait_for_load_state(timeout=10_000)
+            except PlaywrightTimeoutError:
+                pass
             violations = check_now(page)
         except (AssertionError, PlaywrightError) as error:
             self._failures.append(f"Could not check {page.url} as the test left it: {error}")
