@@ -163,9 +163,9 @@ _PER_ROW = ("object_type", "object_id")
 def _insert_sql(alias: str) -> tuple[str, list[models.Field[Any, Any]]]:
     """The INSERT's head and the fields given once, written once.
 
-    ``INSERT ... SELECT <the common values>, v.column1, v.column2 FROM (VALUES <each
-    entry's type and id>) AS v``: each common value is sent once rather than once a row
-    (a VALUES list's columns are column1, column2... on SQLite and PostgreSQL alike).
+    ``INSERT ... SELECT <the common values>, v.column1, v.column2 FROM (<each entry's
+    type and id>) AS v``: each common value is sent once rather than once a row (a
+    VALUES list's columns are column1, column2... on SQLite and PostgreSQL alike).
     """
     quote = connections[alias].ops.quote_name
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
@@ -173,7 +173,7 @@ def _insert_sql(alias: str) -> tuple[str, list[models.Field[Any, Any]]]:
     head = (
         f"INSERT INTO {quote(AuditEvent._meta.db_table)}"
         f" ({', '.join(quote(f.column) for f in fields)})"
-        f" SELECT {', '.join(per_row.get(f.name, '%s') for f in fields)} FROM (VALUES "
+        f" SELECT {', '.join(per_row.get(f.name, '%s') for f in fields)} FROM ("
     )
     return head, [f for f in fields if f.name not in per_row]
 
@@ -198,10 +198,19 @@ def _insert(common: dict[str, Any], shown: list[tuple[str, object]]) -> None:
         f.get_db_prep_save(common[f.name] if f.name in common else f.get_default(), connection)
         for f in fields
     ]
-    for object_type, object_id in shown:
-        params += (object_type, "" if object_id in (None, "") else str(object_id))
+    types = [object_type for object_type, _ in shown]
+    ids = ["" if object_id in (None, "") else str(object_id) for _, object_id in shown]
     with connection.cursor() as cursor:
-        cursor.execute(head + ", ".join(["(%s, %s)"] * len(shown)) + ") AS v", params)
+        if connection.vendor == "postgresql":
+            # Two arrays, not two placeholders a row: psycopg parses a statement with
+            # more than 50 parameters afresh every time (it caches only smaller ones),
+            # which cost a 25-row list page about 5 M instructions.
+            rows_sql = "SELECT * FROM unnest(%s::text[], %s::text[])) AS v(column1, column2)"
+            cursor.execute(head + rows_sql, [*params, types, ids])
+        else:
+            rows_sql = "VALUES " + ", ".join(["(%s, %s)"] * len(shown)) + ") AS v"
+            pairs = [value for pair in zip(types, ids, strict=True) for value in pair]
+            cursor.execute(head + rows_sql, [*params, *pairs])
 
 
 def audit_views(
