@@ -42,7 +42,6 @@ class Endpoint:
     kind: str = "load"  # "load": wrk at 1 and 16 clients; "single": a few timed requests
     body: dict[str, Any] | None = None
     token: str = ""
-    target_ratio: float | None = None
     target_p95_ms: float | None = None
     note: str = ""
     queries: int | None = None
@@ -157,23 +156,20 @@ def build(only: list[str] | None = None) -> list[Endpoint]:
     commissioner = _user("commissioner-1")
     endpoints = [
         Endpoint(BARE, _path("bench_bare"), note="the yardstick"),
-        Endpoint("triage queue", _path("referrals:triage"), lead, target_ratio=0.12,
-                 target_p95_ms=25),
-        Endpoint("caseload", _path("linkworkers:caseload"), worker, target_ratio=0.12,
-                 target_p95_ms=25),
-        Endpoint("case detail", _path("linkworkers:case", case), worker, target_ratio=0.25,
-                 target_p95_ms=15),
+        Endpoint("triage queue", _path("referrals:triage"), lead, target_p95_ms=25),
+        Endpoint("caseload", _path("linkworkers:caseload"), worker, target_p95_ms=25),
+        Endpoint("case detail", _path("linkworkers:case", case), worker, target_p95_ms=15),
         Endpoint("referral detail", _path("referrals:detail", referral.pk), referrer,
-                 target_ratio=0.25, target_p95_ms=15),
+                 target_p95_ms=15),
         Endpoint("directory search: selective term", _path("directory:search", query="q=ukulele"),
-                 target_ratio=0.10, target_p95_ms=50),
+                 target_p95_ms=50),
         Endpoint("directory search: broad term", _path("directory:search", query="q=support"),
-                 target_ratio=0.10, target_p95_ms=50),
+                 target_p95_ms=50),
         Endpoint("directory search: postcode + category by distance",
                  _path("directory:search", query=f"postcode=SX1&category={befriending.pk}"),
-                 target_ratio=0.10, target_p95_ms=50),
+                 target_p95_ms=50),
         Endpoint("/oruk/services", _path("directory:oruk_services"),
-                 note="an API list: no ratio or latency target in the issue"),
+                 note="an API list: no latency target in the issue"),
         _post_endpoint(lead_service),
         Endpoint("commissioner activity report: quarter",
                  _path("outcomes:report", "activity", query=_period(91)), commissioner,
@@ -270,7 +266,6 @@ def summarise(e: Endpoint, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "p99_ms": None,
         "at_16_clients": None,
         "ratio_to_bare": None,
-        "target_ratio": e.target_ratio,
         "target_p95_ms": e.target_p95_ms,
         "note": e.note,
     }
@@ -304,12 +299,12 @@ def summarise(e: Endpoint, runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _met(result: dict[str, Any]) -> bool | None:
-    checks = []
-    if result["target_ratio"] is not None and result["ratio_to_bare"] is not None:
-        checks.append(result["ratio_to_bare"] >= result["target_ratio"])
-    if result["target_p95_ms"] is not None and result["p95_ms"] is not None:
-        checks.append(result["p95_ms"] <= result["target_p95_ms"])
-    return all(checks) if checks else None
+    """The p95 target at one client. The ratio to the bare view is reported, never
+    judged: issue 17 retired the ratio targets, which no signed-in Django page can meet
+    and which move with the machine's load (ADR 0027)."""
+    if result["target_p95_ms"] is None or result["p95_ms"] is None:
+        return None
+    return bool(result["p95_ms"] <= result["target_p95_ms"])
 
 
 def cleanup() -> None:
