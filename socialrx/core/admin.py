@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from socialrx.core.account_setup import set_password_link_send
 from socialrx.core.api_tokens import admin as api_tokens_admin  # noqa: F401 (registers it)
 from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
-from socialrx.core.forms import AdminPasswordChangeForm
+from socialrx.core.forms import AdminPasswordChangeForm, AdminUserAddForm
 from socialrx.core.models import AuditEvent, Membership, Notification, Organisation, Role, User
 from socialrx.core.signin import mfa_reset, sessions_end, signin_unlock
 
@@ -48,14 +49,28 @@ class UserAdmin(BaseUserAdmin):
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
+    # No password typed by the administrator (ASVS V6.4.1): the new account's owner is
+    # emailed a link to choose one (socialrx.core.account_setup).
+    add_form = AdminUserAddForm
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name"),
+                "description": "We will email this person a link to choose their password. "
+                "The link works once and expires after a few hours; if it expires, select "
+                "them in the list and use \"Send a set-password link\".",
+            },
+        ),
     )
     filter_horizontal = ("groups",)
     change_password_form = AdminPasswordChangeForm
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if not change:
+            set_password_link_send(request=request, user=obj, actor=request.user)  # type: ignore[arg-type]
         if change and "is_active" in form.changed_data and not obj.is_active:
             api_tokens_revoke_for_user(
                 user=obj,
@@ -64,7 +79,12 @@ class UserAdmin(BaseUserAdmin):
                 request=request,
             )
 
-    actions = ("reset_second_factors", "unlock_sign_in", "sign_out_everywhere")
+    actions = (
+        "send_set_password_link",
+        "reset_second_factors",
+        "unlock_sign_in",
+        "sign_out_everywhere",
+    )
 
     def _for_each_user(
         self, request: HttpRequest, queryset: QuerySet[User], act: Callable[..., int | None]
@@ -76,6 +96,18 @@ class UserAdmin(BaseUserAdmin):
             return None
         actor: User = request.user  # type: ignore[assignment]
         return [act(request=request, user=user, actor=actor) for user in queryset]
+
+    @admin.action(description="Send a set-password link")
+    def send_set_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        active = queryset.filter(is_active=True)
+        sent = self._for_each_user(request, active, set_password_link_send)
+        if sent is None:
+            return
+        skipped = queryset.count() - len(sent)
+        message = f"Set-password link sent to {len(sent)} user(s)."
+        if skipped:
+            message += f" Not sent to {skipped} inactive user(s): make them active first."
+        self.message_user(request, message)
 
     @admin.action(description="Reset second factors (they must set up a new one)")
     def reset_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -153,6 +153,22 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         return user
 
 
+class AdminUserAddForm(forms.ModelForm):
+    """The admin's "add user" form: who they are, and no password. The account has none
+    that works until its owner chooses one from the emailed link (ASVS V6.4.1)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
 class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
     """The admin's "change password" form, ending the user's API tokens as it saves."""
 
