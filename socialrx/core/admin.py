@@ -60,7 +60,7 @@ class UserAdmin(BaseUserAdmin):
                 "fields": ("email", "full_name"),
                 "description": "We will email this person a link to choose their password. "
                 "The link works once and expires after a few hours; if it expires, select "
-                "them in the list and use \"Send a set-password link\".",
+                'them in the list and use "Send a set-password link".',
             },
         ),
     )
@@ -114,8 +114,9 @@ class UserAdmin(BaseUserAdmin):
         if (done := self._for_each_user(request, queryset, mfa_reset)) is not None:
             self.message_user(
                 request,
-                f"Second factors reset for {len(done)} user(s). They have been signed out "
-                "and will set up a new one when they next sign in.",
+                f"Second factors reset for {len(done)} user(s). They have been signed out and "
+                "their password no longer works: each has been emailed a link to choose a new "
+                "one, and will set up a new second factor when they next sign in.",
             )
 
     @admin.action(description="Unlock sign-in (after too many attempts)")

@@ -43,6 +43,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from socialrx.core import mfa_secrets
+from socialrx.core.account_setup import set_password_link_send
 from socialrx.core.audit import audit_record, client_ip
 from socialrx.core.models import AuditAction, AuditSystemReason, User
 
@@ -427,10 +428,19 @@ def sessions_end(*, request: HttpRequest, user: User, actor: User) -> int:
 @transaction.atomic
 def mfa_reset(*, request: HttpRequest, user: User, actor: User) -> int:
     """Remove all of a user's second factors and sign them out everywhere: at their next
-    sign-in they must set up a new one. Returns how many factors were removed."""
+    sign-in they must set up a new one. Returns how many factors were removed.
+
+    The password ends too, and the owner is emailed a link to choose a new one (ASVS
+    V6.4.4): a new factor is then enrolled exactly as at the account's start, by whoever
+    holds the work mailbox the account was made for, not by whoever knows the old
+    password (the reason a factor is reset is often that the phone, and perhaps more,
+    was lost)."""
     factors = list(Authenticator.objects.filter(user=user))
     Authenticator.objects.filter(user=user).delete()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     get_usersessions_adapter().end_sessions(list(UserSession.objects.filter(user=user)))
+    set_password_link_send(request=request, user=user, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.MFA_RESET,

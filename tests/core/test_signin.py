@@ -14,11 +14,14 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from socialrx.core.models import AuditAction, AuditEvent, User
+from socialrx.core.account_setup import KIND as SET_PASSWORD_LINK
+from socialrx.core.models import AuditAction, AuditEvent, Notification, User
 from socialrx.core.signin import totp_code, totp_enrol
 from tests.core.pages import SIGNED_IN_ONLY
 from tests.factories import TEST_PASSWORD
 from tests.helpers.signin import SECRET, enter_code, sign_in, signed_in_with_code
+
+NEW_PASSWORD = "a fresh passphrase after a lost phone 9"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
 
@@ -295,10 +298,26 @@ def test_a_system_administrator_resets_a_users_second_factors(system_admin, refe
     assert not Authenticator.objects.filter(user=referrer).exists()
     event = AuditEvent.objects.get(action=AuditAction.MFA_RESET)
     assert (event.actor, event.object_id) == (system_admin, str(referrer.pk))
-    # Their sessions are over; their next sign-in must set up a new factor
+    # Their sessions are over, and the old password with them: whoever knows it cannot
+    # enrol a new factor (ASVS V6.4.4)
     assert victim_session.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    referrer.refresh_from_db()
+    assert not referrer.has_usable_password()
+    stranger = Client()
+    sign_in(stranger, referrer)
+    assert stranger.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    assert stranger.get(reverse(SIGNED_IN_ONLY))["Location"] != reverse("mfa_activate_totp")
+    # The owner chooses a new password from the link sent to their work mailbox, as at
+    # the account's start, and their next sign-in must set up a new factor
+    link = Notification.objects.get(kind=SET_PASSWORD_LINK, recipient=referrer).body_text
+    path = "/" + re.search(r"https?://\S+", link).group().split("://", 1)[1].split("/", 1)[1]
+    owner = Client()
+    page = owner.get(path, follow=True)
+    owner.post(
+        page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     fresh = Client()
-    sign_in(fresh, referrer)
+    sign_in(fresh, referrer, password=NEW_PASSWORD)
     assert fresh.get(reverse(SIGNED_IN_ONLY))["Location"] == reverse("mfa_activate_totp")
 
 
