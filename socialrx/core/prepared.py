@@ -31,6 +31,7 @@ prepared query: for the prefetches a prepared page query leaves out.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import itertools
@@ -179,7 +180,9 @@ class Prepared(Generic[_M]):
             if len(self._plans) > MAX_PLANS:
                 self._plans.popitem(last=False)
         else:
-            self._plans.move_to_end(key)
+            # Another thread may have dropped it since: it is kept in hand all the same.
+            with contextlib.suppress(KeyError):
+                self._plans.move_to_end(key)
         return plan
 
     def _plan(self, key: Key) -> _Plan:
