@@ -10,6 +10,8 @@ those sent to their organisations' services (with consent, never a suggestion).
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 from django.http import Http404
 
@@ -26,12 +28,13 @@ from linkworkers.models import (
     MessageBack,
     PlanGoal,
 )
+from linkworkers.models.cases import search_terms
 from referrals import codes as referral_codes
 from referrals.models import Referral, ReferralQuerySet
 from referrals.permissions import prefetch_reasons
 from socialrx.core.models import Organisation, OrganisationQuerySet, OrganisationType, Role, User
 from socialrx.core.permissions import organisation_ids_for, organisations_for
-from socialrx.core.prepared import Prepared, first_of, prefetch, prefetch_query
+from socialrx.core.prepared import Pages, Prepared, first_of, prefetch, prefetch_query
 
 # Roles that may open a case page (private notes included).
 CASE_ROLES = (Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -83,6 +86,58 @@ def _cases_in(teams: list[int]) -> CaseQuerySet:
 def caseload_of(user: User) -> CaseQuerySet:
     """The cases the user holds as their link worker, among those they may see."""
     return cases_visible_to(user).filter(link_worker=user)
+
+
+def _caseload(
+    teams: list[int],
+    worker: int,
+    *values: str | datetime.date,
+    status: bool,
+    overdue: bool,
+    search: str,
+    sort: str,
+) -> CaseQuerySet:
+    given = iter(values)
+    cases = _cases_in(teams).filter(link_worker=worker).for_caseload()
+    cases = cases.in_status(str(next(given)) if status else "")
+    if overdue:
+        cases = cases.overdue(next(given))  # type: ignore[arg-type]
+    if search:
+        cases = cases.search_for(search == "nhs_number", [str(v) for v in given])
+    return cases.with_next_actions().sorted_by(sort)
+
+
+# The caseload's count and rows, built once per choice of filters, sort and number of
+# words searched for (socialrx.core.prepared).
+_caseload_page = Prepared(_caseload)
+
+
+def caseload_pages(
+    user: User,
+    *,
+    today: datetime.date,
+    status: str = "",
+    overdue: bool = False,
+    text: str = "",
+    sort: str = "due",
+) -> Pages[Case]:
+    """``caseload_of`` as the caseload lists it, narrowed by the filters given and in
+    ``sort`` order, for a ``Paginator``."""
+    by_nhs_number, terms = search_terms(text)
+    values: list[str | datetime.date] = [status] if status else []
+    if overdue:
+        values.append(today)
+    return Pages(
+        _caseload_page,
+        case_team_ids_for(user),
+        user.pk,
+        *values,
+        *terms,
+        status=bool(status),
+        overdue=overdue,
+        search=("nhs_number" if by_nhs_number else "name") if terms else "",
+        sort=sort,
+    )
 
 
 def case_for(user: User, pk: int) -> Case:
@@ -145,11 +200,22 @@ def message_back_for(user: User, pk: int) -> MessageBack:
 
 def referrals_to_open_for(user: User) -> ReferralQuerySet:
     """Referrals assigned to the user's link worker teams that have no case yet."""
+    return _to_open(organisation_ids_for(user, Role.LINK_WORKER))
+
+
+def _to_open(teams: list[int]) -> ReferralQuerySet:
     return Referral.objects.filter(
-        assigned_team__in=organisation_ids_for(user, Role.LINK_WORKER),
-        status=referral_codes.Status.ASSIGNED,
-        case__isnull=True,
+        assigned_team__in=teams, status=referral_codes.Status.ASSIGNED, case__isnull=True
     ).order_by("created_at", "id")
+
+
+# The caseload shows them above the cases, with their people (socialrx.core.prepared).
+_to_open_list = Prepared(lambda teams: _to_open(teams).select_related("person"))
+
+
+def referrals_to_open_list(user: User) -> list[Referral]:
+    """``referrals_to_open_for`` with their people, as the caseload lists them."""
+    return _to_open_list(organisation_ids_for(user, Role.LINK_WORKER))
 
 
 def referral_to_open_for(user: User, pk: int) -> Referral:

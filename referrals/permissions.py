@@ -18,7 +18,7 @@ from referrals.models import (
 )
 from socialrx.core.models import Organisation, OrganisationType, Role, User
 from socialrx.core.permissions import GOVERNANCE_ROLES, organisation_ids_for
-from socialrx.core.prepared import Prepared, first_of, prefetch, prefetch_query
+from socialrx.core.prepared import Pages, Prepared, first_of, prefetch, prefetch_query
 
 # Roles that may see individual referrals. Commissioners see only aggregates.
 REFERRAL_ROLES = (Role.REFERRER, Role.TRIAGE_LEAD, Role.LINK_WORKER, Role.SERVICE_MANAGER)
@@ -124,9 +124,48 @@ def identity_conflicts_for(user: User, person: Person) -> PersonQuerySet:
 
 def triage_queue_for(user: User) -> ReferralQuerySet:
     """Referrals in the triage queues of the services where the user is triage lead."""
-    return Referral.objects.filter(
-        triage_service__in=organisation_ids_for(user, Role.TRIAGE_LEAD)
-    ).awaiting_triage()
+    return _in_triage_queues(organisation_ids_for(user, Role.TRIAGE_LEAD))
+
+
+def _in_triage_queues(services: list[int]) -> ReferralQuerySet:
+    return Referral.objects.filter(triage_service__in=services).awaiting_triage()
+
+
+def _triage_queue(
+    services: list[int], *values: str, urgency: bool, source: bool, reason: bool
+) -> ReferralQuerySet:
+    given = iter(values)
+    return (
+        _in_triage_queues(services)
+        .with_list_details()
+        .prefetch_related(None)
+        .urgent_first()
+        .matching(
+            urgency=next(given) if urgency else "",
+            source=next(given) if source else "",
+            reason=next(given) if reason else "",
+        )
+    )
+
+
+# The queue page's count and rows, built once per choice of filters
+# (socialrx.core.prepared); its reasons prefetched by a prepared query too.
+_triage_queue_page = Prepared(_triage_queue)
+
+
+def triage_queue_pages(
+    user: User, *, urgency: str = "", source: str = "", reason: str = ""
+) -> Pages[Referral]:
+    """``triage_queue_for`` as the queue page lists it, urgent first and narrowed by each
+    filter given, for a ``Paginator``."""
+    filters = {"urgency": urgency, "source": source, "reason": reason}
+    return Pages(
+        _triage_queue_page,
+        organisation_ids_for(user, Role.TRIAGE_LEAD),
+        *[value for value in filters.values() if value],
+        then=prefetch_reasons,
+        **{name: bool(value) for name, value in filters.items()},
+    )
 
 
 def people_visible_to(user: User) -> PersonQuerySet:

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -41,10 +42,11 @@ from referrals.permissions import (
     referral_made_by_for,
     referral_submitted_with_key,
     referrals_made_by_organisations_of,
-    triage_queue_for,
+    triage_queue_pages,
     triage_referral_for,
 )
 from referrals.presenters import (
+    QueueRow,
     ReferralPresenter,
     answer_rows,
     person_messages_context,
@@ -262,13 +264,14 @@ def referral_provide_info_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
 @role_required(Role.TRIAGE_LEAD)
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The service's queue, urgent first and then oldest, with urgency and waiting time."""
-    referrals = triage_queue_for(request.user).with_list_details().urgent_first()
     filters = QueueFilterForm(request.GET)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        referrals = referrals.matching(
-            urgency=data["urgency"], source=data["source"], reason=data["reason"]
-        )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    referrals = triage_queue_pages(
+        request.user,
+        urgency=data.get("urgency", ""),
+        source=data.get("source", ""),
+        reason=data.get("reason", ""),
+    )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
         request=request,
@@ -277,12 +280,13 @@ def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         person_of=lambda r: r.person_id,
     )
     detail_path = path_for_each("referrals:triage_detail")
+    now = timezone.now()
     return render(
         request,
         "referrals/triage/queue.html",
         {
             "page": page,
-            "rows": [ReferralPresenter(r, url=detail_path(r.pk)) for r in page],
+            "rows": [QueueRow(r, now, url=detail_path(r.pk)) for r in page],
             "filters": filters,
             "filters_html": QUEUE_FILTERS(filters),
         },

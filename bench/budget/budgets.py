@@ -48,16 +48,17 @@ FHIR_POST = "POST /fhir/ServiceRequest"
 # audit's shared columns sent once, lighter list and search templates), for every page
 # still over its target or without one; the gate holds it until a lever brings the page
 # under target (docs/performance.md, "Instruction budgets"). Pages under target are
-# gated at the target. ``make bench-budget BUDGET_ARGS=--targets`` gates every page on
-# its target.
+# gated at the target: the triage queue and the caseload since session 7 (31.93 and
+# 34.05 M on 2026-12-02, their queries prepared and rows finished, ADR 0036).
+# ``make bench-budget BUDGET_ARGS=--targets`` gates every page on its target.
 BUDGETS: dict[str, Budget] = {
     b.page: b
     for b in (
         Budget(FIXED_COST, m(3.5)),
         Budget("referral detail", m(20)),
         Budget("case detail", m(32)),
-        Budget("triage queue", m(40), current=m(51.39)),
-        Budget("caseload", m(45), current=m(59.24)),
+        Budget("triage queue", m(40)),
+        Budget("caseload", m(45)),
         Budget("directory search: selective term", m(55)),
         Budget("directory search: broad term", m(55), current=m(59.13)),
         Budget("directory search: postcode + category by distance", m(55), current=m(74.65)),

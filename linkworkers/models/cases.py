@@ -87,10 +87,13 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
 
     def search(self, text: str) -> CaseQuerySet:
         """By NHS number (typed with or without spaces) or by any part of the name."""
-        compact = text.replace(" ", "").replace("-", "")
-        if compact.isdigit():
-            return self.filter(referral__person__nhs_number__startswith=compact)
-        for word in text.split():
+        return self.search_for(*search_terms(text))
+
+    def search_for(self, by_nhs_number: bool, terms: list[str]) -> CaseQuerySet:
+        """``search`` with its text already read (``search_terms``)."""
+        if by_nhs_number:
+            return self.filter(referral__person__nhs_number__startswith=terms[0])
+        for word in terms:
             self = self.filter(
                 Q(referral__person__given_name__icontains=word)
                 | Q(referral__person__family_name__icontains=word)
@@ -143,6 +146,15 @@ class CaseQuerySet(AttachOrganisationsQuerySet["Case"]):
                 ),
             )
         )
+
+
+def search_terms(text: str) -> tuple[bool, list[str]]:
+    """What a caseload search looks for: the start of an NHS number (typed with or
+    without spaces), or else each word somewhere in the name."""
+    compact = text.replace(" ", "").replace("-", "")
+    if compact.isdigit():
+        return True, [compact]
+    return False, text.split()
 
 
 def _subquery_count(rows: models.QuerySet[Any]) -> Coalesce:

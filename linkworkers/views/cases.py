@@ -19,12 +19,12 @@ from linkworkers.permissions import (
     can_correct_person_on_case,
     can_work_on_case,
     case_page_for,
-    caseload_of,
+    caseload_pages,
     managed_teams_for,
     referral_to_open_for,
-    referrals_to_open_for,
+    referrals_to_open_list,
 )
-from linkworkers.presenters.cases import CasePresenter, CaseRow
+from linkworkers.presenters.cases import CaseloadRow, CasePresenter
 from linkworkers.services.cases import case_open, team_loads
 from linkworkers.services.contacts import unable_to_contact_suggested
 from referrals.presenters import person_messages_context
@@ -45,14 +45,17 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = CaseloadFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    cases = caseload_of(user).for_caseload().in_status(data.get("status") or "")
-    if data.get("overdue"):
-        cases = cases.overdue()
-    if data.get("q"):
-        cases = cases.search(data["q"])
-    cases = cases.with_next_actions().sorted_by(data.get("sort") or "due")
+    today = timezone.localdate()
+    cases = caseload_pages(
+        user,
+        today=today,
+        status=data.get("status") or "",
+        overdue=bool(data.get("overdue")),
+        text=data.get("q") or "",
+        sort=data.get("sort") or "due",
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    to_open = list(referrals_to_open_for(user).select_related("person"))
+    to_open = referrals_to_open_list(user)
     audit_list(
         request=request,
         listing="caseload",
@@ -60,7 +63,6 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         person_of=lambda c: c.referral.person_id,
     )
     audit_list(request=request, listing="to_open", records=to_open, person_of=lambda r: r.person_id)
-    today = timezone.localdate()
     case_path = path_for_each("linkworkers:case")
     return render(
         request,
@@ -69,7 +71,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters_html": CASELOAD_FILTERS(form),
             "page": page,
-            "rows": [CaseRow(case, today, url=case_path(case.pk)) for case in page],
+            "rows": [CaseloadRow(case, today, url=case_path(case.pk)) for case in page],
             "to_open": to_open,
         },
     )

@@ -4,19 +4,26 @@ that SQL with their own values.
 Building SQL is most of what the ORM costs a detail page: 43% of the referral page's
 Python time went to turning querysets into SQL, the same SQL on every request with other
 ids in it (issue 17). ``Prepared`` takes a function that builds the queryset from its
-arguments (ids, or lists of ids), calls it once with stand-in values, and keeps the SQL,
-where each stand-in landed among the parameters, and the compiler that knows how to turn
-rows into models (``select_related``, annotations). A later call puts its own values in
-those places and runs the kept SQL through the queryset's usual iteration, so prefetches
-and ``with_organisations`` run as before.
+arguments (ids, lists of ids, filter values, dates), calls it once with stand-in values,
+and keeps the SQL, where each stand-in landed among the parameters, and the compiler
+that knows how to turn rows into models (``select_related``, annotations). A later call
+puts its own values in those places and runs the kept SQL through the queryset's usual
+iteration, so prefetches and ``with_organisations`` run as before.
 
-What is kept depends only on the arguments' shape (which are lists, and how long), never
-on their values; a list's length is part of the shape because ``IN (...)`` has one
-placeholder per item, and an empty list drops its condition altogether. Values that are
-not arguments (a status, a flag) are written into the build function and kept as they
-are: a build reads nothing that changes between calls (the clock, a setting) except
-through its arguments. A stand-in the SQL does not carry exactly once is refused on
-first use, so a query whose argument the ORM transforms cannot run with a stale value.
+What is kept depends only on the arguments' shape (which are lists, and how long; which
+are ints, strings or dates) and on the keyword options, never on their values; a list's
+length is part of the shape because ``IN (...)`` has one placeholder per item, and an
+empty list drops its condition altogether. Values that are not arguments (a status, a
+flag) are written into the build function and kept as they are: a build reads nothing
+that changes between calls (the clock, a setting) except through its arguments, and
+chooses between queries (a sort, a filter left blank) only by its options. A stand-in
+the SQL does not carry is refused on first use, so a query whose argument the ORM
+transforms beyond recognition cannot run with a stale value; a string the ORM escapes
+into a LIKE pattern (``icontains``) is recognised, and a call's value escaped the same.
+
+A list page takes ``Pages`` to its ``Paginator``: the count, and each page with its
+bounds (``LIMIT %s OFFSET %s``) as parameters of one plan. Plans are kept per query up
+to ``MAX_PLANS``, the least recently used dropped first.
 
 ``prefetch`` does what ``prefetch_related`` does for a reverse foreign key, with a
 prepared query: for the prefetches a prepared page query leaves out.
@@ -24,22 +31,40 @@ prepared query: for the prefetches a prepared page query leaves out.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import datetime
 import itertools
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, overload
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, models
+from django.db.models import Count
 from django.db.models.sql.compiler import SQLCompiler
 
 _M = TypeVar("_M", bound=models.Model)
-Argument = int | Sequence[int]
-Shape = tuple[int | None, ...]
+Argument = int | str | datetime.date | Sequence[int]
+# Per argument: None for an int, its type for a string or a date, its length for a list.
+Shape = tuple[int | type | None, ...]
+Key = tuple[str, Shape, tuple[tuple[str, Hashable], ...]]
 
-# Stand-ins for the arguments while the SQL is built: no id is negative.
+# Stand-ins for the arguments while the SQL is built: no id is negative, and no filter
+# value or date is one of these.
 _FIRST_STAND_IN = -(2**52)
+_FIRST_DAY = datetime.date(1000, 1, 1)
+# A string stand-in holds LIKE's wildcards, so a lookup that escapes its value for LIKE
+# (``startswith``, ``icontains``) shows it escaped inside its pattern, and a plain
+# comparison shows it as it is: each is told apart, and a call's value treated the same.
+_TEXT_STAND_IN = "_%prepared{}%_"
+# Plans kept per prepared query: far more than its argument shapes and options in use
+# (a list of n ids is n shapes), so a plan is rebuilt only after a run of rare ones.
+MAX_PLANS = 128
+
+# How a call's value becomes its SQL parameter.
+_AS_IS, _AS_DATE, _IN_LIKE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -47,70 +72,237 @@ class _Plan:
     queryset: models.QuerySet[Any]
     compiler: SQLCompiler | None  # None: the ORM found the query cannot match (empty IN)
     sql: str
-    # Per SQL parameter: the index of the argument value it takes, or None for a constant.
-    slots: tuple[int | None, ...]
+    # The SQL's parameters with the constants in place; each slot below fills one.
     constants: tuple[Any, ...]
+    # (parameter index, argument value index, how, (prefix, suffix) of a LIKE pattern)
+    slots: tuple[tuple[int, int, int, tuple[str, str]], ...]
+
+    def params(self, values: Sequence[Any], *extra: Any) -> tuple[Any, ...]:
+        params = [*self.constants, *extra]
+        if not self.slots:
+            return tuple(params)
+        ops = connections[self.queryset.db].ops
+        for n, index, how, (prefix, suffix) in self.slots:
+            value = values[index]
+            if how == _AS_DATE:
+                value = ops.adapt_datefield_value(value)
+            elif how == _IN_LIKE:
+                value = f"{prefix}{ops.prep_for_like_query(value)}{suffix}"
+            params[n] = value
+        return tuple(params)
 
 
 def _shape(args: Sequence[Argument]) -> Shape:
-    return tuple(len(a) if isinstance(a, list | tuple) else None for a in args)
+    return tuple(_kind(a) for a in args)
 
 
-def _flat(args: Sequence[Argument]) -> list[int]:
-    flat: list[int] = []
+def _kind(a: Argument) -> int | type | None:
+    if type(a) is int:
+        return None
+    if isinstance(a, list | tuple):
+        return len(a)
+    if isinstance(a, str):
+        return str
+    if isinstance(a, datetime.date) and not isinstance(a, datetime.datetime):
+        return datetime.date
+    raise TypeError(f"a prepared query takes ints, strings, dates or lists of ints, not {a!r}")
+
+
+def _flat(args: Sequence[Argument]) -> list[Any]:
+    flat: list[Any] = []
     for a in args:
         if isinstance(a, list | tuple):
             flat.extend(int(v) for v in a)
         else:
-            flat.append(int(cast(int, a)))
+            flat.append(str(a) if isinstance(a, str) else a)
     return flat
+
+
+def _stand_ins(shape: Shape) -> list[Argument]:
+    counter = itertools.count()
+
+    def one(kind: int | type | None) -> Argument:
+        n = next(counter)
+        if kind is None:
+            return _FIRST_STAND_IN + n
+        if kind is str:
+            return _TEXT_STAND_IN.format(n)
+        if kind is datetime.date:
+            return _FIRST_DAY + datetime.timedelta(days=n)
+        assert isinstance(kind, int)
+        return [_FIRST_STAND_IN + next(counter) for _ in range(kind)]
+
+    return [one(kind) for kind in shape]
 
 
 class Prepared(Generic[_M]):
     """A queryset whose SQL is built once per argument shape, then run with new values.
 
-    ``build`` takes the arguments (ints, or lists of ints) and returns the queryset; it
-    must use them only as values compared in the query (``pk=``, ``team__in=``)."""
+    ``build`` takes the arguments (ints, strings, dates, or lists of ints) and returns
+    the queryset; it must use them only as values compared in the query (``pk=``,
+    ``team__in=``, ``status=``, ``name__icontains=``). Keyword options choose between
+    queries (a sort order, which filters apply): each value of them has its plan, so
+    they take a few values each, never a user's text."""
 
     def __init__(self, build: Callable[..., models.QuerySet[_M]]) -> None:
         self.build = build
-        self._plans: dict[Shape, _Plan] = {}
+        self._plans: OrderedDict[Key, _Plan] = OrderedDict()
 
-    def __call__(self, *args: Argument) -> list[_M]:
-        shape = _shape(args)
-        plan = self._plans.get(shape)
-        if plan is None:
-            plan = self._plans[shape] = self._plan(shape)
+    def __call__(self, *args: Argument, **options: Hashable) -> list[_M]:
+        plan = self._plan_for("rows", args, options)
         if plan.compiler is None:
             return []
-        values = _flat(args)
-        params = tuple(
-            plan.constants[n] if slot is None else values[slot] for n, slot in enumerate(plan.slots)
-        )
-        return list(_run(plan, params))
+        return list(_run(plan, plan.params(_flat(args))))
 
-    def _plan(self, shape: Shape) -> _Plan:
-        counter = itertools.count(_FIRST_STAND_IN)
-        stand_ins: list[Argument] = [
-            next(counter) if size is None else [next(counter) for _ in range(size)]
-            for size in shape
-        ]
-        queryset = self.build(*stand_ins)
-        compiler = queryset.query.get_compiler(using=queryset.db)
+    def slice(self, offset: int, limit: int, *args: Argument, **options: Hashable) -> list[_M]:
+        """The rows from ``offset``, ``limit`` of them: the page's bounds are parameters
+        of one plan, where Django would write them into the SQL of each page."""
+        plan = self._plan_for("slice", args, options)
+        if plan.compiler is None or limit <= 0:
+            return []
+        return list(_run(plan, plan.params(_flat(args), limit, offset)))
+
+    def count(self, *args: Argument, **options: Hashable) -> int:
+        """What ``queryset.count()`` would answer, its SQL built once too."""
+        plan = self._plan_for("count", args, options)
+        if plan.compiler is None:
+            return 0
+        with connections[plan.queryset.db].cursor() as cursor:
+            cursor.execute(plan.sql, plan.params(_flat(args)))
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def _plan_for(self, kind: str, args: Sequence[Argument], options: dict[str, Hashable]) -> _Plan:
+        key: Key = (kind, _shape(args), tuple(sorted(options.items())) if options else ())
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(key)
+            if len(self._plans) > MAX_PLANS:
+                self._plans.popitem(last=False)
+        else:
+            # Another thread may have dropped it since: it is kept in hand all the same.
+            with contextlib.suppress(KeyError):
+                self._plans.move_to_end(key)
+        return plan
+
+    def _plan(self, key: Key) -> _Plan:
+        kind, shape, options = key
+        stand_ins = _stand_ins(shape)
+        queryset = self.build(*stand_ins, **dict(options))
         try:
-            sql, params = compiler.as_sql()
+            compiler, sql, params = _count_sql(queryset) if kind == "count" else _rows_sql(queryset)
         except EmptyResultSet:
             return _Plan(queryset, None, "", (), ())
-        where = {value: n for n, value in enumerate(_flat(stand_ins))}
-        slots = tuple(where.get(p) if type(p) is int else None for p in params)
-        found = sorted(s for s in slots if s is not None)
-        if found != list(range(len(where))):
+        if kind == "slice":
+            sql += " LIMIT %s OFFSET %s"
+        slots = tuple(_slots(_flat(stand_ins), params, queryset.db))
+        found = {index for _, index, _, _ in slots}
+        if len(found) != len(_flat(stand_ins)):
             raise ImproperlyConfigured(
-                f"{self.build.__qualname__}: each argument must appear once in the SQL as "
-                f"a plain value ({len(found)} of {len(where)} did)"
+                f"{self.build.__qualname__}: each argument must appear in the SQL as a "
+                f"value ({len(found)} of {len(_flat(stand_ins))} did)"
             )
-        constants = tuple(None if s is not None else p for s, p in zip(slots, params, strict=True))
-        return _Plan(queryset, compiler, sql, slots, constants)
+        return _Plan(queryset, compiler, sql, tuple(params), slots)
+
+
+class Pages(Generic[_M]):
+    """A prepared list query with its arguments, for a ``Paginator``: the count and each
+    page run the plans, and ``then`` is called with each page's rows (its prefetches)."""
+
+    ordered = True  # the build orders it; the Paginator asks
+
+    def __init__(
+        self,
+        query: Prepared[_M],
+        *args: Argument,
+        then: Callable[[list[_M]], None] | None = None,
+        **options: Hashable,
+    ) -> None:
+        self.query, self.args, self.options, self.then = query, args, options, then
+
+    def count(self) -> int:
+        return self.query.count(*self.args, **self.options)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[_M]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> _M: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[_M]: ...
+    def __getitem__(self, index: int | slice) -> _M | list[_M]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        rows = self.query.slice(start, stop - start, *self.args, **self.options)
+        if self.then is not None:
+            self.then(rows)
+        return rows
+
+
+def _rows_sql(queryset: models.QuerySet[Any]) -> tuple[SQLCompiler, str, list[Any]]:
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    return compiler, sql, list(params)
+
+
+def _count_sql(queryset: models.QuerySet[Any]) -> tuple[SQLCompiler, str, list[Any]]:
+    """The SQL ``queryset.count()`` runs, written by Django's own ``get_count`` path,
+    taken from its compiler instead of run."""
+    query = queryset.query.clone()
+    written: list[tuple[SQLCompiler, str, list[Any]]] = []
+
+    def get_compiler(using: Any = None, connection: Any = None, elide_empty: bool = True) -> Any:
+        compiler = type(query).get_compiler(query, using, connection, elide_empty)
+
+        def execute_sql(*args: Any, **kwargs: Any) -> tuple[int]:
+            sql, params = compiler.as_sql()
+            written.append((compiler, sql, list(params)))
+            return (0,)
+
+        compiler.execute_sql = execute_sql
+        return compiler
+
+    query.get_compiler = get_compiler  # type: ignore[method-assign]
+    query.get_aggregation(queryset.db, {"__count": Count("*")})
+    if not written:
+        # Django counted through a subquery of its own (a DISTINCT, an aggregate).
+        raise ImproperlyConfigured("a count Django writes as a subquery is not prepared")
+    return written[0]
+
+
+def _slots(
+    stand_ins: list[Any], params: list[Any], using: str
+) -> list[tuple[int, int, int, tuple[str, str]]]:
+    """Where each stand-in landed among the parameters, and how it was written there."""
+    ops = connections[using].ops
+    exact: dict[Any, tuple[int, int]] = {}
+    like: list[tuple[str, int]] = []
+    for index, value in enumerate(stand_ins):
+        if isinstance(value, datetime.date):
+            exact[(datetime.date, value)] = (index, _AS_IS)
+            adapted = ops.adapt_datefield_value(value)
+            exact[(type(adapted), adapted)] = (index, _AS_DATE)
+        else:
+            exact[(type(value), value)] = (index, _AS_IS)
+            if isinstance(value, str):
+                like.append((ops.prep_for_like_query(value), index))
+    slots = []
+    for n, param in enumerate(params):
+        hit = exact.get((type(param), param))
+        if hit is not None:
+            slots.append((n, hit[0], hit[1], ("", "")))
+            continue
+        if isinstance(param, str):
+            for escaped, index in like:
+                prefix, found, suffix = param.partition(escaped)
+                if found:
+                    slots.append((n, index, _IN_LIKE, (prefix, suffix)))
+                    break
+    return slots
 
 
 def prefetch(objs: Sequence[models.Model], name: str, rows_for: Prepared[Any]) -> None:

@@ -22,7 +22,7 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 
 from socialrx.core.widgets import DATE_PARTS, DateParts, NHSDateInput
 
@@ -343,5 +343,21 @@ def nhsuk_tag(text: object, colour: str = "") -> SafeString:
     decides it. A tag rather than an include: lists show one per row, and an include
     costs several times as much to render.
     """
-    css = f"nhsuk-tag nhsuk-tag--{colour}" if colour else "nhsuk-tag"
-    return format_html('<strong class="{}">{}</strong>', css, text)
+    return tag_html(text, colour)
+
+
+_TAGS: dict[tuple[str, str, bool], SafeString] = {}
+
+
+def tag_html(text: object, colour: str = "") -> SafeString:
+    """``nhsuk_tag``'s HTML for a presenter, made once per text and colour: a list shows
+    one or two on every row, from a handful of labels."""
+    words = str(text)
+    key = (words, colour, isinstance(text, SafeData))
+    html = _TAGS.get(key)
+    if html is None:
+        css = f"nhsuk-tag nhsuk-tag--{colour}" if colour else "nhsuk-tag"
+        html = format_html('<strong class="{}">{}</strong>', css, text)
+        if len(_TAGS) < 1000:  # a bound, should a caller pass free text
+            _TAGS[key] = html
+    return html
