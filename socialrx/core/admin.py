@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -203,7 +204,10 @@ class PeriodFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.value():
             return queryset
-        start, end = period_bounds(str(self.value()))
+        try:
+            start, end = period_bounds(str(self.value()))
+        except ValueError as error:  # a hand-made address: the admin says it is invalid
+            raise IncorrectLookupParameters(error) from error
         return queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
 
 

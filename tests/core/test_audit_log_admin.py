@@ -106,6 +106,7 @@ def test_a_month_or_a_year_from_the_calendar_filters_by_a_range(
     assert [e.pk for e in _listed(client.get(URL, {"period": "2026-04"}))] == [april.pk]
     assert len(_listed(client.get(URL, {"period": "2026"}))) == 2
     assert _listed(client.get(URL, {"period": "2025"})) == []
+    assert client.get(URL, {"period": "2026-13"}).url == f"{URL}?e=1"
 
 
 def test_period_bounds_are_local_midnights():
