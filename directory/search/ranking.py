@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import operator
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import reduce
 from typing import Any, overload
 
@@ -42,7 +42,8 @@ class RankedServices(Sequence[Service]):
     """The first ``cap`` services of an ordered search, for a ``Paginator``.
 
     One narrow query ranks the matches (ids and distances only) and keeps the first
-    ``cap``; slicing then fetches just that slice from ``shown``, so a page costs the
+    ``cap``; slicing then fetches just that slice with ``shown`` (the services of the
+    ids given, in any order), so a page costs the
     same whether 20 or 6,000 services match, and the matches are counted once.
     ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
     """
@@ -50,7 +51,7 @@ class RankedServices(Sequence[Service]):
     def __init__(
         self,
         ordered: ServiceQuerySet,
-        shown: ServiceQuerySet,
+        shown: Callable[[list[uuid.UUID]], Iterable[Service]],
         *,
         cap: int,
         origin: tuple[float, float] | None = None,
@@ -95,7 +96,7 @@ class RankedServices(Sequence[Service]):
     def _fetch(self, ids: list[uuid.UUID]) -> list[Service]:
         if not ids:
             return []
-        found = {s.pk: s for s in self._shown.filter(pk__in=ids)}
+        found = {s.pk: s for s in self._shown(ids)}
         services = [found[pk] for pk in ids if pk in found]
         if self._distances:
             for service in services:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -35,11 +36,20 @@ from django.db import connections, models
 from django.db.models.sql.compiler import SQLCompiler
 
 _M = TypeVar("_M", bound=models.Model)
-Argument = int | Sequence[int]
-Shape = tuple[int | None, ...]
+Value = int | uuid.UUID
+Argument = Value | Sequence[Value]
+# Per argument: its length (None for one value), and whether its values are UUIDs.
+Shape = tuple[tuple[int | None, bool], ...]
 
-# Stand-ins for the arguments while the SQL is built: no id is negative.
+# Stand-ins for the arguments while the SQL is built: no id is negative, and no UUID
+# primary key (version 4, random) has these version bits.
 _FIRST_STAND_IN = -(2**52)
+_UUID_STAND_IN = 2**127
+
+
+def _hex(value: Value) -> str:
+    assert isinstance(value, uuid.UUID)
+    return value.hex
 
 
 @dataclass(frozen=True)
@@ -50,27 +60,37 @@ class _Plan:
     # Per SQL parameter: the index of the argument value it takes, or None for a constant.
     slots: tuple[int | None, ...]
     constants: tuple[Any, ...]
+    # Per SQL parameter that takes an argument: how the value is written (a UUID as its
+    # hex on a database without a UUID type), or None to pass it as it is.
+    forms: tuple[Callable[[Value], Any] | None, ...]
 
 
 def _shape(args: Sequence[Argument]) -> Shape:
-    return tuple(len(a) if isinstance(a, list | tuple) else None for a in args)
-
-
-def _flat(args: Sequence[Argument]) -> list[int]:
-    flat: list[int] = []
+    shape: list[tuple[int | None, bool]] = []
     for a in args:
         if isinstance(a, list | tuple):
-            flat.extend(int(v) for v in a)
+            shape.append((len(a), bool(a) and isinstance(a[0], uuid.UUID)))
         else:
-            flat.append(int(cast(int, a)))
+            shape.append((None, isinstance(a, uuid.UUID)))
+    return tuple(shape)
+
+
+def _flat(args: Sequence[Argument]) -> list[Value]:
+    flat: list[Value] = []
+    for a in args:
+        if isinstance(a, list | tuple):
+            flat.extend(v if isinstance(v, uuid.UUID) else int(v) for v in a)
+        else:
+            flat.append(a if isinstance(a, uuid.UUID) else int(cast(int, a)))
     return flat
 
 
 class Prepared(Generic[_M]):
     """A queryset whose SQL is built once per argument shape, then run with new values.
 
-    ``build`` takes the arguments (ints, or lists of ints) and returns the queryset; it
-    must use them only as values compared in the query (``pk=``, ``team__in=``)."""
+    ``build`` takes the arguments (ints or UUIDs, or lists of them) and returns the
+    queryset; it must use them only as values compared in the query (``pk=``,
+    ``team__in=``)."""
 
     def __init__(self, build: Callable[..., models.QuerySet[_M]]) -> None:
         self.build = build
@@ -85,32 +105,50 @@ class Prepared(Generic[_M]):
             return []
         values = _flat(args)
         params = tuple(
-            plan.constants[n] if slot is None else values[slot] for n, slot in enumerate(plan.slots)
+            plan.constants[n]
+            if slot is None
+            else (values[slot] if form is None else form(values[slot]))
+            for n, (slot, form) in enumerate(zip(plan.slots, plan.forms, strict=True))
         )
         return list(_run(plan, params))
 
     def _plan(self, shape: Shape) -> _Plan:
         counter = itertools.count(_FIRST_STAND_IN)
+
+        def stand_in(is_uuid: bool) -> Value:
+            n = next(counter)
+            return uuid.UUID(int=_UUID_STAND_IN + n - _FIRST_STAND_IN) if is_uuid else n
+
         stand_ins: list[Argument] = [
-            next(counter) if size is None else [next(counter) for _ in range(size)]
-            for size in shape
+            stand_in(is_uuid) if size is None else [stand_in(is_uuid) for _ in range(size)]
+            for size, is_uuid in shape
         ]
         queryset = self.build(*stand_ins)
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Plan(queryset, None, "", (), ())
-        where = {value: n for n, value in enumerate(_flat(stand_ins))}
-        slots = tuple(where.get(p) if type(p) is int else None for p in params)
+            return _Plan(queryset, None, "", (), (), ())
+        # Where each stand-in landed, as the database backend wrote it.
+        where: dict[Any, tuple[int, Callable[[Value], Any] | None]] = {}
+        values = _flat(stand_ins)
+        for n, value in enumerate(values):
+            where[(type(value), value)] = (n, None)
+            if isinstance(value, uuid.UUID):
+                where[(str, value.hex)] = (n, _hex)
+        landed = [
+            where.get((type(p), p)) if type(p) in (int, str, uuid.UUID) else None for p in params
+        ]
+        slots = tuple(None if at is None else at[0] for at in landed)
+        forms = tuple(None if at is None else at[1] for at in landed)
         found = sorted(s for s in slots if s is not None)
-        if found != list(range(len(where))):
+        if found != list(range(len(values))):
             raise ImproperlyConfigured(
                 f"{self.build.__qualname__}: each argument must appear once in the SQL as "
-                f"a plain value ({len(found)} of {len(where)} did)"
+                f"a plain value ({len(found)} of {len(values)} did)"
             )
         constants = tuple(None if s is not None else p for s, p in zip(slots, params, strict=True))
-        return _Plan(queryset, compiler, sql, slots, constants)
+        return _Plan(queryset, compiler, sql, slots, constants, forms)
 
 
 def prefetch(objs: Sequence[models.Model], name: str, rows_for: Prepared[Any]) -> None:
