@@ -3,6 +3,7 @@ may read these (who may change a listing is ``directory.permissions``)."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import uuid
 
@@ -21,6 +22,8 @@ from directory.models import (
     TaxonomyTerm,
 )
 from directory.search import ServiceFilters, services_filter
+from socialrx.core.capacity import week_bounds
+from socialrx.core.prepared import Prepared
 
 
 def services_published() -> ServiceQuerySet:
@@ -59,6 +62,26 @@ def term_names_of(service_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
         for service_id, name in cursor.fetchall():
             names.setdefault(pk.to_python(service_id), []).append(name)
     return names
+
+
+# The search results' query, its SQL written once a week: this week's places taken are
+# counted between dates written into it (``with_places_taken``).
+_search_results: dict[datetime.datetime, Prepared[Service]] = {}
+
+
+def search_results_of(service_ids: list[uuid.UUID]) -> list[Service]:
+    """The published services among ``service_ids``, as a search result shows them
+    (``for_search_results``, this week's places taken), in no particular order. The
+    query's SQL is built once a week for each number of ids (ADR 0034): building it was
+    a tenth of a search page (issue 17)."""
+    week = week_bounds()[0]
+    prepared = _search_results.get(week)
+    if prepared is None:
+        _search_results.clear()
+        prepared = _search_results[week] = Prepared(
+            lambda ids: services_published().for_search_results(now=week).filter(pk__in=ids)
+        )
+    return prepared(service_ids)
 
 
 def service_published_full(service_id: uuid.UUID) -> Service:

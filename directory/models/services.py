@@ -126,7 +126,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             self.select_related("organization", "capacity").prefetch_related(terms)
         )
 
-    def for_search_results(self) -> ServiceQuerySet:
+    def for_search_results(self, now: datetime | None = None) -> ServiceQuerySet:
         """``for_display``, reading only the columns a search result shows (its name,
         description, organisation, capacity and staleness): turning each row's other
         columns into Python was a tenth of a search page (issue 17). Read another field
@@ -135,7 +135,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         from directory.capacity import with_places_taken
 
         return with_places_taken(
-            self.select_related("organization", "capacity").only(*SEARCH_RESULT_FIELDS)
+            self.select_related("organization", "capacity").only(*SEARCH_RESULT_FIELDS), now
         )
 
 

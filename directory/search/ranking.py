@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import operator
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import reduce
 from typing import Any, overload
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     Count,
     Q,
-    QuerySet,
     Value,
     When,
 )
 
 from directory.geo import box_degrees
 from directory.models import (
+    Location,
     Service,
     ServiceAtLocation,
     ServiceQuerySet,
@@ -42,7 +43,8 @@ class RankedServices(Sequence[Service]):
     """The first ``cap`` services of an ordered search, for a ``Paginator``.
 
     One narrow query ranks the matches (ids and distances only) and keeps the first
-    ``cap``; slicing then fetches just that slice from ``shown``, so a page costs the
+    ``cap``; slicing then fetches just that slice with ``shown`` (the services of the
+    ids given, in any order), so a page costs the
     same whether 20 or 6,000 services match, and the matches are counted once.
     ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
     """
@@ -50,7 +52,7 @@ class RankedServices(Sequence[Service]):
     def __init__(
         self,
         ordered: ServiceQuerySet,
-        shown: ServiceQuerySet,
+        shown: Callable[[list[uuid.UUID]], Iterable[Service]],
         *,
         cap: int,
         origin: tuple[float, float] | None = None,
@@ -95,7 +97,7 @@ class RankedServices(Sequence[Service]):
     def _fetch(self, ids: list[uuid.UUID]) -> list[Service]:
         if not ids:
             return []
-        found = {s.pk: s for s in self._shown.filter(pk__in=ids)}
+        found = {s.pk: s for s in self._shown(ids)}
         services = [found[pk] for pk in ids if pk in found]
         if self._distances:
             for service in services:
@@ -116,18 +118,18 @@ def nearest_rows(
     services are a common table expression, and each branch of the union has a
     one-time filter (an InitPlan) that PostgreSQL tests before it reads the branch:
     a wider radius, or every service, is read only when the smaller radii fell short.
+    ``ordered`` is written into the SQL once, as a common table expression PostgreSQL
+    folds into each place that reads it: building its SQL once a radius through the ORM
+    cost more Python than the rest of the page's ranking (issue 17).
     """
     columns = ("pk", "distance", "stale_rank", "name")
-    sql: list[str] = []
-    params: list[Any] = []
+    matches, params = ordered.order_by().values_list(*columns).query.sql_with_params()
+    sql = [f"WITH matches AS NOT MATERIALIZED ({matches})"]
+    values: list[Any] = list(params)
 
-    def add(text: str, values: Sequence[Any] = ()) -> None:
+    def add(text: str, more: Sequence[Any] = ()) -> None:
         sql.append(text)
-        params.extend(values)
-
-    def add_queryset(services: ServiceQuerySet) -> None:
-        text, values = services.order_by().values_list(*columns).query.sql_with_params()
-        add(text, values)
+        values.extend(more)
 
     def add_enough(i: int) -> None:
         add(
@@ -137,19 +139,14 @@ def nearest_rows(
         )
 
     for i, metres in enumerate(NEAR_RADII_METRES):
-        add(f"{'WITH' if i == 0 else ','} near_{i} AS MATERIALIZED (")
-        add_queryset(ordered.filter(pk__in=_located_in_box(origin, metres)))
-        add(")")
+        add(f", near_{i} AS MATERIALIZED (SELECT * FROM matches WHERE pk IN (")
+        add(*_located_in_box(origin, metres))
+        add("))")
     radii = len(NEAR_RADII_METRES)
     for i in range(radii + 1):
         add(" UNION ALL SELECT * FROM " if i else " SELECT * FROM ")
-        if i < radii:
-            add(f"near_{i}")
-        else:
-            # OFFSET 0: the one-time filter stays above the subquery (and its workers).
-            add("(")
-            add_queryset(ordered)
-            add(" OFFSET 0) every_service")
+        # OFFSET 0: the one-time filter stays above the subquery (and its workers).
+        add(f"near_{i}" if i < radii else "(SELECT * FROM matches OFFSET 0) every_service")
         add(" WHERE TRUE")
         for shorter in range(i):
             add(" AND NOT ")
@@ -160,18 +157,31 @@ def nearest_rows(
     # BY_DISTANCE, by column number.
     add(" ORDER BY 3, 2 NULLS LAST, 4, 1 LIMIT %s", (limit,))
     with connection.cursor() as cursor:
-        cursor.execute("".join(sql), params)
+        cursor.execute("".join(sql), values)
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _located_in_box(origin: tuple[float, float], metres: float) -> QuerySet[ServiceAtLocation, Any]:
-    """The ids of services with a venue in the box around the circle of ``metres``."""
+@functools.cache
+def _located_in_box_sql(alias: str) -> str:
+    q = connections[alias].ops.quote_name
+    return (
+        f"SELECT sl.{q('service_id')} FROM {q(ServiceAtLocation._meta.db_table)} sl"
+        f" JOIN {q(Location._meta.db_table)} l ON l.{q('id')} = sl.{q('location_id')}"
+        f" WHERE l.{q('latitude')} BETWEEN %s AND %s AND l.{q('longitude')} BETWEEN %s AND %s"
+    )
+
+
+def _located_in_box(origin: tuple[float, float], metres: float) -> tuple[str, list[float]]:
+    """The ids of services with a venue in the box around the circle of ``metres``: SQL
+    written once, and its values."""
     half_height, half_width = box_degrees(origin, metres)
     latitude, longitude = origin
-    return ServiceAtLocation.objects.filter(
-        location__latitude__range=(latitude - half_height, latitude + half_height),
-        location__longitude__range=(longitude - half_width, longitude + half_width),
-    ).values("service_id")
+    return _located_in_box_sql(connection.alias), [
+        latitude - half_height,
+        latitude + half_height,
+        longitude - half_width,
+        longitude + half_width,
+    ]
 
 
 class FreshFirstPages:

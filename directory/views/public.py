@@ -37,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
             services_order(
                 services_filter(selectors.services_published(), filters), by_distance=by_distance
             ),
-            selectors.services_published().for_search_results(),
+            selectors.search_results_of,
             cap=SEARCH_RESULTS_CAP,
             origin=filters.origin,
             broad=broad,

@@ -35,6 +35,7 @@ import contextlib
 import copy
 import datetime
 import itertools
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -46,15 +47,19 @@ from django.db.models import Count
 from django.db.models.sql.compiler import SQLCompiler
 
 _M = TypeVar("_M", bound=models.Model)
-Argument = int | str | datetime.date | Sequence[int]
-# Per argument: None for an int, its type for a string or a date, its length for a list.
-Shape = tuple[int | type | None, ...]
+Argument = int | str | datetime.date | uuid.UUID | Sequence[int] | Sequence[uuid.UUID]
+# Per argument: None for an int, its type for a string, a date or a UUID, its length for a
+# list of ints, and (length, UUID) for a list of UUIDs.
+Kind = int | type | tuple[int, type] | None
+Shape = tuple[Kind, ...]
 Key = tuple[str, Shape, tuple[tuple[str, Hashable], ...]]
 
 # Stand-ins for the arguments while the SQL is built: no id is negative, and no filter
 # value or date is one of these.
 _FIRST_STAND_IN = -(2**52)
 _FIRST_DAY = datetime.date(1000, 1, 1)
+# No UUID primary key (version 4, random) has these version bits.
+_FIRST_UUID = 2**127
 # A string stand-in holds LIKE's wildcards, so a lookup that escapes its value for LIKE
 # (``startswith``, ``icontains``) shows it escaped inside its pattern, and a plain
 # comparison shows it as it is: each is told apart, and a call's value treated the same.
@@ -64,7 +69,7 @@ _TEXT_STAND_IN = "_%prepared{}%_"
 MAX_PLANS = 128
 
 # How a call's value becomes its SQL parameter.
-_AS_IS, _AS_DATE, _IN_LIKE = 0, 1, 2
+_AS_IS, _AS_DATE, _IN_LIKE, _AS_HEX = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class _Plan:
                 value = ops.adapt_datefield_value(value)
             elif how == _IN_LIKE:
                 value = f"{prefix}{ops.prep_for_like_query(value)}{suffix}"
+            elif how == _AS_HEX:
+                value = value.hex
             params[n] = value
         return tuple(params)
 
@@ -96,23 +103,27 @@ def _shape(args: Sequence[Argument]) -> Shape:
     return tuple(_kind(a) for a in args)
 
 
-def _kind(a: Argument) -> int | type | None:
+def _kind(a: Argument) -> Kind:
     if type(a) is int:
         return None
     if isinstance(a, list | tuple):
-        return len(a)
+        return (len(a), uuid.UUID) if a and isinstance(a[0], uuid.UUID) else len(a)
     if isinstance(a, str):
         return str
+    if isinstance(a, uuid.UUID):
+        return uuid.UUID
     if isinstance(a, datetime.date) and not isinstance(a, datetime.datetime):
         return datetime.date
-    raise TypeError(f"a prepared query takes ints, strings, dates or lists of ints, not {a!r}")
+    raise TypeError(
+        f"a prepared query takes ints, strings, dates, UUIDs or lists of ints or UUIDs, not {a!r}"
+    )
 
 
 def _flat(args: Sequence[Argument]) -> list[Any]:
     flat: list[Any] = []
     for a in args:
         if isinstance(a, list | tuple):
-            flat.extend(int(v) for v in a)
+            flat.extend(v if isinstance(v, uuid.UUID) else int(v) for v in a)
         else:
             flat.append(str(a) if isinstance(a, str) else a)
     return flat
@@ -121,7 +132,7 @@ def _flat(args: Sequence[Argument]) -> list[Any]:
 def _stand_ins(shape: Shape) -> list[Argument]:
     counter = itertools.count()
 
-    def one(kind: int | type | None) -> Argument:
+    def one(kind: Kind) -> Argument:
         n = next(counter)
         if kind is None:
             return _FIRST_STAND_IN + n
@@ -129,6 +140,10 @@ def _stand_ins(shape: Shape) -> list[Argument]:
             return _TEXT_STAND_IN.format(n)
         if kind is datetime.date:
             return _FIRST_DAY + datetime.timedelta(days=n)
+        if kind is uuid.UUID:
+            return uuid.UUID(int=_FIRST_UUID + n)
+        if isinstance(kind, tuple):
+            return [uuid.UUID(int=_FIRST_UUID + next(counter)) for _ in range(kind[0])]
         assert isinstance(kind, int)
         return [_FIRST_STAND_IN + next(counter) for _ in range(kind)]
 
@@ -138,10 +153,10 @@ def _stand_ins(shape: Shape) -> list[Argument]:
 class Prepared(Generic[_M]):
     """A queryset whose SQL is built once per argument shape, then run with new values.
 
-    ``build`` takes the arguments (ints, strings, dates, or lists of ints) and returns
-    the queryset; it must use them only as values compared in the query (``pk=``,
-    ``team__in=``, ``status=``, ``name__icontains=``). Keyword options choose between
-    queries (a sort order, which filters apply): each value of them has its plan, so
+    ``build`` takes the arguments (ints, strings, dates, UUIDs, or lists of ints or
+    UUIDs) and returns the queryset; it must use them only as values compared in the
+    query (``pk=``, ``team__in=``, ``status=``, ``name__icontains=``). Keyword options
+    choose between queries (a sort order, which filters apply): each value of them has its plan, so
     they take a few values each, never a user's text."""
 
     def __init__(self, build: Callable[..., models.QuerySet[_M]]) -> None:
@@ -286,6 +301,10 @@ def _slots(
             exact[(datetime.date, value)] = (index, _AS_IS)
             adapted = ops.adapt_datefield_value(value)
             exact[(type(adapted), adapted)] = (index, _AS_DATE)
+        elif isinstance(value, uuid.UUID):
+            # A native type on PostgreSQL, its hex as text on SQLite.
+            exact[(uuid.UUID, value)] = (index, _AS_IS)
+            exact[(str, value.hex)] = (index, _AS_HEX)
         else:
             exact[(type(value), value)] = (index, _AS_IS)
             if isinstance(value, str):

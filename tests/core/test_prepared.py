@@ -162,3 +162,25 @@ def test_plans_are_kept_up_to_a_bound(monkeypatch):
     assert len(by_ids._plans) == 3
     # A plan dropped is built again when it is needed.
     assert by_ids([orgs[0].pk]) == orgs[:1]
+
+
+def test_uuid_arguments_are_put_in_as_the_database_writes_them(django_assert_num_queries):
+    # UUID primary keys: a native type on PostgreSQL, hex text on SQLite.
+    from directory.models import Service
+    from tests.directory.factories import ServiceFactory
+
+    a, b, c = ServiceFactory(), ServiceFactory(), ServiceFactory()
+    builds = []
+
+    def build(ids):
+        builds.append(ids)
+        return Service.objects.filter(pk__in=ids).order_by("pk")
+
+    services = Prepared(build)
+
+    assert services([a.pk, b.pk]) == sorted([a, b], key=lambda s: s.pk)
+    # SELECT the services of the two ids
+    with django_assert_num_queries(1):
+        assert services([c.pk, b.pk]) == sorted([b, c], key=lambda s: s.pk)
+    assert services([c.pk]) == [c]
+    assert len(builds) == 2

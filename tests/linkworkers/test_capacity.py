@@ -104,6 +104,21 @@ def test_next_week_the_service_reopens(service, link_worker, link_worker_team):
     assert taken == 0
 
 
+@pytest.mark.django_db
+def test_search_results_count_each_weeks_places_with_their_sql_built_once_a_week(
+    service, link_worker, link_worker_team, monkeypatch
+):
+    from directory import selectors
+    from socialrx.core.capacity import week_bounds
+
+    for _ in range(2):
+        _refer(_case(link_worker, link_worker_team), service, link_worker)
+    assert [s.places_taken for s in selectors.search_results_of([service.pk])] == [2]
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    monkeypatch.setattr(selectors, "week_bounds", lambda: week_bounds(next_week))
+    assert [s.places_taken for s in selectors.search_results_of([service.pk])] == [0]
+
+
 @pytest.mark.skipif(
     db_connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks all)"
 )
