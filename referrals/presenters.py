@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -111,8 +112,8 @@ class QueueRow:
         self.url = url
         self.reference = referral.reference
         self.person = referral.person.full_name
-        days = (now - referral.created_at).days
-        self.waiting = f"{days} day{'' if days == 1 else 's'}"
+        days = referral.days_waiting_at(now)
+        self.waiting = f"{days} day{pluralize(days)}"
         self.reasons = presenter.reasons
         organisation = referral.referring_organisation
         source = _SOURCE_LABELS.get(referral.source, referral.source)

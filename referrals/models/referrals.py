@@ -307,7 +307,12 @@ class Referral(TimeStampedModel):
 
     @property
     def waiting_days(self) -> int:
-        return (timezone.now() - self.created_at).days
+        return self.days_waiting_at(timezone.now())
+
+    def days_waiting_at(self, now: datetime.datetime) -> int:
+        """Whole days since the referral arrived; a list passes one ``now`` so that
+        every row is counted against the same clock."""
+        return (now - self.created_at).days
 
     @property
     def fhir_task_status(self) -> str:

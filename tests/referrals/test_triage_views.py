@@ -30,9 +30,12 @@ def test_queue_of_routine_referrals_is_oldest_first_with_constant_queries(
     referrals = ReferralFactory.create_batch(
         30, referrer=referrer, triage_service=link_worker_service
     )
-    oldest = referrals[5]
+    oldest, next_oldest = referrals[5], referrals[6]
     Referral.objects.filter(pk=oldest.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    Referral.objects.filter(pk=next_oldest.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1, hours=1)
     )
     ReferralFactory(referrer=referrer)  # another service's queue
     client.force_login(triage_lead)
@@ -42,7 +45,8 @@ def test_queue_of_routine_referrals_is_oldest_first_with_constant_queries(
         response = client.get(reverse("referrals:triage"))
     rows = response.context["rows"]
     assert response.context["page"].paginator.count == 30
-    assert rows[0].referral == oldest
+    assert [row.referral for row in rows[:2]] == [oldest, next_oldest]
+    assert [row.waiting for row in rows[:3]] == ["9 days", "1 day", "0 days"]
     assert b"9 days" in response.content
 
 
