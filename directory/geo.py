@@ -57,14 +57,14 @@ def _centroids_sql(alias: str) -> str:
     )
 
 
-def _metres_per_degree_longitude(latitude: float) -> float:
+def metres_per_degree_longitude(latitude: float) -> float:
     return METRES_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(math.radians(latitude))
 
 
 def distance_metres(origin: tuple[float, float], prefix: str = "") -> ExpressionWrapper:
     """Distance from ``origin`` to the row's ``<prefix>latitude``/``longitude``."""
     latitude, longitude = origin
-    kx = _metres_per_degree_longitude(latitude)
+    kx = metres_per_degree_longitude(latitude)
     dx = (F(f"{prefix}longitude") - longitude) * kx
     dy = (F(f"{prefix}latitude") - latitude) * METRES_PER_DEGREE_LATITUDE
     return ExpressionWrapper(Sqrt(dx * dx + dy * dy), output_field=FloatField())
@@ -73,4 +73,4 @@ def distance_metres(origin: tuple[float, float], prefix: str = "") -> Expression
 def box_degrees(origin: tuple[float, float], metres: float) -> tuple[float, float]:
     """Half the height and half the width, in degrees, of the box around ``origin``
     that holds every point within ``metres`` of it (by :func:`distance_metres`)."""
-    return metres / METRES_PER_DEGREE_LATITUDE, metres / _metres_per_degree_longitude(origin[0])
+    return metres / METRES_PER_DEGREE_LATITUDE, metres / metres_per_degree_longitude(origin[0])

@@ -35,8 +35,9 @@ SEARCH_RESULTS_CAP = 500
 # A search by words alone that matches more services than this (by their documents or
 # their terms) is listed by how each service matches, then by name, instead of ranked:
 # ranking reads every match's document, and a word like "support" matches most of a
-# large directory (61,000 of 100,000 services: 145 ms; docs/performance.md). PostgreSQL.
-BROAD_SEARCH_MATCHES = 5_000
+# large directory (61,000 of 100,000 services: 145 ms; docs/performance.md) and 4,660 of
+# a county's 10,000 (the ranking query 21 ms of a 50 ms budget; ADR 0039). PostgreSQL.
+BROAD_SEARCH_MATCHES = 2_000
 
 
 @dataclass(frozen=True)

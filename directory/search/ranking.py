@@ -20,7 +20,11 @@ from django.db.models import (
     When,
 )
 
-from directory.geo import box_degrees
+from directory.geo import (
+    METRES_PER_DEGREE_LATITUDE,
+    box_degrees,
+    metres_per_degree_longitude,
+)
 from directory.models import (
     Location,
     Service,
@@ -37,6 +41,10 @@ from directory.search.text import broad_search_rows
 # none does: ranking the whole of a broad category cost time in proportion to the
 # directory (docs/performance.md).
 NEAR_RADII_METRES = (4_000.0, 16_000.0)
+# A search by distance that matches no more services than this ranks them all at once:
+# reading the radii first cost more than it saved (issue 15; a county's category holds
+# about 1,000 services).
+SMALL_MATCHES = 2_000
 
 
 class RankedServices(Sequence[Service]):
@@ -121,8 +129,16 @@ def nearest_rows(
     ``ordered`` is written into the SQL once, as a common table expression PostgreSQL
     folds into each place that reads it: building its SQL once a radius through the ORM
     cost more Python than the rest of the page's ranking (issue 17).
+
+    Each branch finds its distances by joining the services to their venues and taking
+    the least per service, where ``ordered``'s own distance is a subquery per service:
+    two index probes a service, which for a category of a thousand services cost twice
+    the join (issue 15). Within a radius only the venues in its box are joined: a
+    service's nearest venue within the circle is in the box, and the rows further away
+    (whose distance the box may overstate) come after the ``limit`` that made the radius
+    enough.
     """
-    columns = ("pk", "distance", "stale_rank", "name")
+    columns = ("pk", "stale_rank", "name")
     matches, params = ordered.order_by().values_list(*columns).query.sql_with_params()
     sql = [f"WITH matches AS NOT MATERIALIZED ({matches})"]
     values: list[Any] = list(params)
@@ -138,16 +154,30 @@ def nearest_rows(
             (NEAR_RADII_METRES[i], limit, limit),
         )
 
+    within_box, ranked = _venue_distance_sql(connection.alias)
+    # Up to SMALL_MATCHES + 1 of the matches, kept: when that is all of them, they are
+    # ranked as they are and no radius is read (the rings cost more than they save).
+    add(f", few AS MATERIALIZED (SELECT * FROM matches LIMIT {SMALL_MATCHES + 1})")
     for i, metres in enumerate(NEAR_RADII_METRES):
-        add(f", near_{i} AS MATERIALIZED (SELECT * FROM matches WHERE pk IN (")
-        add(*_located_in_box(origin, metres))
-        add("))")
+        add(f", near_{i} AS MATERIALIZED (")
+        add(within_box, _distance_values(origin) + _box_values(origin, metres))
+        add(")")
+    add(" SELECT * FROM (")
+    add(ranked.format(services="few"), _distance_values(origin))
+    add(f") few_ranked WHERE (SELECT count(*) FROM few) <= {SMALL_MATCHES}")
     radii = len(NEAR_RADII_METRES)
     for i in range(radii + 1):
-        add(" UNION ALL SELECT * FROM " if i else " SELECT * FROM ")
-        # OFFSET 0: the one-time filter stays above the subquery (and its workers).
-        add(f"near_{i}" if i < radii else "(SELECT * FROM matches OFFSET 0) every_service")
-        add(" WHERE TRUE")
+        add(" UNION ALL SELECT * FROM ")
+        if i < radii:
+            add(f"near_{i}")
+        else:
+            # OFFSET 0: the one-time filter stays above the subquery (and its workers).
+            add("(")
+            add(
+                ranked.format(services="(SELECT * FROM matches OFFSET 0)"), _distance_values(origin)
+            )
+            add(") every_service")
+        add(f" WHERE (SELECT count(*) FROM few) > {SMALL_MATCHES}")
         for shorter in range(i):
             add(" AND NOT ")
             add_enough(shorter)
@@ -161,22 +191,52 @@ def nearest_rows(
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
+# A venue's distance from the origin, as ``directory.geo.distance_metres`` writes it (the
+# same arithmetic, so the same figures): longitude, its metres a degree, latitude, its.
+_DISTANCE = (
+    "SQRT(((l.{lon} - %s) * %s) * ((l.{lon} - %s) * %s)"
+    " + ((l.{lat} - %s) * %s) * ((l.{lat} - %s) * %s))"
+)
+
+
 @functools.cache
-def _located_in_box_sql(alias: str) -> str:
+def _venue_distance_sql(alias: str) -> tuple[str, str]:
+    """Two SELECTs of (id, distance, stale_rank, name) from ``matches``, written once
+    per database: the services with a venue in a box (its distance by those venues),
+    and every service (null when it has no located venue). Their values are
+    ``_distance_values``, then for the first ``_box_values``."""
     q = connections[alias].ops.quote_name
-    return (
-        f"SELECT sl.{q('service_id')} FROM {q(ServiceAtLocation._meta.db_table)} sl"
-        f" JOIN {q(Location._meta.db_table)} l ON l.{q('id')} = sl.{q('location_id')}"
-        f" WHERE l.{q('latitude')} BETWEEN %s AND %s AND l.{q('longitude')} BETWEEN %s AND %s"
+    lat, lon = q("latitude"), q("longitude")
+    venues, locations = q(ServiceAtLocation._meta.db_table), q(Location._meta.db_table)
+    on_venue = f"sl.{q('service_id')} = m.pk"
+    on_location = f"l.{q('id')} = sl.{q('location_id')}"
+    chosen = (
+        f"SELECT m.pk, min({_DISTANCE.format(lat=lat, lon=lon)}) AS distance, m.stale_rank, m.name"
     )
+    within_box = (
+        f"{chosen} FROM matches m JOIN {venues} sl ON {on_venue}"
+        f" JOIN {locations} l ON {on_location}"
+        f" WHERE l.{lat} BETWEEN %s AND %s AND l.{lon} BETWEEN %s AND %s GROUP BY 1, 3, 4"
+    )
+    # ``{services}``: the services to rank, filled in by the caller.
+    ranked = (
+        f"{chosen} FROM {{services}} m LEFT JOIN {venues} sl ON {on_venue}"
+        f" LEFT JOIN {locations} l ON {on_location} AND l.{lat} IS NOT NULL GROUP BY 1, 3, 4"
+    )
+    return within_box, ranked
 
 
-def _located_in_box(origin: tuple[float, float], metres: float) -> tuple[str, list[float]]:
-    """The ids of services with a venue in the box around the circle of ``metres``: SQL
-    written once, and its values."""
+def _distance_values(origin: tuple[float, float]) -> list[float]:
+    latitude, longitude = origin
+    kx = metres_per_degree_longitude(latitude)
+    ky = METRES_PER_DEGREE_LATITUDE
+    return [longitude, kx, longitude, kx, latitude, ky, latitude, ky]
+
+
+def _box_values(origin: tuple[float, float], metres: float) -> list[float]:
     half_height, half_width = box_degrees(origin, metres)
     latitude, longitude = origin
-    return _located_in_box_sql(connection.alias), [
+    return [
         latitude - half_height,
         latitude + half_height,
         longitude - half_width,

@@ -227,14 +227,18 @@ def test_an_unknown_category_is_refused(client):
     assert "page" not in response.context
 
 
-# Distance searches on PostgreSQL rank the services within the first radius that holds a
-# full set of fresh results (directory.search.nearest_rows); the answers must be those
-# of ranking every service. On SQLite every service is ranked: the same expectations.
+# Distance searches on PostgreSQL that match more than SMALL_MATCHES services rank the
+# services within the first radius that holds a full set of fresh results
+# (directory.search.nearest_rows); the answers must be those of ranking every service,
+# which is what fewer matches get. Each test runs both ways (``ns9``'s parameter: rings
+# read, or all ranked at once). On SQLite every service is ranked: the same expectations.
 # A kilometre north of NS9 is 0.009 degrees of latitude; east, 0.0147 of longitude.
 
 
-@pytest.fixture
-def ns9(db):
+@pytest.fixture(params=["radii", "all at once"])
+def ns9(request, db, monkeypatch):
+    if request.param == "radii":
+        monkeypatch.setattr("directory.search.ranking.SMALL_MATCHES", 0)
     return PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
 
 
