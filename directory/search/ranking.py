@@ -59,7 +59,7 @@ class RankedServices(Sequence[Service]):
 
     def __init__(
         self,
-        ordered: ServiceQuerySet,
+        ordered: ServiceQuerySet | None,
         shown: Callable[[list[uuid.UUID]], Iterable[Service]],
         *,
         cap: int,
@@ -69,17 +69,25 @@ class RankedServices(Sequence[Service]):
         self.cap = cap
         self._shown = shown
         # ``broad``: the services and the words of a broad search (``is_broad_search``),
-        # listed by how each matches instead of ranked (``broad_search_rows``).
+        # listed by how each matches instead of ranked (``broad_search_rows``); then
+        # there is no ``ordered``.
         self.broad = broad is not None
-        with_distance = "distance" in ordered.query.annotations
-        fields = ("pk", "distance") if with_distance else ("pk",)
-        nearest_first = tuple(ordered.query.order_by) == BY_DISTANCE
         rows: list[Any]
+        with_distance = False
         if broad is not None:
             rows = [(pk,) for pk in broad_search_rows(*broad, cap + 1)]
-        elif nearest_first and origin is not None and connection.vendor == "postgresql":
+        elif ordered is None:
+            raise ValueError("a search that is not broad needs its ordered services")
+        elif (
+            tuple(ordered.query.order_by) == BY_DISTANCE
+            and origin is not None
+            and connection.vendor == "postgresql"
+        ):
+            with_distance = True
             rows = nearest_rows(ordered, origin, cap + 1)
         else:
+            with_distance = "distance" in ordered.query.annotations
+            fields = ("pk", "distance") if with_distance else ("pk",)
             rows = list(ordered.values_list(*fields)[: cap + 1])
         self.capped = len(rows) > cap
         self._ids: list[uuid.UUID] = [row[0] for row in rows[:cap]]

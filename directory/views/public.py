@@ -33,10 +33,16 @@ def search(request: HttpRequest) -> HttpResponse:
         by_distance = filters.origin is not None
         today = timezone.localdate()
         broad = (selectors.services_published(), filters.text) if is_broad_search(filters) else None
-        results = RankedServices(
-            services_order(
+        # A broad search lists its services its own way: no ranked queryset to build.
+        ranked = (
+            None
+            if broad
+            else services_order(
                 services_filter(selectors.services_published(), filters), by_distance=by_distance
-            ),
+            )
+        )
+        results = RankedServices(
+            ranked,
             selectors.search_results_of,
             cap=SEARCH_RESULTS_CAP,
             origin=filters.origin,
