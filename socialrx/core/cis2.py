@@ -1,5 +1,6 @@
 """CIS2 (NHS Care Identity Service 2) sign-in: allauth's OpenID Connect views, with the
-ID token's signature always verified (ASVS V6.8.2, ADR 0032).
+ID token's signature always verified (ASVS V6.8.2, ADR 0032), and sign-out passed on to
+CIS2 (OpenID Connect RP-initiated logout; ASVS V7.1.3, ADR 0040).
 
 allauth 65.22.1 skips the signature when the ID token came straight from the token
 endpoint over TLS (OpenID Connect Core 3.1.3.7 allows that). We do not rely on the
@@ -10,7 +11,9 @@ us any identity. The views are allauth's, served at allauth's addresses and name
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from allauth.account.internal.decorators import login_not_required
 from allauth.core.internal.deferred import jwt
@@ -19,8 +22,10 @@ from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.urls import reverse
 
 # Asymmetric signatures only: "none" is never accepted, nor an HMAC (whose "key" would be
 # the provider's public key, which anyone can fetch). CIS2 signs with RS256 or RS512.
@@ -61,14 +66,57 @@ def verified_id_token(
         raise OAuth2Error(f"The ID token was refused: {cause}") from error
 
 
+# Where the session keeps what signing out of CIS2 needs (``CIS2SignOut``).
+SIGN_OUT_SESSION_KEY = "cis2_sign_out"
+
+
+@dataclass(frozen=True)
+class CIS2SignOut:
+    """What ends the person's CIS2 session when they sign out here: the provider's end
+    session endpoint, with the ID token of this sign-in as the hint of whose session."""
+
+    end_session_endpoint: str
+    id_token: str
+    client_id: str
+
+    def url(self, request: HttpRequest) -> str:
+        """The provider's end session address; it sends the browser back to our sign-in
+        page, which must be registered with CIS2 as a post-logout redirect URI."""
+        query = urlencode(
+            {
+                "id_token_hint": self.id_token,
+                "client_id": self.client_id,
+                "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            }
+        )
+        separator = "&" if "?" in self.end_session_endpoint else "?"
+        return f"{self.end_session_endpoint}{separator}{query}"
+
+    @classmethod
+    def kept_in(cls, session: SessionBase) -> CIS2SignOut | None:
+        kept = session.get(SIGN_OUT_SESSION_KEY)
+        return cls(**kept) if isinstance(kept, dict) else None
+
+    def keep_in(self, session: SessionBase) -> None:
+        session[SIGN_OUT_SESSION_KEY] = asdict(self)
+
+
 class CIS2Adapter(OpenIDConnectOAuth2Adapter):
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict[str, Any]:
-        return verified_id_token(
+        claims = verified_id_token(
             id_token=id_token,
             keys_url=self.openid_config["jwks_uri"],
             issuer=self.openid_config["issuer"],
             audience=app.client_id,
         )
+        # Kept on the request until the person is signed in (``signin.on_user_logged_in``
+        # puts it in the session): signing in may start a new session.
+        endpoint = self.openid_config.get("end_session_endpoint") or ""
+        if endpoint:
+            self.request.cis2_sign_out = CIS2SignOut(
+                end_session_endpoint=endpoint, id_token=id_token, client_id=app.client_id
+            )
+        return claims
 
 
 def _served(

@@ -45,6 +45,7 @@ from django.urls import reverse
 from socialrx.core import mfa_secrets
 from socialrx.core.account_setup import set_password_link_send
 from socialrx.core.audit import audit_record, client_ip
+from socialrx.core.cis2 import CIS2SignOut
 from socialrx.core.models import AuditAction, AuditSystemReason, User
 
 # The provider id of the CIS2 OpenID Connect app (settings.SOCIALACCOUNT_PROVIDERS).
@@ -300,6 +301,9 @@ def on_user_logged_in(
         detail["provider"] = sociallogin.account.provider
         if sociallogin.account.provider == CIS2_PROVIDER_ID:
             detail.update(_record_cis2_strength(request, user, sociallogin))
+            sign_out: CIS2SignOut | None = getattr(request, "cis2_sign_out", None)
+            if sign_out is not None:
+                sign_out.keep_in(request.session)
     audit_record(actor=user, action=AuditAction.LOGIN, request=request, detail=detail)
 
 

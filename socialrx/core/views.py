@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from socialrx.core.audit import audit_record
+from socialrx.core.cis2 import CIS2SignOut
 from socialrx.core.forms import EndSessionsForm, PasswordResetForm, SetPasswordForm
 from socialrx.core.middleware import (
     database_unavailable_response,
@@ -107,10 +108,23 @@ class SignInView(allauth_views.LoginView):
 
 
 class SignOutView(allauth_views.LogoutView):
+    """Signs out here and, after a CIS2 sign-in, at CIS2 too: the browser goes on to
+    CIS2's end session page, which ends the smartcard session and sends it back to our
+    sign-in page (ASVS V7.1.3, ADR 0040)."""
+
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        cis2 = CIS2SignOut.kept_in(self.request.session)
         if self.request.user.is_authenticated:
-            audit_record(actor=self.request.user, action=AuditAction.LOGOUT, request=self.request)
-        return super().post(*args, **kwargs)
+            audit_record(
+                actor=self.request.user,
+                action=AuditAction.LOGOUT,
+                request=self.request,
+                detail={"cis2_sign_out": True} if cis2 else None,
+            )
+        response = super().post(*args, **kwargs)
+        if cis2 is not None and isinstance(response, HttpResponseRedirect):
+            return HttpResponseRedirect(cis2.url(self.request))
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

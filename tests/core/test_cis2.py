@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
@@ -24,6 +24,9 @@ from tests.helpers.signin import SECRET, enter_code
 from tests.oidc import CALLBACK_PATH, OidcProvider, running_provider
 
 pytestmark = [pytest.mark.django_db, pytest.mark.password_only]
+
+# Where CIS2's end session page sends the browser back: our sign-in page, as registered.
+SIGNED_OUT_URL = "http://testserver/accounts/sign-in/"
 
 # acr and amr as CIS2 states them in the ID token: a smartcard at assurance level 3, a
 # password alone, and a sign-in that says nothing of its strength.
@@ -48,7 +51,9 @@ ACCOUNTS = {
 @pytest.fixture(scope="module")
 def provider() -> Iterator[OidcProvider]:
     with running_provider(
-        redirect_uris=[f"http://testserver{CALLBACK_PATH}"], accounts=ACCOUNTS
+        redirect_uris=[f"http://testserver{CALLBACK_PATH}"],
+        accounts=ACCOUNTS,
+        post_logout_redirect_uris=[SIGNED_OUT_URL],
     ) as running:
         yield running
 
@@ -281,4 +286,56 @@ def test_an_expired_id_token_is_refused(client, cis2, nhs_referrer, monkeypatch)
     response = client.get(callback)
 
     assert "could not sign you in" in response.content.decode()
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+
+
+def test_signing_out_after_a_cis2_sign_in_ends_the_cis2_session_too(client, cis2, nhs_referrer):
+    browser = requests.Session()
+    client.get(sign_in_at_provider(client, "nhs-referrer", browser))
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 200
+
+    response = client.post(reverse("logout"))
+
+    # Signed out here, and the browser sent on to CIS2's end session page with this
+    # sign-in's ID token as the hint and our sign-in page to come back to
+    assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302
+    end_session = response["Location"]
+    parts = urlsplit(end_session)
+    assert f"{parts.scheme}://{parts.netloc}" == cis2.issuer
+    query = parse_qs(parts.query)
+    assert query["post_logout_redirect_uri"] == [SIGNED_OUT_URL]
+    assert query["client_id"] == [cis2.client_id]
+    assert query["id_token_hint"][0].count(".") == 2  # a JWT
+    logout = AuditEvent.objects.get(action=AuditAction.LOGOUT, actor=nhs_referrer)
+    assert logout.detail == {"cis2_sign_out": True}
+    # There the person confirms; the provider ends its session (its cookie goes) and
+    # sends the browser back to us
+    assert any(c.name.startswith("_session") for c in browser.cookies)
+    page = browser.get(end_session, allow_redirects=False, timeout=10)
+    assert page.status_code == 200, page.text[:500]
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    assert action, f"no confirmation form at the provider: {page.text[:500]}"
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    confirmed = browser.post(
+        urljoin(end_session, action.group(1)),
+        data={**hidden, "logout": "yes"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert confirmed.headers["Location"] == SIGNED_OUT_URL
+    assert not any(c.name.startswith("_session") for c in browser.cookies)
+
+
+def test_a_provider_without_an_end_session_endpoint_is_signed_out_of_here_only(
+    client, settings, provider, nhs_referrer
+):
+    settings.CIS2_ISSUER_URL = provider.issuer
+    settings.SOCIALACCOUNT_PROVIDERS = provider.socialaccount_settings(
+        openid_configuration_overrides={"end_session_endpoint": ""}
+    )
+    client.get(sign_in_at_provider(client, "nhs-referrer"))
+
+    response = client.post(reverse("logout"))
+
+    assert response["Location"] == reverse("login")
     assert client.get(reverse(SIGNED_IN_ONLY)).status_code == 302

@@ -11,7 +11,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +63,10 @@ def _free_port() -> int:
 
 @contextmanager
 def running_provider(
-    *, redirect_uris: list[str], accounts: dict[str, dict[str, str]]
+    *,
+    redirect_uris: list[str],
+    accounts: dict[str, dict[str, str]],
+    post_logout_redirect_uris: Sequence[str] = (),
 ) -> Iterator[OidcProvider]:
     if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -76,6 +79,7 @@ def running_provider(
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "OIDC_REDIRECT_URIS": ",".join(redirect_uris),
+        "OIDC_POST_LOGOUT_REDIRECT_URIS": ",".join(post_logout_redirect_uris),
         "OIDC_ACCOUNTS": json.dumps(accounts),
     }
     process = subprocess.Popen(

@@ -3,8 +3,8 @@
 // one static client and fixed test accounts; a plain sign-in form (below) stands in for the
 // CIS2 smartcard step. Never a production component.
 //
-// Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS (comma
-// separated), OIDC_ACCOUNTS (JSON: {"login": {"email": ..., "name": ..., "acr": ...,
+// Environment: OIDC_PORT, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS and
+// OIDC_POST_LOGOUT_REDIRECT_URIS (comma separated), OIDC_ACCOUNTS (JSON: {"login": {"email": ..., "name": ..., "acr": ...,
 // "amr": [...]}}; acr and amr, as CIS2 returns them, go into that account's ID token).
 //
 // POST /test/id-token with mode=wrong-key or mode=alg-none makes the token endpoint hand
@@ -24,6 +24,10 @@ const provider = new Provider(issuer, {
       client_id: process.env.OIDC_CLIENT_ID,
       client_secret: process.env.OIDC_CLIENT_SECRET,
       redirect_uris: process.env.OIDC_REDIRECT_URIS.split(','),
+      // Where the end session page may send the browser back (RP-initiated logout).
+      post_logout_redirect_uris: (process.env.OIDC_POST_LOGOUT_REDIRECT_URIS || '')
+        .split(',')
+        .filter(Boolean),
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
