@@ -6,12 +6,12 @@ from django.http import HttpRequest
 
 from directory import models
 from directory.taxonomy import term_choices_forget
+from socialrx.core.admin_inlines import LabelledTabularInline
 
 
-class ServiceAttributeInline(admin.TabularInline):
+class ServiceAttributeInline(LabelledTabularInline):
     model = models.ServiceAttribute
     extra = 0
-    autocomplete_fields = ["taxonomy_term"]
 
 
 class ServiceCapacityInline(admin.StackedInline):
@@ -19,7 +19,7 @@ class ServiceCapacityInline(admin.StackedInline):
     extra = 0
 
 
-class ServiceAtLocationInline(admin.TabularInline):
+class ServiceAtLocationInline(LabelledTabularInline):
     model = models.ServiceAtLocation
     extra = 0
 

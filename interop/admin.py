@@ -10,7 +10,7 @@ class PracticeIntegrationAdmin(admin.ModelAdmin):
 
     list_display = ("practice", "shared_mailbox", "launch_enabled")
     search_fields = ("practice__name", "practice__ods_code")
-    autocomplete_fields = ("practice",)
+    raw_id_fields = ("practice",)
 
     @admin.display(boolean=True, description="Launch from GP record")
     def launch_enabled(self, obj: PracticeIntegration) -> bool:

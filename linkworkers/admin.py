@@ -15,9 +15,10 @@ from linkworkers.models import (
     UnmetNeed,
 )
 from socialrx.core.admin_audit import PersonalDataAdmin
+from socialrx.core.admin_inlines import LabelledTabularInline
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledTabularInline):
     extra = 0
     can_delete = False
 

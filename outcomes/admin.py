@@ -9,9 +9,10 @@ from outcomes.models import (
     ReportFile,
     ReportSubscription,
 )
+from socialrx.core.admin_inlines import LabelledTabularInline
 
 
-class MeasureItemInline(admin.TabularInline):
+class MeasureItemInline(LabelledTabularInline):
     model = MeasureItem
     extra = 0
 
@@ -29,7 +30,7 @@ class MeasureAdmin(admin.ModelAdmin):
 class MeasureLicenceAdmin(admin.ModelAdmin):
     list_display = ("measure", "organisation", "licence_reference", "registered_on", "is_active")
     list_filter = ("measure", "is_active")
-    autocomplete_fields = ("organisation",)
+    raw_id_fields = ("organisation",)
 
 
 @admin.register(ReportSubscription)

@@ -10,6 +10,7 @@ from referrals.models import (
     TriageRoute,
 )
 from socialrx.core.admin_audit import PersonalDataAdmin
+from socialrx.core.admin_inlines import LabelledTabularInline
 
 
 @admin.register(TriageRoute)
@@ -27,12 +28,12 @@ class PersonAdmin(PersonalDataAdmin):
     search_fields = ("=nhs_number", "=id")
 
 
-class ReasonInline(admin.TabularInline):
+class ReasonInline(LabelledTabularInline):
     model = ReferralReason
     extra = 0
 
 
-class EventInline(admin.TabularInline):
+class EventInline(LabelledTabularInline):
     model = ReferralStatusEvent
     extra = 0
     can_delete = False

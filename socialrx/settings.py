@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Widget templates for FORM_RENDERER below.
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "crispy_forms",
@@ -110,6 +112,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render with the templates above, so templates/ can correct a package's widget
+# (templates/admin/widgets/split_datetime.html labels the admin's date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite locally, PostgreSQL (psycopg 3 with Django's connection pool) when
 # DATABASE_URL names it. Importing settings creates no folder: scripts/run.sh makes

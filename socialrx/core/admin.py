@@ -6,7 +6,9 @@ from allauth.account.decorators import secure_admin_login
 from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -16,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from socialrx.core.account_setup import set_password_link_send
+from socialrx.core.admin_inlines import LabelledTabularInline
 from socialrx.core.api_tokens import admin as api_tokens_admin  # noqa: F401 (registers it)
 from socialrx.core.api_tokens.models import RevocationReason
 from socialrx.core.api_tokens.services import api_tokens_revoke_for_user
@@ -32,14 +35,24 @@ if admin.site.is_registered(Authenticator):
     admin.site.unregister(Authenticator)
 
 
+# Django's two-list chooser names its filter boxes by aria-label on a plain span (axe:
+# aria-prohibited-attr): a labelled multiple select instead, as for a user's groups.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class LabelledGroupAdmin(GroupAdmin):
+    filter_horizontal = ()
+
+
 def _is_system_admin(request: HttpRequest) -> bool:
     return request.user.is_superuser or request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("organisation",)
+    raw_id_fields = ("organisation",)
     fields = ("organisation", "role", "profession", "target_caseload", "is_active")
 
 
@@ -71,7 +84,12 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-    filter_horizontal = ("groups",)
+    # Set by sign-in, not by hand; and Django's split date and time inputs have no labels
+    # of their own (axe: "form elements must have labels").
+    readonly_fields = ("last_login", "date_joined")
+    # No filter_horizontal for groups: its help icons put aria-label on a plain span
+    # (axe: aria-prohibited-attr); a labelled multiple select instead.
+    filter_horizontal = ()
     change_password_form = AdminPasswordChangeForm
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
@@ -142,7 +160,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "org_type", "ods_code", "parent", "is_active")
     list_filter = ("org_type", "is_active")
     search_fields = ("name", "ods_code")
-    autocomplete_fields = ("parent",)
+    raw_id_fields = ("parent",)
 
 
 @admin.register(Membership)
@@ -150,7 +168,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "target_caseload", "is_active")
     list_filter = ("role", "is_active", "organisation__org_type")
     search_fields = ("user__email", "user__full_name", "organisation__name")
-    autocomplete_fields = ("user", "organisation")
+    raw_id_fields = ("user", "organisation")
     list_select_related = ("user", "organisation")
 
 

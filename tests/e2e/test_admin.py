@@ -29,3 +29,27 @@ def test_system_admin_searches_the_audit_log(
     expect(rows.first).to_contain_text("core.organisation")
     page.get_by_role("link", name="Viewed").first.click()  # the action filter
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
+
+
+def test_system_admin_adds_a_user_who_is_emailed_a_set_password_link(
+    page: Page, login_as: Callable[[Page, User], Page], demo_users: dict[str, User], mailoutbox
+) -> None:
+    login_as(page, demo_users["admin"])
+    page.goto("/admin/core/user/add/")
+
+    # The form asks who the person is, and says a link will be emailed; no password box
+    expect(
+        page.get_by_text("We will email this person a link to choose their password")
+    ).to_be_visible()
+    expect(page.locator("input[type=password]")).to_have_count(0)
+    # Saved empty, each field says what is missing
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+    page.get_by_label("Email").fill("new.volunteer@test.example")
+    page.get_by_label("Full name").fill("Nia Volunteer")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    added = User.objects.get(email="new.volunteer@test.example")
+    assert not added.has_usable_password()
+    assert [m.to for m in mailoutbox] == [["new.volunteer@test.example"]]
