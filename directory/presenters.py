@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.template.defaultfilters import pluralize
+from django.template.defaultfilters import pluralize, truncatewords
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -265,6 +265,27 @@ class ListingPresenter:
             {"key": "Contact", "value": _lines(contacts)},
             {"key": "Last confirmed", "value": self.confirmed_text},
         ]
+
+
+class SearchCard:
+    """One search result's card, its cells finished once (as ``QueueRow`` does for the
+    triage queue): the template reads one name a cell, where walking
+    ``listing.service.organization.name`` and running ``truncatewords`` and ``join``
+    through the template engine cost a tenth of the page's Python (issue 15). The text
+    is escaped by the template as before; the page's HTML is the same."""
+
+    __slots__ = ("listing", "url", "name", "byline", "tags", "summary", "categories")
+
+    def __init__(self, listing: ListingPresenter) -> None:
+        service = listing.service
+        self.listing = listing
+        self.url = listing.url
+        self.name = service.name
+        organisation, distance = service.organization.name, listing.distance_text
+        self.byline = f"{organisation} · {distance}" if distance else organisation
+        self.tags = listing.tags
+        self.summary = truncatewords(service.description, 40)
+        self.categories = ", ".join(listing.categories)
 
 
 @dataclass(frozen=True)

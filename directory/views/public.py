@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from directory import selectors
 from directory.forms.search import SearchForm
-from directory.presenters import ListingPresenter, ResultsSummary, service_detail_urls
+from directory.presenters import (
+    ListingPresenter,
+    ResultsSummary,
+    SearchCard,
+    service_detail_urls,
+)
 from directory.search import (
     SEARCH_RESULTS_CAP,
     RankedServices,
@@ -51,12 +56,14 @@ def search(request: HttpRequest) -> HttpResponse:
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         url = service_detail_urls()
         terms = selectors.term_names_of([s.id for s in page.object_list])
+        # One date for every card: each asking for it costs a time zone conversion.
+        listings = [
+            ListingPresenter(s, today, url(s.id), terms.get(s.id, [])) for s in page.object_list
+        ]
         context |= {
             "page": page,
-            # One date for every card: each asking for it costs a time zone conversion.
-            "listings": [
-                ListingPresenter(s, today, url(s.id), terms.get(s.id, [])) for s in page.object_list
-            ],
+            "listings": listings,
+            "cards": [SearchCard(listing) for listing in listings],
             "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)

@@ -377,3 +377,25 @@ def test_each_result_lists_its_terms_by_vocabulary_then_name_and_links_to_its_pa
     content = response.content.decode()
     assert "Arts and culture, Green and nature, Carers" in content
     assert f'<a href="/directory/services/{tagged.id}/">Craft café</a>' in content
+
+
+def test_a_result_card_shows_its_organisation_distance_summary_and_categories(client):
+    # Given a service of an organisation whose name needs escaping, 1 km from NS9, with a
+    # 50-word description and a category
+    PostcodeCentroid.objects.create(postcode="NS9", latitude=52.0, longitude=-1.0)
+    walking = term(CATEGORY, "physical-activity")
+    words = " ".join(f"word{n}" for n in range(50))
+    service = at(service_with(name="Walk & talk", description=words, terms=[walking]), 52.009, -1.0)
+    service.organization.name = "Friends <of> the Park"
+    service.organization.save()
+
+    page = client.get("/directory/", {"postcode": "NS9"}).content.decode()
+
+    # Then the card names the organisation (escaped) and the distance on one line, shows
+    # the first 40 words of the description and the categories
+    assert '<h3 class="nhsuk-card__heading"><a href=' in page
+    assert ">Walk &amp; talk</a></h3>" in page
+    assert "Friends &lt;of&gt; the Park · 0.6 miles away" in page
+    assert f"{' '.join(f'word{n}' for n in range(40))} …" in page
+    assert "word40" not in page
+    assert walking.name in page
