@@ -398,4 +398,4 @@ def test_a_result_card_shows_its_organisation_distance_summary_and_categories(cl
     assert "Friends &lt;of&gt; the Park · 0.6 miles away" in page
     assert f"{' '.join(f'word{n}' for n in range(40))} …" in page
     assert "word40" not in page
-    assert walking.name in page
+    assert f'<p class="nhsuk-body-s">{walking.name}</p>' in page
