@@ -19,6 +19,7 @@ from directory.search.ranking import (
     FreshFirstPages,
     RankedServices,
     nearest_rows,
+    ranked_search,
 )
 from directory.search.text import (
     MAX_SEARCH_WORDS,
@@ -46,4 +47,5 @@ __all__ = [
     "NEAR_RADII_METRES",
     "RankedServices",
     "nearest_rows",
+    "ranked_search",
 ]

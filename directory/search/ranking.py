@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import operator
@@ -33,7 +34,12 @@ from directory.models import (
     listing_stale_cutoff,
     listings_version,
 )
-from directory.search.filters import BY_DISTANCE
+from directory.search.filters import (
+    ServiceFilters,
+    is_broad_search,
+    services_filter,
+    services_order,
+)
 from directory.search.text import broad_search_rows
 
 # A search by distance on PostgreSQL ranks the services near the origin, within the
@@ -47,52 +53,60 @@ NEAR_RADII_METRES = (4_000.0, 16_000.0)
 SMALL_MATCHES = 2_000
 
 
+def ranked_search(
+    services: ServiceQuerySet,
+    filters: ServiceFilters,
+    shown: Callable[[list[uuid.UUID]], Iterable[Service]],
+    *,
+    cap: int,
+) -> RankedServices:
+    """The first ``cap`` of ``services`` that ``filters`` match, in the search's order:
+    listed by how they match for a broad search (``is_broad_search``), nearest first when
+    there is an origin, else most relevant first; each fresh before stale."""
+    if is_broad_search(filters):
+        rows = [(pk,) for pk in broad_search_rows(services, filters.text, cap + 1)]
+        return RankedServices(rows, shown, cap=cap, broad=True)
+    origin = filters.origin
+    if origin is not None and connection.vendor == "postgresql":
+        # ``nearest_rows`` finds the distances itself: the distance subquery per service
+        # is built only when a distance limit filters on it (its ORM build cost as much
+        # as the rest of the search's queryset; issue 15).
+        if filters.proximity is None:
+            filters = dataclasses.replace(filters, origin=None)
+        matches = services_filter(services, filters)
+        return RankedServices(nearest_rows(matches, origin, cap + 1), shown, cap=cap)
+    ordered = services_order(services_filter(services, filters), by_distance=origin is not None)
+    fields = ("pk", "distance") if origin is not None else ("pk",)
+    return RankedServices(list(ordered.values_list(*fields)[: cap + 1]), shown, cap=cap)
+
+
 class RankedServices(Sequence[Service]):
     """The first ``cap`` services of an ordered search, for a ``Paginator``.
 
-    One narrow query ranks the matches (ids and distances only) and keeps the first
-    ``cap``; slicing then fetches just that slice with ``shown`` (the services of the
-    ids given, in any order), so a page costs the
-    same whether 20 or 6,000 services match, and the matches are counted once.
+    ``rows`` are the ranked matches, up to ``cap + 1`` of them: (id,) or (id, distance)
+    from one narrow query (``ranked_search``); slicing then fetches just that slice with
+    ``shown`` (the services of the ids given, in any order), so a page costs the same
+    whether 20 or 6,000 services match, and the matches are counted once.
     ``capped`` says more than ``cap`` matched: the page must say its count is a floor.
+    ``broad``: listed by how each matches instead of ranked (``broad_search_rows``).
     """
 
     def __init__(
         self,
-        ordered: ServiceQuerySet | None,
+        rows: Sequence[tuple[Any, ...]],
         shown: Callable[[list[uuid.UUID]], Iterable[Service]],
         *,
         cap: int,
-        origin: tuple[float, float] | None = None,
-        broad: tuple[ServiceQuerySet, str] | None = None,
+        broad: bool = False,
     ) -> None:
         self.cap = cap
+        self.broad = broad
         self._shown = shown
-        # ``broad``: the services and the words of a broad search (``is_broad_search``),
-        # listed by how each matches instead of ranked (``broad_search_rows``); then
-        # there is no ``ordered``.
-        self.broad = broad is not None
-        rows: list[Any]
-        with_distance = False
-        if broad is not None:
-            rows = [(pk,) for pk in broad_search_rows(*broad, cap + 1)]
-        elif ordered is None:
-            raise ValueError("a search that is not broad needs its ordered services")
-        elif (
-            tuple(ordered.query.order_by) == BY_DISTANCE
-            and origin is not None
-            and connection.vendor == "postgresql"
-        ):
-            with_distance = True
-            rows = nearest_rows(ordered, origin, cap + 1)
-        else:
-            with_distance = "distance" in ordered.query.annotations
-            fields = ("pk", "distance") if with_distance else ("pk",)
-            rows = list(ordered.values_list(*fields)[: cap + 1])
         self.capped = len(rows) > cap
-        self._ids: list[uuid.UUID] = [row[0] for row in rows[:cap]]
+        kept = rows[:cap]
+        self._ids: list[uuid.UUID] = [row[0] for row in kept]
         self._distances: dict[uuid.UUID, float | None] = (
-            {row[0]: row[1] for row in rows[:cap]} if with_distance else {}
+            {row[0]: row[1] for row in kept} if kept and len(kept[0]) > 1 else {}
         )
 
     def __len__(self) -> int:
@@ -123,10 +137,11 @@ class RankedServices(Sequence[Service]):
 
 
 def nearest_rows(
-    ordered: ServiceQuerySet, origin: tuple[float, float], limit: int
+    matches: ServiceQuerySet, origin: tuple[float, float], limit: int
 ) -> list[tuple[uuid.UUID, float | None]]:
-    """The first ``limit`` (id, distance) rows of ``ordered`` (in ``BY_DISTANCE``
-    order), ranking only the services near ``origin`` when that is enough. One query.
+    """The first ``limit`` (id, distance) rows of ``matches`` in ``BY_DISTANCE`` order
+    (its ``stale_rank``, then the distance to its nearest venue from ``origin``, name and
+    id), ranking only the services near ``origin`` when that is enough. One query.
 
     Fresh services come first, so when ``limit`` fresh services lie within a radius,
     the first ``limit`` rows are all services with a venue in the box around that
@@ -134,12 +149,12 @@ def nearest_rows(
     services are a common table expression, and each branch of the union has a
     one-time filter (an InitPlan) that PostgreSQL tests before it reads the branch:
     a wider radius, or every service, is read only when the smaller radii fell short.
-    ``ordered`` is written into the SQL once, as a common table expression PostgreSQL
+    ``matches`` is written into the SQL once, as a common table expression PostgreSQL
     folds into each place that reads it: building its SQL once a radius through the ORM
     cost more Python than the rest of the page's ranking (issue 17).
 
     Each branch finds its distances by joining the services to their venues and taking
-    the least per service, where ``ordered``'s own distance is a subquery per service:
+    the least per service, where ``nearest_location_distance`` is a subquery per service:
     two index probes a service, which for a category of a thousand services cost twice
     the join (issue 15). Within a radius only the venues in its box are joined: a
     service's nearest venue within the circle is in the box, and the rows further away
@@ -147,8 +162,8 @@ def nearest_rows(
     enough.
     """
     columns = ("pk", "stale_rank", "name")
-    matches, params = ordered.order_by().values_list(*columns).query.sql_with_params()
-    sql = [f"WITH matches AS NOT MATERIALIZED ({matches})"]
+    matches_sql, params = matches.order_by().values_list(*columns).query.sql_with_params()
+    sql = [f"WITH matches AS NOT MATERIALIZED ({matches_sql})"]
     values: list[Any] = list(params)
 
     def add(text: str, more: Sequence[Any] = ()) -> None:
@@ -166,13 +181,15 @@ def nearest_rows(
     # Up to SMALL_MATCHES + 1 of the matches, kept: when that is all of them, they are
     # ranked as they are and no radius is read (the rings cost more than they save).
     add(f", few AS MATERIALIZED (SELECT * FROM matches LIMIT {SMALL_MATCHES + 1})")
+    # Counted once: each branch's test reads the one row.
+    add(", few_count AS MATERIALIZED (SELECT count(*) AS n FROM few)")
     for i, metres in enumerate(NEAR_RADII_METRES):
         add(f", near_{i} AS MATERIALIZED (")
         add(within_box, _distance_values(origin) + _box_values(origin, metres))
         add(")")
     add(" SELECT * FROM (")
     add(ranked.format(services="few"), _distance_values(origin))
-    add(f") few_ranked WHERE (SELECT count(*) FROM few) <= {SMALL_MATCHES}")
+    add(f") few_ranked WHERE (SELECT n FROM few_count) <= {SMALL_MATCHES}")
     radii = len(NEAR_RADII_METRES)
     for i in range(radii + 1):
         add(" UNION ALL SELECT * FROM ")
@@ -185,7 +202,7 @@ def nearest_rows(
                 ranked.format(services="(SELECT * FROM matches OFFSET 0)"), _distance_values(origin)
             )
             add(") every_service")
-        add(f" WHERE (SELECT count(*) FROM few) > {SMALL_MATCHES}")
+        add(f" WHERE (SELECT n FROM few_count) > {SMALL_MATCHES}")
         for shorter in range(i):
             add(" AND NOT ")
             add_enough(shorter)

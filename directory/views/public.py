@@ -17,13 +17,7 @@ from directory.presenters import (
     SearchCard,
     service_detail_urls,
 )
-from directory.search import (
-    SEARCH_RESULTS_CAP,
-    RankedServices,
-    is_broad_search,
-    services_filter,
-    services_order,
-)
+from directory.search import SEARCH_RESULTS_CAP, ranked_search
 
 SEARCH_PAGE_SIZE = 20
 
@@ -35,35 +29,23 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "searched": bool(request.GET)}
     if form.is_bound and form.is_valid():
         filters = form.filters()
-        by_distance = filters.origin is not None
-        today = timezone.localdate()
-        broad = (selectors.services_published(), filters.text) if is_broad_search(filters) else None
-        # A broad search lists its services its own way: no ranked queryset to build.
-        ranked = (
-            None
-            if broad
-            else services_order(
-                services_filter(selectors.services_published(), filters), by_distance=by_distance
-            )
-        )
-        results = RankedServices(
-            ranked,
+        results = ranked_search(
+            selectors.services_published(),
+            filters,
             selectors.search_results_of,
             cap=SEARCH_RESULTS_CAP,
-            origin=filters.origin,
-            broad=broad,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         url = service_detail_urls()
         terms = selectors.term_names_of([s.id for s in page.object_list])
         # One date for every card: each asking for it costs a time zone conversion.
-        listings = [
-            ListingPresenter(s, today, url(s.id), terms.get(s.id, [])) for s in page.object_list
-        ]
+        today = timezone.localdate()
         context |= {
             "page": page,
-            "listings": listings,
-            "cards": [SearchCard(listing) for listing in listings],
+            "cards": [
+                SearchCard(ListingPresenter(s, today, url(s.id), terms.get(s.id, [])))
+                for s in page.object_list
+            ],
             "summary": ResultsSummary(results, filters),
         }
     return render(request, "directory/search.html", context)

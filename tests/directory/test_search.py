@@ -28,7 +28,7 @@ def at(service, latitude, longitude):
 def names(client, **params):
     response = client.get("/directory/", params)
     assert response.status_code == 200
-    return [listing.service.name for listing in response.context["listings"]]
+    return [card.name for card in response.context["cards"]]
 
 
 def test_postcode_and_category_return_nearest_first(client):
@@ -44,9 +44,9 @@ def test_postcode_and_category_return_nearest_first(client):
     response = client.get("/directory/", {"postcode": "ns9 4zz", "category": walking.id})
 
     # Then only walks come back, nearest first, with their distance
-    listings = response.context["listings"]
-    assert [x.service.name for x in listings] == ["Near walk", "Middle walk", "Far walk"]
-    assert listings[0].distance_text == "0.6 miles away"
+    cards = response.context["cards"]
+    assert [card.name for card in cards] == ["Near walk", "Middle walk", "Far walk"]
+    assert cards[0].listing.distance_text == "0.6 miles away"
 
 
 def test_an_unknown_postcode_gets_a_clear_message_not_an_empty_list(client):
@@ -89,7 +89,7 @@ def test_stale_listings_are_marked_and_come_after_fresh_ones(client):
     service_with(name="A stale one", assured_date=timezone.localdate() - timedelta(days=100))
     service_with(name="B fresh one")
     response = client.get("/directory/", {"q": "one"})
-    assert [x.service.name for x in response.context["listings"]] == ["B fresh one", "A stale one"]
+    assert [card.name for card in response.context["cards"]] == ["B fresh one", "A stale one"]
     assert "Not confirmed for 3 months" in response.content.decode()
 
 
@@ -104,11 +104,11 @@ def test_results_paginate_with_a_constant_number_of_queries(client, django_asser
     with django_assert_num_queries(4):
         response = client.get("/directory/", {"category": arts.id, "postcode": "NS9"})
     assert response.context["page"].paginator.count == 45
-    assert len(response.context["listings"]) == 20
+    assert len(response.context["cards"]) == 20
     content = response.content.decode()
     assert "page=2" in content
     page3 = client.get("/directory/", {"category": arts.id, "postcode": "NS9", "page": 3})
-    assert [x.service.name for x in page3.context["listings"]][0] == "Art group 40"
+    assert [card.name for card in page3.context["cards"]][0] == "Art group 40"
 
 
 def test_a_published_listing_is_public_and_an_unpublished_one_is_404(client):
@@ -171,8 +171,8 @@ def test_a_search_matching_more_than_the_cap_says_so_and_pages_through_the_first
     assert page.paginator.count == 25
     assert page.paginator.num_pages == 2
     # and the pages hold the first 25 in the search's order: fresh first, then by name
-    last = client.get("/directory/", {"q": "walk", "page": 2}).context["listings"]
-    assert [x.service.name for x in last] == ["Walk 20", "Walk 21", "Walk 22", "Walk 23", "Walk 24"]
+    last = client.get("/directory/", {"q": "walk", "page": 2}).context["cards"]
+    assert [card.name for card in last] == ["Walk 20", "Walk 21", "Walk 22", "Walk 23", "Walk 24"]
 
 
 def test_a_search_within_the_cap_gives_the_exact_count_and_no_hint(client):
@@ -196,8 +196,8 @@ def test_the_nearest_are_kept_when_a_postcode_search_is_capped(client, monkeypat
     at(service_with(name="Near"), 52.01, -1.0)
     at(service_with(name="Nearer"), 52.005, -1.0)
     response = client.get("/directory/", {"postcode": "NS9"})
-    assert [x.service.name for x in response.context["listings"]] == ["Nearer", "Near"]
-    assert response.context["listings"][0].distance_text == "0.3 miles away"
+    assert [card.name for card in response.context["cards"]] == ["Nearer", "Near"]
+    assert response.context["cards"][0].listing.distance_text == "0.3 miles away"
     assert "These pages show the 2 nearest." in response.content.decode()
 
 
@@ -286,9 +286,9 @@ def test_a_service_with_several_venues_is_ranked_once_by_its_nearest(client, mon
     walks = at(at(service_with(name="Walks"), 52.3, -1.0), 52.003, -1.0)
     at(service_with(name="Choir"), 52.005, -1.0)
     response = client.get("/directory/", {"postcode": "NS9"})
-    assert [x.service.name for x in response.context["listings"]] == ["Walks"]
-    assert response.context["listings"][0].service == walks
-    assert response.context["listings"][0].distance_text == "0.2 miles away"
+    assert [card.name for card in response.context["cards"]] == ["Walks"]
+    assert response.context["cards"][0].listing.service == walks
+    assert response.context["cards"][0].listing.distance_text == "0.2 miles away"
 
 
 on_postgresql = pytest.mark.skipif(
@@ -321,7 +321,7 @@ def test_a_broad_search_lists_by_how_services_match_then_by_name(
 
     # Then fresh services in the category come first, then the others that mention the
     # word, each from A to Z (not by how often they use it), and the stale one last
-    assert [x.service.name for x in response.context["listings"]] == [
+    assert [card.name for card in response.context["cards"]] == [
         "Beta group",
         "Yankee carers",
         "Alpha club",
@@ -371,7 +371,7 @@ def test_each_result_lists_its_terms_by_vocabulary_then_name_and_links_to_its_pa
     response = client.get("/directory/", {"q": "craft"})
     # Then each card shows its own terms, "Social prescribing categories" before "Who it
     # is for" and by name within each, and links to the service's own page
-    cards = {listing.service.name: listing for listing in response.context["listings"]}
+    cards = {card.name: card.listing for card in response.context["cards"]}
     assert cards["Craft café"].categories == ["Arts and culture", "Green and nature", "Carers"]
     assert cards["Craft walk"].categories == []
     content = response.content.decode()
