@@ -102,8 +102,8 @@ class QuickSelect(forms.Select):
         )
 
 
-class QuickTextInput(forms.TextInput):
-    """A text input written in Python, as QuickSelect: Django's input template includes
+class QuickInput(forms.widgets.Input):
+    """An input written in Python, as QuickSelect: Django's input template includes
     another for the attributes, two template renders for one tag."""
 
     def render(
@@ -114,6 +114,14 @@ class QuickTextInput(forms.TextInput):
         return format_html(
             '<input type="{}" name="{}"{}{}>', widget["type"], name, shown, _attrs(widget["attrs"])
         )
+
+
+class QuickTextInput(QuickInput, forms.TextInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInput, forms.CheckboxInput):
+    pass
 
 
 _SELECTED = {"selected": True}

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from directory.forms.common import LANGUAGES, QuickSelect, QuickTextInput
+from directory.forms.common import LANGUAGES, QuickCheckboxInput, QuickSelect, QuickTextInput
 from directory.geo import normalise_postcode, postcode_centroid
 from directory.models import Cost
 from directory.search import ServiceFilters
@@ -35,7 +35,9 @@ class SearchForm(forms.Form):
     cost = forms.MultipleChoiceField(
         choices=Cost.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Cost"
     )
-    accepting = forms.BooleanField(required=False, label="Only services accepting referrals now")
+    accepting = forms.BooleanField(
+        required=False, label="Only services accepting referrals now", widget=QuickCheckboxInput
+    )
     postcode = forms.CharField(
         required=False, max_length=10, label="Postcode", help_text="To sort nearest first.",
         widget=QuickTextInput,

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from directory.forms.common import QuickSelect, QuickTextInput
+from directory.forms.common import QuickCheckboxInput, QuickSelect, QuickTextInput
 
 CHOICES = [("", "Any"), ("a", "Arts & crafts"), ("Walks", [("w1", "Short"), ("w2", "Long")])]
 
@@ -35,3 +35,12 @@ def test_quick_text_input_writes_what_djangos_input_template_writes():
         ours = QuickTextInput().render("q", value, attrs=attrs)
         django = forms.TextInput().render("q", value, attrs=attrs)
         assert ours == django.strip()
+
+
+def test_quick_checkbox_writes_what_djangos_checkbox_template_writes():
+    attrs = {"id": "id_accepting", "class": "nhsuk-checkboxes__input"}
+    for value in (None, False, True, "on", ""):
+        ours = QuickCheckboxInput().render("accepting", value, attrs=attrs)
+        django = forms.CheckboxInput().render("accepting", value, attrs=attrs)
+        assert ours == django.strip()
+    assert " checked" in QuickCheckboxInput().render("accepting", True, attrs=attrs)

@@ -312,6 +312,78 @@ def nhsuk_page_url(context: template.Context, number: int, param: str = "page") 
     return f"?{query.urlencode()}"
 
 
+_PREVIOUS_ARROW = SafeString(
+    '<svg class="nhsuk-icon nhsuk-icon--arrow-left" xmlns="http://www.w3.org/2000/svg" '
+    'viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">'
+    '<path d="M10.7 6.3c.4.4.4 1 0 1.4L7.4 11H19a1 1 0 0 1 0 2H7.4l3.3 3.3c.4.4.4 1 0 1.4a1 '
+    '1 0 0 1-1.4 0l-5-5A1 1 0 0 1 4 12c0-.3.1-.5.3-.7l5-5a1 1 0 0 1 1.4 0Z"/></svg>'
+)
+_NEXT_ARROW = SafeString(
+    '<svg class="nhsuk-icon nhsuk-icon--arrow-right" xmlns="http://www.w3.org/2000/svg" '
+    'viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">'
+    '<path d="m14.7 6.3 5 5c.2.2.3.4.3.7 0 .3-.1.5-.3.7l-5 5a1 1 0 0 1-1.4-1.4l3.3-3.3H5a1 '
+    '1 0 0 1 0-2h11.6l-3.3-3.3a1 1 0 1 1 1.4-1.4Z"/></svg>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def nhsuk_pagination(context: template.Context, page: Page, param: str = "") -> SafeString:
+    """NHS.UK numbered pagination for ``page``, its links keeping the rest of the query
+    string; nothing when there is one page. Written in Python: as a template, with a tag
+    per link, it cost a list page more than its cards (issue 15)."""
+    if not page.has_other_pages():
+        return SafeString("")
+    param = param or "page"
+
+    def url(number: int) -> str:
+        return nhsuk_page_url(context, number, param)
+
+    parts = ['<nav class="nhsuk-pagination nhsuk-pagination--numbered" role="navigation" '
+             'aria-label="Pagination">']  # fmt: skip
+    if page.has_previous():
+        parts.append(
+            format_html(
+                '<a href="{}" class="nhsuk-pagination__previous" rel="prev">{}'
+                '<span class="nhsuk-pagination__title">Previous'
+                '<span class="nhsuk-u-visually-hidden"> page</span></span></a>',
+                url(page.previous_page_number()),
+                _PREVIOUS_ARROW,
+            )
+        )
+    parts.append('<ul class="nhsuk-pagination__list">')
+    for link in nhsuk_page_links(page):
+        if link.number is None:
+            parts.append(
+                '<li class="nhsuk-pagination__item nhsuk-pagination__item--ellipsis">&ctdot;</li>'
+            )
+            continue
+        current = " nhsuk-pagination__item--current" if link.current else ""
+        parts.append(
+            format_html(
+                '<li class="nhsuk-pagination__item{}"><a class="nhsuk-pagination__link" '
+                'href="{}" aria-label="Page {}"{}>{}</a></li>',
+                current,
+                url(link.number),
+                link.number,
+                SafeString(' aria-current="page"') if link.current else "",
+                link.number,
+            )
+        )
+    parts.append("</ul>")
+    if page.has_next():
+        parts.append(
+            format_html(
+                '<a href="{}" class="nhsuk-pagination__next" rel="next">'
+                '<span class="nhsuk-pagination__title">Next'
+                '<span class="nhsuk-u-visually-hidden"> page</span></span>{}</a>',
+                url(page.next_page_number()),
+                _NEXT_ARROW,
+            )
+        )
+    parts.append("</nav>")
+    return SafeString("".join(parts))
+
+
 @dataclass(frozen=True)
 class Banner:
     title: str
