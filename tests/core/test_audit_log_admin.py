@@ -140,3 +140,88 @@ def test_a_count_that_stopped_says_more_than(client, superuser, referrer, practi
 
     assert "More than 2 audit events (counting stopped there" in page
     assert "More than 2 results" in page
+
+
+def _entry(actor, obj, **columns) -> AuditEvent:
+    event = audit_record(actor=actor, action=AuditAction.VIEW, obj=obj)
+    AuditEvent.objects.filter(pk=event.pk).update(**columns)
+    return event
+
+
+def _found(client, term) -> set[int]:
+    response = client.get(URL, {"q": term})
+    assert response.status_code == 200
+    return {e.pk for e in _listed(response)}
+
+
+def test_a_search_finds_a_persons_record_request_and_address_entries(
+    client, superuser, referrer, link_worker, practice, pcn
+):
+    # Given entries by two people, about two records, from two requests and addresses
+    by_referrer = _entry(referrer, practice, request_id="a" * 32, ip_address="192.0.2.7")
+    # (a record id no email address holds: a part of one finds its person's entries too)
+    by_worker = _entry(
+        link_worker, pcn, object_id="970001", request_id="b" * 32, ip_address="2001:db8::9"
+    )
+    about_worker = _entry(referrer, link_worker, request_id="c" * 32)
+    client.force_login(superuser)
+
+    # Then a part of an email address finds that person's entries
+    assert _found(client, referrer.email.split("@")[0].upper()) == {by_referrer.pk, about_worker.pk}
+    # a record's id, its entries under any record type; a record type, all of its entries
+    assert _found(client, "970001") == {by_worker.pk}
+    assert _found(client, "core.user") == {about_worker.pk}
+    # a request id or an address, exactly (IPv6 as written or as stored)
+    assert _found(client, "b" * 32) == {by_worker.pk}
+    assert _found(client, " 192.0.2.7 ") == {by_referrer.pk}
+    assert _found(client, "2001:DB8:0::9") == {by_worker.pk}
+    # and part of an id or an address finds nothing: each is matched whole
+    assert _found(client, "a" * 31) == set()
+    assert _found(client, "192.0.2") == set()
+    page = client.get(URL).content.decode()
+    assert "Part of a person&#x27;s email address" in page
+
+
+def test_a_search_is_answered_from_indexes_not_by_reading_every_entry(referrer, practice):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    # Given 20,000 entries by someone else, from 20,000 requests and 5,000 addresses, and
+    # one entry of the referrer's from a request and an address of its own
+    bulk_actor = UserFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO core_auditevent (occurred_at, actor_id, system_reason, action,
+                object_type, object_id, ip_address, user_agent, path, request_id, detail)
+            SELECT now() - n * interval '1 minute', %s, '', 'view', 'core.organisation',
+                (n %% 3000)::text, ('10.0.' || (n %% 25) || '.' || (n %% 200))::inet, '',
+                '/x/', md5(n::text), '{}'
+            FROM generate_series(1, 20000) n""",
+            [bulk_actor.pk],
+        )
+    _entry(referrer, practice, object_id="970002", request_id="d" * 32, ip_address="192.0.2.8")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_auditevent")
+
+    # When each kind of search is planned as the admin's page runs it (newest first, a page)
+    plans = {}
+    for kind, term in (
+        ("email", referrer.email[:8]),
+        ("record id", "970002"),
+        ("request", "d" * 32),
+        ("address", "192.0.2.8"),
+    ):
+        queryset = AuditEvent.objects.matching(term, ["core.organisation", "core.user"])
+        sql, params = queryset.order_by("-occurred_at", "-id")[:100].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plans[kind] = "\n".join(row[0] for row in cursor.fetchall())
+
+    # Then each reads the entries its indexes find (the request id's and the record's
+    # always; a person's, an address's when the term names one), none every entry
+    for kind, plan in plans.items():
+        assert "Seq Scan on core_auditevent" not in plan, (kind, plan)
+        assert "occurred_at_" not in plan, (kind, plan)  # a walk of every entry by date
+        assert "core_audit_request_id" in plan, (kind, plan)
+        assert "Index Cond: (((object_type)::text = ANY" in plan, (kind, plan)
+    assert "Index Cond: (actor_id" in plans["email"]
+    assert "core_audit_ip_address" in plans["address"]
