@@ -87,6 +87,7 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(label="To", widget=DateInput)
     period = forms.ChoiceField(
         label="Group by",
+        help_text="For the activity report; the other reports say how they are grouped.",
         choices=[("quarter", "Quarter"), ("month", "Month")],
         initial="quarter",
         required=False,

@@ -34,13 +34,15 @@ class ReportKind:
     description: str
     build: Callable[..., Report]
     roles: tuple[str, ...] = AREA_REPORT_ROLES
+    # Whether the "Group by" choice changes it: the others run by month or over the range.
+    follows_grouping: bool = False
 
 
 REPORTS: dict[str, ReportKind] = {
     kind.key: kind
     for kind in [
         ReportKind("activity", "Activity", "Referrals, triage, waits, cases and caseloads.",
-                   activity.build),
+                   activity.build, follows_grouping=True),
         ReportKind("trends", "Monthly trends",
                    "Referrals, days to first contact, people supported and wellbeing "
                    "change, month by month.", trends.build),

@@ -76,6 +76,7 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="activity",
         title="Activity",
         filters=filters,
+        grouped_by=filters.period,
         tables=tables,
         area=scope.area,
         notes=[

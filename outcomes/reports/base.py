@@ -132,9 +132,12 @@ class ReportFilters:
     # A population group (``outcomes.reports.groups``): "eth:H", "imd:1", or none.
     group: str = ""
 
-    def describe(self) -> list[str]:
+    def describe(self, grouped_by: str = "") -> list[str]:
+        """The filters in words; ``grouped_by`` is the period the report's tables run by,
+        left out for a report whose tables cover the whole range."""
         lines = [f"Dates: {self.start:%-d %B %Y} to {self.end:%-d %B %Y}"]
-        lines.append(f"Grouped by: {self.period}")
+        if grouped_by:
+            lines.append(f"Grouped by: {grouped_by}")
         for label, org in (
             ("Service", self.service),
             ("PCN", self.pcn),
@@ -178,9 +181,12 @@ class Report:
     tables: list[Table]
     notes: list[str] = field(default_factory=list)
     area: str = ""
+    # The period its figures run by ("month", "quarter"), or "" for whole-range figures.
+    grouped_by: str = ""
 
     def disclosed(self) -> DisclosedReport:
-        notes = [f"Area: {self.area}", *self.filters.describe(), *self.notes, RULE_TEXT]
+        described = self.filters.describe(self.grouped_by)
+        notes = [f"Area: {self.area}", *described, *self.notes, RULE_TEXT]
         return DisclosedReport(
             key=self.key,
             title=self.title,

@@ -36,6 +36,7 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="demand",
         title="Voluntary sector demand",
         filters=filters,
+        grouped_by="month",
         tables=[
             _connections(connections),
             _refused_by_organisation(connections),

@@ -71,6 +71,7 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="needs",
         title="Needs near you",
         filters=filters,
+        grouped_by="month",
         tables=[
             _reasons(filters, districts, needs, labels),
             _unmet(filters, districts, needs, labels),

@@ -42,6 +42,7 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="trends",
         title="Monthly trends",
         filters=monthly,
+        grouped_by=MONTH,
         tables=tables,
         area=scope.area,
         notes=[

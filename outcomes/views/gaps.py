@@ -19,7 +19,7 @@ from socialrx.core.permissions import role_required
 def _page(request: AuthenticatedHttpRequest, key: str, template: str) -> HttpResponse:
     scope = report_scope_for(request.user)
     kind = report_kind_for(scope, key)
-    form, filters = _filters(request, scope)
+    form, filters = _filters(request, scope, kind)
     built = build_disclosed(key, scope=scope, filters=filters)
     subscribe = SubscriptionForm(
         initial={"report": key, "group": filters.group},

@@ -19,7 +19,7 @@ from outcomes.permissions import (
     report_scope_for,
 )
 from outcomes.presenters import data_source, table_views
-from outcomes.reports import build_disclosed, report_kind_for, reports_for
+from outcomes.reports import ReportKind, build_disclosed, report_kind_for, reports_for
 from outcomes.reports.base import ReportFilters, default_range
 from socialrx.core.audit import audit_record
 from socialrx.core.http import AuthenticatedHttpRequest
@@ -27,16 +27,17 @@ from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
 from socialrx.db_routers import replica_status
 
-FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice")
+FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice", "group")
 
 
 def _filters(
-    request: AuthenticatedHttpRequest, scope: ReportScope
+    request: AuthenticatedHttpRequest, scope: ReportScope, kind: ReportKind | None = None
 ) -> tuple[ReportFilterForm, ReportFilters]:
     """The filters asked for, or the default (last four quarters, all of the area).
     Any one filter applies on its own (a PCN alone gives that PCN over the default
     dates); a date left out or blank takes its default. The caller passes the scope it
-    already has: working it out costs queries."""
+    already has: working it out costs queries. On one report's page (``kind``), a
+    "Group by" that would change nothing there is not offered."""
     start, end = default_range()
     data = None
     if any(key in request.GET for key in FILTER_PARAMS):
@@ -47,10 +48,12 @@ def _filters(
     form = ReportFilterForm(
         data, initial={"start": start, "end": end}, choices=report_choices_for(scope)
     )
+    if kind is not None and not kind.follows_grouping:
+        del form.fields["period"]
     if data is not None and form.is_valid():
         d = form.cleaned_data
         filters = ReportFilters(
-            start=d["start"], end=d["end"], period=d["period"] or "quarter",
+            start=d["start"], end=d["end"], period=d.get("period") or "quarter",
             service=d["service"], pcn=d["pcn"], practice=d["practice"],
             group=d.get("group") or "",
         )  # fmt: skip
@@ -96,7 +99,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def report(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     scope = report_scope_for(request.user)
     kind = report_kind_for(scope, key)
-    form, filters = _filters(request, scope)
+    form, filters = _filters(request, scope, kind)
     source = data_source(replica_status())  # asked first: a dead replica is set aside
     built = build_disclosed(key, scope=scope, filters=filters)
     return render(

@@ -107,3 +107,35 @@ def test_no_count_from_1_to_7_leaks_in_any_format(client, commissioner, make_wor
         assert any("Disclosure control" in c for c in cells)
     assert not SMALL.intersection(c.strip() for c in cells)
     assert "*" in cells or key in ("payments",)
+
+
+def test_grouping_is_offered_and_named_only_where_it_changes_the_figures(
+    client, commissioner, make_world
+):
+    make_world(3)
+    client.force_login(commissioner)
+    monthly = {**PARAMS, "period": "month"}
+
+    activity = client.get(reverse("outcomes:report", args=["activity"]), monthly)
+    assert b"Grouped by: month" in activity.content
+    assert b'name="period"' in activity.content
+
+    # Monthly trends run by month whatever was chosen, and say so.
+    trends = client.get(reverse("outcomes:report", args=["trends"]), PARAMS)
+    assert b"Grouped by: month" in trends.content
+    assert b"Grouped by: quarter" not in trends.content
+    assert b'name="period"' not in trends.content
+
+    # Whole-range reports name no grouping and offer no choice that would change nothing.
+    for page in (reverse("outcomes:report", args=["reach"]), reverse("outcomes:gap_map")):
+        response = client.get(page, monthly)
+        assert response.status_code == 200
+        assert b"Grouped by" not in response.content, page
+        assert b'name="period"' not in response.content, page
+
+
+def test_a_population_group_alone_narrows_the_report(client, commissioner):
+    client.force_login(commissioner)
+    response = client.get(reverse("outcomes:gap_map"), {"group": "imd:6"})
+    assert response.status_code == 200
+    assert b"Population group: Deprivation decile 6" in response.content
