@@ -53,3 +53,9 @@ def _district(postcode: str) -> str:
 
 def eligibility_for(service: Service, facts: PersonFacts) -> Eligibility:
     return check(criteria_of(service), facts)
+
+
+def ineligible_reason_needed(eligibility: Eligibility) -> str:
+    """What a link worker is told when connecting someone not eligible without saying why
+    (by the connect form and by the service behind it, so both say the same)."""
+    return f"Not eligible: {eligibility.summary}. Say why you are connecting them anyway"

@@ -86,16 +86,21 @@ class ConnectForm(forms.Form):
     ineligible_reason = forms.CharField(
         label="Why connect them although they are not eligible?",
         help_text="Recorded with the connection and counted in reports.",
-        required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, accepting: bool, eligible: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, accepting: bool, ineligible_reason_needed: str = "", **kwargs: Any
+    ) -> None:
+        """``ineligible_reason_needed``: for a person who does not meet the service's
+        criteria, the error to show if no reason is given; without it the field goes."""
         super().__init__(*args, **kwargs)
         if accepting:
             del self.fields["confirm_not_accepting"]
-        if eligible:
+        if ineligible_reason_needed:
+            self.fields["ineligible_reason"].error_messages["required"] = ineligible_reason_needed
+        else:
             del self.fields["ineligible_reason"]
         self.helper = submit_helper("Connect")
 

@@ -23,7 +23,11 @@ from directory.geo import postcode_centroid
 from directory.presenters import METRES_PER_MILE, ListingPresenter
 from directory.selectors import service_published_full, services_published
 from linkworkers import codes
-from linkworkers.connections.eligibility import eligibility_for, person_facts
+from linkworkers.connections.eligibility import (
+    eligibility_for,
+    ineligible_reason_needed,
+    person_facts,
+)
 from linkworkers.connections.forms import (
     ConnectForm,
     FindServiceForm,
@@ -133,7 +137,11 @@ def connection_new(
     form = ConnectForm(
         request.POST if request.method == "POST" else None,
         accepting=accepting,
-        eligible=eligibility.verdict != Verdict.NOT_ELIGIBLE,
+        ineligible_reason_needed=(
+            ineligible_reason_needed(eligibility)
+            if eligibility.verdict == Verdict.NOT_ELIGIBLE
+            else ""
+        ),
         initial={"domain": request.GET.get("need")},
     )
     if request.method == "POST" and form.is_valid():

@@ -2,6 +2,8 @@
 the track record fragment. 403 for the wrong role, 404 for another team or organisation,
 an audit entry for every view of a person, and constant query counts on lists."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -386,6 +388,8 @@ def test_connecting_someone_not_eligible_asks_for_a_reason_and_keeps_it(
     url = _url("connection_new", case.pk, club.id)
     page = client.get(url).content.decode()
     assert "Not eligible" in page
+    # The reason is asked for as required: no "(optional)" beside a field that is not
+    assert re.search(r"Why connect them although they are not eligible\?\s*</label>", page)
     data = {"domain": "social_connection", "send": "send", "consent_to_share": "on"}
     refused = client.post(url, data)
     assert "Say why you are connecting them anyway" in refused.content.decode()

@@ -28,7 +28,11 @@ from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
 from linkworkers.connections.capacity import ServiceFull, place_claim
-from linkworkers.connections.eligibility import eligibility_for, person_facts
+from linkworkers.connections.eligibility import (
+    eligibility_for,
+    ineligible_reason_needed,
+    person_facts,
+)
 from linkworkers.models import Case, Connection, ConnectionEvent, UnmetNeed
 from linkworkers.permissions import CASE_WORK_DENIED, can_act_for_service, can_work_on_case
 from referrals.notifications import person_told
@@ -186,11 +190,7 @@ def connection_create(
     eligibility = eligibility_for(service, person_facts(case))
     ineligible_reason = ineligible_reason.strip()
     if eligibility.verdict == Verdict.NOT_ELIGIBLE and not ineligible_reason:
-        raise ValidationError(
-            {"ineligible_reason": [
-                f"Not eligible: {eligibility.summary}. Say why you are connecting them anyway"
-            ]}
-        )  # fmt: skip
+        raise ValidationError({"ineligible_reason": [ineligible_reason_needed(eligibility)]})
     # A full week refuses a referral sent now (a suggestion takes no place yet), under the
     # capacity row's lock: the last place goes to one link worker only.
     refusal = [] if says_accepting(service) else ["The service is not accepting referrals"]
