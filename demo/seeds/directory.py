@@ -43,8 +43,9 @@ from socialrx.core.models import Organisation, OrganisationType
 # Northby (NS) is the Northshire Central PCN area, Fenbridge (FB) and its villages the
 # Fenbridge and Villages PCN area.
 DISTRICTS_CSV = data_path("northshire_postcode_districts.csv")
-# Services name their capacity in a short code: A accepting, W<n> waiting list of n
-# weeks, N not accepting, X assessment required; a trailing "!" means capacity not
+# Services name their capacity in a short code: A accepting (A<n>: with a weekly limit of
+# n, else 10), W<n> waiting list of n weeks, N not accepting, X assessment required; the
+# places a week's connections take are counted live. A trailing "!" means capacity not
 # confirmed for 45 days. Freshness: F fresh, R due for a reminder (80 days), S stale
 # (120 days).
 FRESHNESS_DAYS = {"F": 10, "R": 80, "S": 120}
@@ -65,6 +66,11 @@ def districts() -> dict[str, tuple[float, float]]:
 
 def _demo_id(kind: str, name: str) -> uuid.UUID:
     return uuid.uuid5(SOCIALRX_NAMESPACE, f"demo:{kind}:{name}")
+
+
+def demo_service_id(name: str) -> uuid.UUID:
+    """The id a demo service of this name always has."""
+    return _demo_id("service", name)
 
 
 def _seed_postcodes() -> None:
@@ -142,9 +148,10 @@ def _capacity(code: str, now: datetime) -> dict[str, Any]:
             "A": CapacityStatus.ACCEPTING,
             "N": CapacityStatus.NOT_ACCEPTING,
             "X": CapacityStatus.ASSESSMENT_REQUIRED,
-        }[code]
+        }[code[0]]
     if values["status"] == CapacityStatus.ACCEPTING:
-        values |= {"maximum": 10, "available": 4}
+        limit = int(code[1:] or 10)
+        values |= {"maximum": limit, "available": min(4, limit)}
     return values
 
 

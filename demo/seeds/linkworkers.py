@@ -9,7 +9,10 @@ import datetime
 from django.utils import timezone
 
 from demo.seeds.core import DEMO_DOMAIN
+from demo.seeds.directory import demo_service_id
+from directory.models import Service
 from linkworkers import codes
+from linkworkers.connections.services.lifecycle import connection_create
 from linkworkers.models import Case
 from linkworkers.services.assessments import DomainInput, assessment_record
 from linkworkers.services.cases import case_open
@@ -22,6 +25,14 @@ from socialrx.core.models import User
 # Cases to open for the demo link worker; the rest of their team's assigned referrals are
 # left waiting, so a demonstration (and the browser test) can open one.
 DEMO_CASES = 3
+# This week's referrals from the worked cases (case number, service, need): the health
+# walks' two places a week both taken, so the demo shows a service full this week, and
+# one of the friendship café's three, which its editor sees asked and waiting.
+THIS_WEEKS_CONNECTIONS = [
+    (1, "Health walks in Castle Park", codes.LifeDomain.PHYSICAL_HEALTH),
+    (2, "Health walks in Castle Park", codes.LifeDomain.PHYSICAL_HEALTH),
+    (2, "Friday friendship café", codes.LifeDomain.SOCIAL_CONNECTION),
+]
 
 
 def _work(case: Case, worker: User, n: int) -> None:
@@ -78,6 +89,13 @@ def seed_casework() -> str:
     referrals = Referral.objects.filter(
         assigned_team=team, status=referral_codes.Status.ASSIGNED, case__isnull=True
     ).order_by("created_at")[:DEMO_CASES]
-    for n, referral in enumerate(referrals):
-        _work(case_open(referral=referral, actor=worker), worker, n)
-    return f"{len(referrals)} cases opened for {worker}"
+    cases = [case_open(referral=referral, actor=worker) for referral in referrals]
+    for n, case in enumerate(cases):
+        _work(case, worker, n)
+    for n, name, domain in THIS_WEEKS_CONNECTIONS:
+        if n < len(cases):
+            connection_create(
+                case=cases[n], service=Service.objects.get(id=demo_service_id(name)),
+                actor=worker, domain=domain, consent_to_share=True, send_now=True,
+            )  # fmt: skip
+    return f"{len(cases)} cases opened for {worker}"

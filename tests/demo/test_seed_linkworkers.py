@@ -17,3 +17,17 @@ def test_demo_gives_the_link_worker_worked_cases_and_leaves_referrals_to_open():
     assert cases.count() == 3
     assert cases.filter(status="active", assessments__isnull=False, plan__isnull=False).exists()
     assert cases.filter(status="awaiting_contact").exists()
+
+
+def test_demo_shows_a_service_full_this_week_and_one_with_places_taken():
+    from demo.seeds.directory import demo_service_id
+    from directory.capacity import week_capacity
+    from directory.models import Service
+
+    call_command("seed_demo", "--force", verbosity=0)
+
+    walks = Service.objects.get(id=demo_service_id("Health walks in Castle Park"))
+    cafe = Service.objects.get(id=demo_service_id("Friday friendship café"))
+    assert week_capacity(walks).text == "Full this week (2 of 2 places taken)"
+    assert week_capacity(cafe).text == "2 of 3 places left this week"
+    assert not Service.objects.accepting_referrals().filter(pk=walks.pk).exists()
