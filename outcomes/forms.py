@@ -10,6 +10,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from outcomes.models import Measure, MeasureItem
+from outcomes.reports.gaps import NEIGHBOURHOODS
 from outcomes.reports.groups import group_choices
 from socialrx.core.models import Organisation
 
@@ -103,6 +104,12 @@ class ReportFilterForm(forms.Form):
         label="GP practice", queryset=None, required=False, empty_label="All"
     )
     group = forms.ChoiceField(label="Population group", choices=group_choices, required=False)
+    neighbourhood = forms.ChoiceField(
+        label="Neighbourhoods",
+        help_text="LSOAs where the postcode lookup is imported (import_postcode_lsoa).",
+        choices=NEIGHBOURHOODS,
+        required=False,
+    )
 
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,12 +153,17 @@ class SubscriptionForm(forms.Form):
         label="GP practice", queryset=None, required=False, empty_label="All in your area"
     )
     group = forms.ChoiceField(label="Population group", choices=group_choices, required=False)
+    neighbourhood = forms.ChoiceField(
+        label="Neighbourhoods (gap map)", choices=NEIGHBOURHOODS, required=False
+    )
 
     def __init__(
         self, *args: Any, reports: list[tuple[str, str]], choices: dict[str, Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = reports  # type: ignore[attr-defined]
+        if "gaps" not in dict(reports):
+            del self.fields["neighbourhood"]
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
         self.helper = FormHelper()
@@ -166,6 +178,7 @@ class SubscriptionForm(forms.Form):
             for key in FILTER_KEYS
             if self.cleaned_data.get(key) is not None
         }
-        if self.cleaned_data.get("group"):
-            chosen["group"] = self.cleaned_data["group"]
+        for key in ("group", "neighbourhood"):
+            if self.cleaned_data.get(key):
+                chosen[key] = self.cleaned_data[key]
         return chosen

@@ -36,6 +36,8 @@ class ReportKind:
     roles: tuple[str, ...] = AREA_REPORT_ROLES
     # Whether the "Group by" choice changes it: the others run by month or over the range.
     follows_grouping: bool = False
+    # Whether it can be drawn by LSOA as well as postcode district.
+    by_neighbourhood: bool = False
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -60,8 +62,8 @@ REPORTS: dict[str, ReportKind] = {
                    "Referrals per 1,000 residents by ethnic group (Census 2021) and IMD "
                    "decile, with declines and outcomes.", equity.build),
         ReportKind("gaps", "Gap map: need against supply by neighbourhood",
-                   "Need against services accepting referrals, by postcode district.",
-                   gaps.build),
+                   "Need against services accepting referrals, by postcode district or LSOA.",
+                   gaps.build, by_neighbourhood=True),
         ReportKind("needs", "Needs near you",
                    "Referral reasons, unmet needs and capacity refusals in your areas and "
                    "categories, by month.", needs.build, roles=(Role.VCSE_EDITOR,)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Left, StrIndex, Upper
 
 from directory.models import PostcodeArea
@@ -22,6 +22,23 @@ def postcode_district(field: str) -> Any:
     """The outward code of a postcode field held as ``NN1 1AA`` (upper case, one
     space): the part before the space, empty for an empty postcode."""
     return Left(Upper(F(field)), StrIndex(F(field), Value(" ")) - 1)
+
+
+def lsoa_of(field: str) -> Subquery:
+    """The 2021 LSOA the postcode in ``field`` lies in (the imported postcode lookup)."""
+    return Subquery(
+        PostcodeArea.objects.filter(postcode=OuterRef(field)).values("lsoa21")[:1],
+        output_field=CharField(),
+    )
+
+
+def lsoa_names() -> dict[str, str]:
+    """2021 LSOA names from the census file, where it gave them."""
+    return dict(
+        AreaPopulation.objects.filter(area_type=AreaType.LSOA21, group="")
+        .exclude(area_name="")
+        .values_list("area_code", "area_name")
+    )
 
 
 def imd_decile_of(field: str) -> Subquery:

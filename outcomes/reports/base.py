@@ -131,6 +131,8 @@ class ReportFilters:
     practice: Any = None
     # A population group (``outcomes.reports.groups``): "eth:H", "imd:1", or none.
     group: str = ""
+    # The gap map's neighbourhoods: postcode districts ("") or 2021 LSOAs ("lsoa").
+    neighbourhood: str = ""
 
     def describe(self, grouped_by: str = "") -> list[str]:
         """The filters in words; ``grouped_by`` is the period the report's tables run by,
@@ -162,6 +164,8 @@ class ReportFilters:
                 params[key] = str(org.pk)
         if self.group:
             params["group"] = self.group
+        if self.neighbourhood:
+            params["neighbourhood"] = self.neighbourhood
         return params
 
     def start_dt(self) -> datetime.datetime:

@@ -1,4 +1,5 @@
-"""The gap map: for each neighbourhood (postcode district) and need (life domain),
+"""The gap map: for each neighbourhood (postcode district, or 2021 LSOA where the
+postcode lookup is imported) and need (life domain),
 demand (referral reasons, unmet needs, connections refused for capacity, connections
 to a service the person was not eligible for) against supply (published services
 meeting that need, in that district, accepting referrals).
@@ -11,17 +12,18 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
-from directory.models import Service, ServiceAttribute
+from directory.models import PostcodeArea, Service, ServiceAttribute
 from directory.taxonomy import CATEGORY, term_id
 from linkworkers import codes as lw_codes
 from linkworkers.connections.services.search import NEED_CATEGORIES
 from linkworkers.models import Connection, UnmetNeed
 from outcomes.permissions import ReportScope
-from outcomes.reports.areas import postcode_district
+from outcomes.reports.areas import lsoa_names, lsoa_of, postcode_district
 from outcomes.reports.base import Column, Report, ReportFilters, Table
 from outcomes.reports.demand import FULL
 from outcomes.reports.query import referral_q
@@ -48,7 +50,13 @@ DEMAND = ("referrals", "unmet", "no_capacity", "ineligible")
 INELIGIBLE = Q(decline_reason=lw_codes.ConnectionDeclineReason.NOT_ELIGIBLE) | ~Q(
     ineligible_reason=""
 )
-Cell = tuple[str, str]  # (district, domain)
+Cell = tuple[str, str]  # (neighbourhood, domain)
+BY_DISTRICT, BY_LSOA = "", "lsoa"
+NEIGHBOURHOODS = [(BY_DISTRICT, "Postcode districts"), (BY_LSOA, "LSOAs (2021)")]
+
+
+def is_neighbourhood(value: object) -> bool:
+    return value in dict(NEIGHBOURHOODS)
 
 
 def reason_domain() -> Case:
@@ -57,35 +65,53 @@ def reason_domain() -> Case:
 
 
 def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
+    by_lsoa = filters.neighbourhood == BY_LSOA and PostcodeArea.objects.exists()
+    place = lsoa_of if by_lsoa else postcode_district
     counts: dict[Cell, dict[str, int]] = defaultdict(dict)
-    for measure, rows in _demand(scope, filters).items():
+    for measure, rows in _demand(scope, filters, place, by_lsoa).items():
         for district, domain, n in rows:
             if district and domain:
                 counts[(district, domain)][measure] = n
-    supply = _supply()
+    supply = _supply(place)
     for cell in supply:
         counts.setdefault(cell, {})
+    if by_lsoa:
+        where = "the 2021 LSOA (by the imported postcode lookup)"
+    else:
+        where = "the postcode district"
+    notes = [
+        f"Neighbourhood: {where} of the person's address (of the venue, for services). "
+        "Need: the life domain of the assessment; referral reasons are counted under the "
+        "domain they speak to.",
+    ]
+    if filters.neighbourhood == BY_LSOA and not by_lsoa:
+        notes.append(
+            "By postcode district: LSOAs need the postcode lookup "
+            "(import_postcode_lsoa), which is not loaded."
+        )
     return Report(
         key="gaps",
         title="Gap map: need against supply by neighbourhood",
         filters=filters,
-        tables=[_table(counts, supply)],
+        tables=[_table(counts, supply, lsoa_names() if by_lsoa else None)],
         area=scope.area,
         notes=[
-            "Neighbourhood: the postcode district of the person's address (of the venue, "
-            "for services). Need: the life domain of the assessment; referral reasons are "
-            "counted under the domain they speak to.",
+            *notes,
             "Demand counts referrals with a reason in the need, unmet needs recorded, "
             "connections refused because the service was full, and connections declined "
             "as not eligible or made although the criteria said not eligible. Services "
             "are those published, accepting referrals with a place this week, with a "
-            "category meeting the need and a venue in the district: public listings, "
+            "category meeting the need and a venue in the neighbourhood: public listings, "
             "shown as counted.",
         ],
     )
 
 
-def _demand(scope: ReportScope, filters: ReportFilters) -> dict[str, Any]:
+def _demand(
+    scope: ReportScope, filters: ReportFilters, place: Callable[[str], Any], by_lsoa: bool
+) -> dict[str, Any]:
+    """Each measure's counts by (neighbourhood, need); ``place`` finds the neighbourhood
+    of a postcode field."""
     start, end = filters.start_dt(), filters.end_dt()
     reasons = (
         ReferralReason.objects.filter(
@@ -93,27 +119,26 @@ def _demand(scope: ReportScope, filters: ReportFilters) -> dict[str, Any]:
             referral__created_at__gte=start,
             referral__created_at__lt=end,
         )
-        .annotate(district=postcode_district("referral__person__postcode"), need=reason_domain())
+        .annotate(district=place("referral__person__postcode"), need=reason_domain())
         .values("district", "need")
         .annotate(n=Count("referral", distinct=True))
         .values_list("district", "need", "n")
     )
-    unmet = (
-        UnmetNeed.objects.filter(
-            referral_q(scope, filters, "case__referral__"),
-            recorded_on__gte=filters.start,
-            recorded_on__lte=filters.end,
-        )
-        .values("postcode_district", "domain")
-        .annotate(n=Count("pk"))
-        .values_list("postcode_district", "domain", "n")
+    unmet = UnmetNeed.objects.filter(
+        referral_q(scope, filters, "case__referral__"),
+        recorded_on__gte=filters.start,
+        recorded_on__lte=filters.end,
+    )
+    # An unmet need keeps the district it was recorded for; its LSOA is the person's.
+    unmet = unmet.annotate(
+        district=place("case__referral__person__postcode") if by_lsoa else F("postcode_district")
     )
     connections = Connection.objects.filter(
         referral_q(scope, filters, "case__referral__"), created_at__gte=start, created_at__lt=end
-    ).annotate(district=postcode_district("case__referral__person__postcode"))
+    ).annotate(district=place("case__referral__person__postcode"))
     return {
         "referrals": reasons.order_by(),
-        "unmet": unmet.order_by(),
+        "unmet": _by_cell(unmet),
         "no_capacity": _by_cell(connections.filter(FULL)),
         "ineligible": _by_cell(connections.filter(INELIGIBLE)),
     }
@@ -128,8 +153,9 @@ def _by_cell(connections: Any) -> Any:
     )
 
 
-def _supply() -> dict[Cell, int]:
-    """Services meeting each need, accepting referrals, by the district of their venues."""
+def _supply(place: Callable[[str], Any]) -> dict[Cell, int]:
+    """Services meeting each need, accepting referrals, by the neighbourhood of their
+    venues."""
     supply: dict[Cell, int] = {}
     published = Service.objects.published().accepting_referrals()
     for domain, categories in NEED_CATEGORIES.items():
@@ -140,9 +166,7 @@ def _supply() -> dict[Cell, int]:
                     ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=terms)
                 )
             )
-            .annotate(
-                district=postcode_district("service_at_locations__location__addresses__postal_code")
-            )
+            .annotate(district=place("service_at_locations__location__addresses__postal_code"))
             .exclude(district="")
             .exclude(district__isnull=True)
             .values("district")
@@ -154,7 +178,10 @@ def _supply() -> dict[Cell, int]:
     return supply
 
 
-def _table(counts: dict[Cell, dict[str, int]], supply: dict[Cell, int]) -> Table:
+def _table(
+    counts: dict[Cell, dict[str, int]], supply: dict[Cell, int], names: dict[str, str] | None
+) -> Table:
+    """By postcode district, or by LSOA (``names`` given: their names, where known)."""
     labels = dict(lw_codes.LifeDomain.choices)
     order = {domain: n for n, domain in enumerate(lw_codes.LifeDomain.values)}
     rows = []
@@ -165,6 +192,7 @@ def _table(counts: dict[Cell, dict[str, int]], supply: dict[Cell, int]) -> Table
         rows.append(
             {
                 "district": district,
+                **({"area_name": names.get(district, "")} if names is not None else {}),
                 "domain_code": domain,
                 "domain": labels.get(domain, domain),
                 **{m: measured.get(m, 0) for m in DEMAND},
@@ -172,11 +200,16 @@ def _table(counts: dict[Cell, dict[str, int]], supply: dict[Cell, int]) -> Table
                 "services": supply.get((district, domain), 0),
             }
         )
+    if names is None:
+        by, places = "postcode district", [Column("district", "Postcode district", "label")]
+    else:
+        by = "LSOA"
+        places = [Column("district", "LSOA", "label"), Column("area_name", "LSOA name", "label")]
     return Table(
         key="gap_map",
-        title="Demand against services by postcode district and need",
+        title=f"Demand against services by {by} and need",
         columns=[
-            Column("district", "Postcode district", "label"),
+            *places,
             Column("domain", "Need", "label"),
             Column("referrals", "Referrals"),
             Column("unmet", "Unmet needs"),

@@ -21,6 +21,7 @@ from outcomes.models import Frequency, ReportFile, ReportSubscription, RunStatus
 from outcomes.permissions import report_scope_for
 from outcomes.reports import REPORTS, build_disclosed
 from outcomes.reports.base import ReportFilters
+from outcomes.reports.gaps import is_neighbourhood
 from outcomes.reports.groups import is_group
 from socialrx.core.links import absolute_url
 from socialrx.core.models import Organisation, User
@@ -50,6 +51,9 @@ def filters_from_params(params: dict[str, Any]) -> ReportFilters:
         end=datetime.date.fromisoformat(params["end"]),
         period=params.get("period", "quarter"),
         group=params["group"] if is_group(params.get("group", "")) else "",
+        neighbourhood=params["neighbourhood"]
+        if is_neighbourhood(params.get("neighbourhood"))
+        else "",
         **orgs,
     )
 
@@ -233,11 +237,13 @@ def subscription_create(
         raise ValueError("Unknown report or format")
     # Ids only (applied, within the user's area, each time the report runs).
     group = filters.get("group", "")
-    ids = {k: v for k, v in filters.items() if k != "group"}
+    neighbourhood = filters.get("neighbourhood", "")
+    ids = {k: v for k, v in filters.items() if k not in ("group", "neighbourhood")}
     if (
         not set(ids) <= {"service", "pcn", "practice"}
         or not all(isinstance(pk, int) for pk in ids.values())
         or (group and not is_group(group))
+        or (neighbourhood and not is_neighbourhood(neighbourhood))
     ):
         raise ValueError(f"Unknown report filters: {filters!r}")
     subscription = ReportSubscription.objects.create(

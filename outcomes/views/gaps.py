@@ -22,7 +22,7 @@ def _page(request: AuthenticatedHttpRequest, key: str, template: str) -> HttpRes
     form, filters = _filters(request, scope, kind)
     built = build_disclosed(key, scope=scope, filters=filters)
     subscribe = SubscriptionForm(
-        initial={"report": key, "group": filters.group},
+        initial={"report": key, "group": filters.group, "neighbourhood": filters.neighbourhood},
         reports=[(k, r.title) for k, r in reports_for(scope).items()],
         choices=report_choices_for(scope),
     )

@@ -27,7 +27,7 @@ from socialrx.core.models import AuditAction
 from socialrx.core.permissions import role_required
 from socialrx.db_routers import replica_status
 
-FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice", "group")
+FILTER_PARAMS = ("start", "end", "period", "service", "pcn", "practice", "group", "neighbourhood")
 
 
 def _filters(
@@ -36,8 +36,8 @@ def _filters(
     """The filters asked for, or the default (last four quarters, all of the area).
     Any one filter applies on its own (a PCN alone gives that PCN over the default
     dates); a date left out or blank takes its default. The caller passes the scope it
-    already has: working it out costs queries. On one report's page (``kind``), a
-    "Group by" that would change nothing there is not offered."""
+    already has: working it out costs queries. A choice that would change nothing on
+    the page (``kind``: one report's; none: the dashboard) is not offered."""
     start, end = default_range()
     data = None
     if any(key in request.GET for key in FILTER_PARAMS):
@@ -50,12 +50,14 @@ def _filters(
     )
     if kind is not None and not kind.follows_grouping:
         del form.fields["period"]
+    if kind is None or not kind.by_neighbourhood:
+        del form.fields["neighbourhood"]
     if data is not None and form.is_valid():
         d = form.cleaned_data
         filters = ReportFilters(
             start=d["start"], end=d["end"], period=d.get("period") or "quarter",
             service=d["service"], pcn=d["pcn"], practice=d["practice"],
-            group=d.get("group") or "",
+            group=d.get("group") or "", neighbourhood=d.get("neighbourhood") or "",
         )  # fmt: skip
     else:
         filters = ReportFilters(start=start, end=end)

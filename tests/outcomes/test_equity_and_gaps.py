@@ -2,6 +2,7 @@
 from the records (then disclosed), they reach only the people and services they should,
 and no count from 1 to 7 leaves in any of them."""
 
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -349,22 +350,27 @@ def test_needs_near_you_suppresses_a_small_number_of_refusals(
     assert rows[header + 1][2:] == ["*", "0", "*", "*"]
 
 
-def test_gap_map_as_a_scheduled_report_for_a_population_group(
-    commissioner, places, people, supply, django_capture_on_commit_callbacks
-):
+def _scheduled_gap_map_csv(user, filters, capture_on_commit) -> list[list[str]]:
+    """The rows of the CSV a monthly gap map subscription with ``filters`` makes."""
     from outcomes.models import ReportFile
     from outcomes.services.archive import scheduled_report_generate, subscription_create
 
     subscription = subscription_create(
-        user=commissioner, report="gaps", frequency="monthly", fmt="csv",
-        filters={"group": "eth:H"},
-    )  # fmt: skip
+        user=user, report="gaps", frequency="monthly", fmt="csv", filters=filters
+    )
     # The second day of next month: the report covers this month, when the data was made.
     today = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=2)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         assert scheduled_report_generate(subscription_id=subscription.pk, today=today)
-    made = ReportFile.objects.get(subscription=subscription)
-    rows = csv_cells(bytes(made.content))
+    return csv_cells(bytes(ReportFile.objects.get(subscription=subscription).content))
+
+
+def test_gap_map_as_a_scheduled_report_for_a_population_group(
+    commissioner, places, people, supply, django_capture_on_commit_callbacks
+):
+    rows = _scheduled_gap_map_csv(
+        commissioner, {"group": "eth:H"}, django_capture_on_commit_callbacks
+    )
     assert ["Note", "Population group: Ethnic group: Asian or Asian British: Indian"] in rows
     # Only the Indian people's loneliness shows; the White British money worries do not.
     districts = [r[:2] for r in rows if r and r[0] in ("NS1", "NS5") and r[2] != "0"]
@@ -377,4 +383,90 @@ def test_subscription_with_an_unknown_group_is_refused(commissioner):
     with pytest.raises(ValueError, match="Unknown report filters"):
         subscription_create(
             user=commissioner, report="gaps", frequency="monthly", filters={"group": "eth:Q"}
+        )
+
+
+def _service_at(postcode: str, category: str):
+    """A published service accepting referrals, meeting ``category``, with one venue."""
+    taxonomy_ensure()
+    made = ServiceCapacityFactory(status="accepting").service
+    ServiceAttribute.objects.create(service=made, taxonomy_term_id=term_id(CATEGORY, category))
+    AddressFactory(location=ServiceAtLocationFactory(service=made).location, postal_code=postcode)
+    return made
+
+
+def test_gap_map_by_lsoa_counts_each_lsoa_from_the_records(
+    places, people, commissioner, filters, link_worker
+):
+    from directory.models import PostcodeArea
+
+    _indian, british = people
+    # Given a befriending service in NS1's other LSOA (not where the Indian people live)
+    # and a money advice service in the White British people's LSOA, and their unmet needs
+    _service_at("NS1 6AB", "befriending")
+    _service_at("NS5 7AB", "money")
+    for referral in british[:15]:
+        UnmetNeedFactory(
+            case=referral.case, postcode_district="NS5", domain=lw_codes.LifeDomain.MONEY,
+            recorded_by=link_worker,
+        )  # fmt: skip
+    # When the gap map is drawn by LSOA
+    by_lsoa = dataclasses.replace(filters, neighbourhood="lsoa")
+    report = build_disclosed("gaps", scope=report_scope_for(commissioner), filters=by_lsoa)
+    rows = {(r["district"], r["domain"]): r for r in _table(report, "gap_map")}
+    # Then each LSOA's figures are the counts of the records of the people living in it
+    in_lsoa = PostcodeArea.objects.filter(lsoa21="E01900001").values("postcode")
+    referred = ReferralReason.objects.filter(
+        referral__person__postcode__in=in_lsoa, reason="loneliness"
+    ).count()
+    social = rows[("E01900001", "Social connection and loneliness")]
+    assert social["referrals"] == disclose(referred) == 10
+    assert social["area_name"] == "Northshire 001A"
+    # and the befriending next door is supply for its own LSOA, not theirs: a gap
+    assert social["services"] == 0
+    assert rows[("E01900002", "Social connection and loneliness")]["services"] == 1
+    money = rows[("E01900010", "Money and benefits")]
+    assert money["unmet"] == disclose(15) == 15
+    assert money["referrals"] == 20
+    assert money["services"] == 1
+    assert not any(place.startswith("NS") for place, _ in rows)
+    assert any(n.startswith("Neighbourhood: the 2021 LSOA") for n in report.notes)
+
+
+def test_gap_map_by_lsoa_without_the_lookup_says_so_and_keeps_districts(
+    people, commissioner, filters
+):
+    by_lsoa = dataclasses.replace(filters, neighbourhood="lsoa")
+    report = build_disclosed("gaps", scope=report_scope_for(commissioner), filters=by_lsoa)
+    assert ("NS1", "Social connection and loneliness") in {
+        (r["district"], r["domain"]) for r in _table(report, "gap_map")
+    }
+    assert any("LSOAs need the postcode lookup" in n for n in report.notes)
+
+
+def test_the_gap_map_page_offers_lsoas_and_draws_them(client, places, people, commissioner):
+    client.force_login(commissioner)
+    page = client.get(reverse("outcomes:gap_map"), {"neighbourhood": "lsoa"})
+    body = page.content.decode()
+    assert 'name="neighbourhood"' in body
+    assert ">LSOA name<" in body
+    assert "E01900001" in body
+    assert "Northshire 001A" in body
+    assert "neighbourhood=lsoa" in body  # the downloads keep it
+    other = client.get(reverse("outcomes:report", args=["reach"]))
+    assert 'name="neighbourhood"' not in other.content.decode()
+
+
+def test_gap_map_by_lsoa_as_a_scheduled_report(
+    commissioner, places, people, django_capture_on_commit_callbacks
+):
+    from outcomes.services.archive import subscription_create
+
+    rows = _scheduled_gap_map_csv(
+        commissioner, {"neighbourhood": "lsoa"}, django_capture_on_commit_callbacks
+    )
+    assert ["LSOA", "LSOA name", "Need"] == next(r for r in rows if r and r[0] == "LSOA")[:3]
+    with pytest.raises(ValueError, match="Unknown report filters"):
+        subscription_create(
+            user=commissioner, report="gaps", frequency="monthly", filters={"neighbourhood": "x"}
         )
