@@ -6,6 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Count, Q
 
 from referrals import codes
 from referrals.forms.intake import _blank
@@ -75,8 +76,16 @@ class DeclineForm(forms.Form):
         self.helper.form_tag = False
 
 
+class TriageServiceField(forms.ModelChoiceField):
+    """A link worker service, with how many referrals wait for its triage: where there
+    is room to take one on (annotated ``waiting``)."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({getattr(obj, 'waiting', 0)} waiting for triage)"
+
+
 class RedirectForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = TriageServiceField(
         label="Pass to service", queryset=Organisation.objects.none(), empty_label=None
     )
     note = forms.CharField(label="Why (optional)", required=False, max_length=300)
@@ -87,6 +96,12 @@ class RedirectForm(forms.Form):
             Organisation.objects.active()
             .of_type(OrganisationType.LINK_WORKER_SERVICE)
             .exclude(pk=current.pk)
+            .annotate(
+                waiting=Count(
+                    "referrals_to_triage",
+                    filter=Q(referrals_to_triage__status__in=codes.AWAITING_TRIAGE_STATUSES),
+                )
+            )
             .order_by("name")
         )
         self.helper = FormHelper()

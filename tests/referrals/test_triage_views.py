@@ -331,3 +331,17 @@ def test_pass_to_another_service_says_when_there_is_none(client, triage_lead, re
     page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
     assert "There is no other social prescribing service" not in page
     assert f'<option value="{other.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_pass_to_another_service_says_how_many_wait_for_its_triage(
+    client, triage_lead, referral, referrer
+):
+    # Given another service with two referrals waiting for triage and one already assigned
+    other = OrganisationFactory(org_type=OrganisationType.LINK_WORKER_SERVICE, name="PCN SPLW")
+    ReferralFactory.create_batch(2, referrer=referrer, triage_service=other)
+    ReferralFactory(referrer=referrer, triage_service=other, status=codes.Status.ASSIGNED)
+    client.force_login(triage_lead)
+    page = client.get(reverse("referrals:triage_detail", args=[referral.pk])).content.decode()
+    # Then the lead sees how busy it is before passing the referral on
+    assert f'<option value="{other.pk}">PCN SPLW (2 waiting for triage)</option>' in page
