@@ -10,6 +10,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from outcomes.models import Measure, MeasureItem
+from outcomes.reports import REPORTS
 from outcomes.reports.gaps import NEIGHBOURHOODS
 from outcomes.reports.groups import group_choices
 from socialrx.core.models import Organisation
@@ -162,7 +163,7 @@ class SubscriptionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = reports  # type: ignore[attr-defined]
-        if "gaps" not in dict(reports):
+        if not any(REPORTS[key].by_neighbourhood for key, _ in reports):
             del self.fields["neighbourhood"]
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]

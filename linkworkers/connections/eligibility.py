@@ -8,7 +8,7 @@ import datetime
 
 from django.utils import timezone
 
-from directory.eligibility import Eligibility, PersonFacts, WhoFor, check, criteria_of
+from directory.eligibility import Eligibility, PersonFacts, Verdict, WhoFor, check, criteria_of
 from directory.geo import normalise_postcode
 from directory.models import PostcodeArea, Service
 from linkworkers.models import Case
@@ -57,5 +57,8 @@ def eligibility_for(service: Service, facts: PersonFacts) -> Eligibility:
 
 def ineligible_reason_needed(eligibility: Eligibility) -> str:
     """What a link worker is told when connecting someone not eligible without saying why
-    (by the connect form and by the service behind it, so both say the same)."""
+    (by the connect form and by the service behind it, so both say the same); empty when
+    no reason is needed."""
+    if eligibility.verdict != Verdict.NOT_ELIGIBLE:
+        return ""
     return f"Not eligible: {eligibility.summary}. Say why you are connecting them anyway"

@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from directory.eligibility import Verdict
 from directory.geo import postcode_centroid
 from directory.presenters import METRES_PER_MILE, ListingPresenter
 from directory.selectors import service_published_full, services_published
@@ -137,11 +136,7 @@ def connection_new(
     form = ConnectForm(
         request.POST if request.method == "POST" else None,
         accepting=accepting,
-        ineligible_reason_needed=(
-            ineligible_reason_needed(eligibility)
-            if eligibility.verdict == Verdict.NOT_ELIGIBLE
-            else ""
-        ),
+        ineligible_reason_needed=ineligible_reason_needed(eligibility),
         initial={"domain": request.GET.get("need")},
     )
     if request.method == "POST" and form.is_valid():

@@ -32,10 +32,10 @@ def lsoa_of(field: str) -> Subquery:
     )
 
 
-def lsoa_names() -> dict[str, str]:
-    """2021 LSOA names from the census file, where it gave them."""
+def lsoa_names(codes: set[str]) -> dict[str, str]:
+    """The names of these 2021 LSOAs from the census file, where it gave them."""
     return dict(
-        AreaPopulation.objects.filter(area_type=AreaType.LSOA21, group="")
+        AreaPopulation.objects.filter(area_type=AreaType.LSOA21, group="", area_code__in=codes)
         .exclude(area_name="")
         .values_list("area_code", "area_name")
     )

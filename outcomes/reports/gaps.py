@@ -66,13 +66,12 @@ def reason_domain() -> Case:
 
 def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
     by_lsoa = filters.neighbourhood == BY_LSOA and PostcodeArea.objects.exists()
-    place = lsoa_of if by_lsoa else postcode_district
     counts: dict[Cell, dict[str, int]] = defaultdict(dict)
-    for measure, rows in _demand(scope, filters, place, by_lsoa).items():
+    for measure, rows in _demand(scope, filters, by_lsoa).items():
         for district, domain, n in rows:
             if district and domain:
                 counts[(district, domain)][measure] = n
-    supply = _supply(place)
+    supply = _supply(lsoa_of if by_lsoa else postcode_district)
     for cell in supply:
         counts.setdefault(cell, {})
     if by_lsoa:
@@ -93,7 +92,9 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
         key="gaps",
         title="Gap map: need against supply by neighbourhood",
         filters=filters,
-        tables=[_table(counts, supply, lsoa_names() if by_lsoa else None)],
+        tables=[
+            _table(counts, supply, lsoa_names({place for place, _ in counts}) if by_lsoa else None)
+        ],
         area=scope.area,
         notes=[
             *notes,
@@ -107,11 +108,9 @@ def build(*, scope: ReportScope, filters: ReportFilters) -> Report:
     )
 
 
-def _demand(
-    scope: ReportScope, filters: ReportFilters, place: Callable[[str], Any], by_lsoa: bool
-) -> dict[str, Any]:
-    """Each measure's counts by (neighbourhood, need); ``place`` finds the neighbourhood
-    of a postcode field."""
+def _demand(scope: ReportScope, filters: ReportFilters, by_lsoa: bool) -> dict[str, Any]:
+    """Each measure's counts by (neighbourhood, need): postcode district or 2021 LSOA."""
+    place = lsoa_of if by_lsoa else postcode_district
     start, end = filters.start_dt(), filters.end_dt()
     reasons = (
         ReferralReason.objects.filter(

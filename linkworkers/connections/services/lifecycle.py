@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.capacity import week_capacity
-from directory.eligibility import Verdict
 from directory.geo import normalise_postcode
 from directory.models import CapacityStatus, Service, ServiceCapacity
 from linkworkers import codes
@@ -189,8 +188,9 @@ def connection_create(
         raise ValidationError("The person is already connected to this service")
     eligibility = eligibility_for(service, person_facts(case))
     ineligible_reason = ineligible_reason.strip()
-    if eligibility.verdict == Verdict.NOT_ELIGIBLE and not ineligible_reason:
-        raise ValidationError({"ineligible_reason": [ineligible_reason_needed(eligibility)]})
+    needed = ineligible_reason_needed(eligibility)
+    if needed and not ineligible_reason:
+        raise ValidationError({"ineligible_reason": [needed]})
     # A full week refuses a referral sent now (a suggestion takes no place yet), under the
     # capacity row's lock: the last place goes to one link worker only.
     refusal = [] if says_accepting(service) else ["The service is not accepting referrals"]
@@ -217,7 +217,7 @@ def connection_create(
         referred_at=now if send_now else None,
         note=note,
         # Kept only when the criteria rule the person out: a reason is then required.
-        ineligible_reason=ineligible_reason if eligibility.verdict == Verdict.NOT_ELIGIBLE else "",
+        ineligible_reason=ineligible_reason if needed else "",
     )
     ConnectionEvent.objects.create(
         connection=connection, occurred_at=now, actor=actor, to_status=connection.status
